@@ -1,0 +1,27 @@
+/**
+ * omq: ZeroMQ for Deno, Bun and Node, written in TypeScript. Speaks ZMTP 3.1
+ * to any libzmq peer over tcp and ipc, and passes messages in-process over
+ * inproc.
+ *
+ * @example
+ * ```ts
+ * import { Pull, Push } from "./mod.ts";
+ * await using pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
+ * await using push = new Push();
+ * push.connect(pull.lastEndpoint!);
+ * await push.send("hello");
+ * console.log(await pull.receive());
+ * ```
+ *
+ * @module
+ */
+export { Socket, type SocketOptions } from "./src/socket.ts";
+export { Pair } from "./src/sockets/pair.ts";
+export { Push } from "./src/sockets/push.ts";
+export { Pull } from "./src/sockets/pull.ts";
+export { Context, context } from "./src/context.ts";
+export { type ErrorCode, ZmqError } from "./src/errors.ts";
+export type { SocketEvent, SocketEventType } from "./src/events.ts";
+export type { Frame, FrameLike, Message, MessageLike } from "./src/message.ts";
+export { version } from "./src/version.ts";

@@ -1,0 +1,112 @@
+/**
+ * A Context is the namespace of inproc endpoints (libzmq's ctx_t), with a
+ * default one shared process-wide. inproc peers share pipes directly: a
+ * message goes from one socket to the other as the same object.
+ *
+ * @module
+ */
+import { ZmqError } from "./errors.ts";
+import { Peer } from "./peer.ts";
+import { Pipe } from "./pipe.ts";
+
+/** What a socket offers the context for inproc links. */
+export interface InprocSocket {
+  readonly socketType: string;
+  /** High-water marks and routing id, read when a link is made. */
+  inprocOptions(): { sendHighWaterMark: number; receiveHighWaterMark: number; routingId: Uint8Array | null };
+  /** Takes one end of a new link. */
+  inprocAttach(peer: Peer): void;
+}
+
+interface PendingLink {
+  readonly connector: InprocSocket;
+  /** The binder's end, waiting for a bind. */
+  readonly peer: Peer;
+  readonly connectorPeer: Peer;
+}
+
+/** libzmq sums the writer's send and the reader's receive HWM for an inproc pipe; 0 on either side means no limit. */
+function sumHwm(send: number, receive: number): number {
+  return send === 0 || receive === 0 ? 0 : send + receive;
+}
+
+/**
+ * A namespace for inproc endpoints. Sockets use the default `context` unless
+ * given another.
+ *
+ * @example
+ * ```ts
+ * const ctx = new Context();
+ * const pull = new Pull({ context: ctx });
+ * await pull.bind("inproc://work");
+ * ```
+ */
+export class Context {
+  #bound = new Map<string, InprocSocket>();
+  #pending = new Map<string, PendingLink[]>();
+
+  /** Registers `socket` at `inproc://name`; throws `EADDRINUSE` if taken. Links connectors that came first. */
+  bindInproc(name: string, socket: InprocSocket): void {
+    if (this.#bound.has(name)) throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound`);
+    this.#bound.set(name, socket);
+    const pending = this.#pending.get(name);
+    this.#pending.delete(name);
+    for (const link of pending ?? []) this.#complete(socket, link.peer);
+  }
+
+  /** Removes the binding (existing links stay). */
+  unbindInproc(name: string, socket: InprocSocket): void {
+    if (this.#bound.get(name) === socket) this.#bound.delete(name);
+  }
+
+  /**
+   * Links `connector` to whatever binds `inproc://name`, now or later (libzmq
+   * 4 lets connect come first). Returns the connector's end.
+   */
+  connectInproc(name: string, connector: InprocSocket): Peer {
+    const binder = this.#bound.get(name);
+    const c = connector.inprocOptions();
+    const b = binder?.inprocOptions() ?? c;
+    const toBinder = new Pipe(sumHwm(c.sendHighWaterMark, b.receiveHighWaterMark));
+    const toConnector = new Pipe(sumHwm(b.sendHighWaterMark, c.receiveHighWaterMark));
+    const endpoint = `inproc://${name}`;
+    const connectorPeer = new Peer(toBinder, toConnector, endpoint);
+    const binderPeer = new Peer(toConnector, toBinder, endpoint);
+    connectorPeer.link = binderPeer;
+    binderPeer.link = connectorPeer;
+    binderPeer.socketType = connector.socketType;
+    binderPeer.announcedId = c.routingId;
+    if (binder) {
+      connectorPeer.socketType = binder.socketType;
+      connectorPeer.announcedId = b.routingId;
+      connector.inprocAttach(connectorPeer);
+      binder.inprocAttach(binderPeer);
+    } else {
+      const list = this.#pending.get(name) ?? [];
+      list.push({ connector, peer: binderPeer, connectorPeer });
+      this.#pending.set(name, list);
+      connector.inprocAttach(connectorPeer);
+    }
+    return connectorPeer;
+  }
+
+  /** Forgets a connect that is still waiting for its bind. */
+  cancelPending(peer: Peer): void {
+    for (const [name, list] of this.#pending) {
+      const rest = list.filter((l) => l.connectorPeer !== peer);
+      if (rest.length === 0) this.#pending.delete(name);
+      else this.#pending.set(name, rest);
+    }
+  }
+
+  #complete(binder: InprocSocket, binderPeer: Peer): void {
+    const connectorPeer = binderPeer.link!;
+    const b = binder.inprocOptions();
+    connectorPeer.socketType = binder.socketType;
+    connectorPeer.announcedId = b.routingId;
+    binder.inprocAttach(binderPeer);
+  }
+}
+
+/** The process-wide default context. */
+export const context: Context = new Context();

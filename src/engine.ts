@@ -1,0 +1,353 @@
+/**
+ * One live ZMTP connection (libzmq's `zmtp_engine`): greeting, mechanism
+ * handshake, then whole messages between a byte connection and a peer's
+ * pipes. Output is batched: every message queued during one turn of the event
+ * loop goes out in one write.
+ *
+ * @module
+ */
+import type { ByteConnection } from "../transports/runtime/types.ts";
+import { runtime } from "../transports/runtime/mod.ts";
+import { COMMAND, FrameDecoder, FrameEncoder, FrameError, MORE } from "./zmtp/frame.ts";
+import { checkSignature, decodeGreeting, encodeGreeting, GREETING_SIZE, GreetingError, SIGNATURE_SIZE } from "./zmtp/greeting.ts";
+import { decodeCommand, decodeError, encodeCommand, type Metadata } from "./zmtp/command.ts";
+import type { HandshakeFailure, HandshakeStep, Mechanism } from "./zmtp/mechanism.ts";
+import type { Peer } from "./peer.ts";
+import type { Message } from "./message.ts";
+
+/** A batch is written once it reaches this size, so one turn never builds an unbounded buffer. */
+const MAX_BATCH_BYTES = 512 * 1024;
+
+/** Settings an engine takes from its socket. */
+export interface EngineOptions {
+  readonly mechanism: Mechanism;
+  /** Whether we are the server side of the mechanism (greeting as-server flag). */
+  readonly asServer: boolean;
+  /** Largest frame accepted from the peer in bytes; -1 for no limit. */
+  readonly maxMessageSize: number;
+  /** Milliseconds the greeting and handshake may take; 0 for no limit. */
+  readonly handshakeInterval: number;
+  /** Our socket type, to convert subscriptions between command and message form. */
+  readonly socketType: string;
+}
+
+/** Why an engine stopped, as a monitor event would say it. */
+export interface EngineEnd {
+  /** Set when the handshake never completed. */
+  readonly handshake?: HandshakeFailure;
+  readonly error?: Error;
+}
+
+/** What an engine reports to its socket. */
+export interface EngineHost {
+  /** The handshake is done; returns the peer to carry messages for, or null to drop the connection. */
+  ready(engine: Engine, metadata: Metadata): Peer | null;
+  /** The connection is gone. Called once. */
+  closed(engine: Engine, end: EngineEnd): void;
+}
+
+const enum State {
+  Greeting,
+  Handshake,
+  Active,
+  Closed,
+}
+
+const SUBSCRIBE_TYPES = new Set(["SUB", "XSUB"]);
+const PUBLISH_TYPES = new Set(["PUB", "XPUB"]);
+
+/** Drives one connection from greeting to close. */
+export class Engine {
+  /** The peer's address as the transport reports it. */
+  readonly remoteAddress: string;
+  /** The peer's greeting version minor (0: ZMTP 3.0, 1: 3.1). */
+  peerMinor = 1;
+  #conn: ByteConnection;
+  #options: EngineOptions;
+  #host: EngineHost;
+  #state = State.Greeting;
+  #greeting = new Uint8Array(GREETING_SIZE);
+  #greetingHave = 0;
+  #decoder: FrameDecoder;
+  #encoder = new FrameEncoder();
+  #peer: Peer | null = null;
+  #frames: Uint8Array[] = [];
+  #flushScheduled = false;
+  #writeBlocked = false;
+  #readPaused = false;
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  #pendingFrames: [number, Uint8Array][] | null = null;
+  #flushWaiters: (() => void)[] = [];
+
+  constructor(conn: ByteConnection, options: EngineOptions, host: EngineHost) {
+    this.#conn = conn;
+    this.#options = options;
+    this.#host = host;
+    this.remoteAddress = conn.remoteAddress;
+    const max = options.maxMessageSize;
+    this.#decoder = new FrameDecoder({ frame: (flags, body) => this.#frame(flags, body) }, max >= 0 ? max : undefined);
+    if (options.handshakeInterval > 0) {
+      this.#handshakeTimer = setTimeout(
+        () => this.#fail("protocol", new Error(`handshake not done within ${options.handshakeInterval} ms`)),
+        options.handshakeInterval,
+      );
+    }
+    conn.start({
+      data: (chunk) => this.#data(chunk),
+      drain: () => this.#drain(),
+      close: (error) => this.#closed(error),
+    });
+    conn.write([encodeGreeting(options.mechanism.name, options.asServer)]);
+  }
+
+  /** True when everything the socket queued has been handed to the transport. */
+  get flushed(): boolean {
+    return !this.#writeBlocked && !this.#flushScheduled && (this.#peer === null || this.#peer.outbound.size === 0);
+  }
+
+  /** Resolves once `flushed` (or the connection is gone). */
+  whenFlushed(): Promise<void> {
+    if (this.flushed || this.#state === State.Closed) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push(resolve));
+  }
+
+  /** Closes the connection: gracefully after pending writes (`end`) or at once. */
+  close(graceful = false): void {
+    if (this.#state === State.Closed) return;
+    if (graceful) this.#flushNow();
+    this.#finish({});
+    if (graceful) this.#conn.end();
+    else this.#conn.destroy();
+  }
+
+  // --- input ---
+
+  #data(chunk: Uint8Array): void {
+    if (this.#state === State.Closed) return;
+    try {
+      if (this.#state === State.Greeting) {
+        const take = Math.min(GREETING_SIZE - this.#greetingHave, chunk.byteLength);
+        const before = this.#greetingHave;
+        this.#greeting.set(chunk.subarray(0, take), before);
+        this.#greetingHave += take;
+        if (before < SIGNATURE_SIZE && this.#greetingHave >= SIGNATURE_SIZE) checkSignature(this.#greeting);
+        if (this.#greetingHave < GREETING_SIZE) return;
+        this.#greetingDone();
+        chunk = chunk.subarray(take);
+        if (chunk.byteLength === 0 || this.#state === State.Closed) return;
+      }
+      this.#decoder.push(chunk);
+    } catch (err) {
+      if (this.#state === State.Closed) return;
+      if (err instanceof GreetingError || err instanceof FrameError) this.#fail("protocol", err);
+      else if (err instanceof RangeError) this.#fail("protocol", err);
+      else this.#fail("other", err as Error);
+    }
+  }
+
+  #greetingDone(): void {
+    const greeting = decodeGreeting(this.#greeting);
+    this.peerMinor = greeting.minor === 0 && greeting.major === 3 ? 0 : 1;
+    const mechanism = this.#options.mechanism;
+    if (greeting.mechanism !== mechanism.name) {
+      throw new GreetingError(`the peer uses the ${greeting.mechanism} mechanism, this socket ${mechanism.name}`);
+    }
+    this.#state = State.Handshake;
+    this.#step(mechanism.start());
+  }
+
+  #frame(flags: number, body: Uint8Array): void {
+    if (this.#pendingFrames) {
+      // An asynchronous handshake step is running; a well-behaved peer waits for our reply.
+      if (this.#pendingFrames.length > 16) throw new FrameError("the peer did not wait for the handshake");
+      this.#pendingFrames.push([flags, body]);
+      return;
+    }
+    const state = this.#state;
+    if (state === State.Active) {
+      if (flags & COMMAND) return this.#command(body);
+      this.#frames.push(body);
+      if (flags & MORE) return;
+      const message = this.#frames;
+      this.#frames = [];
+      this.#deliver(message);
+    } else if (state === State.Handshake) {
+      if (!(flags & COMMAND)) throw new FrameError("a message frame arrived before the handshake was done");
+      const step = this.#options.mechanism.receive(body);
+      if (step instanceof Promise) {
+        this.#pendingFrames = [];
+        step.then(
+          (s) => this.#resumeHandshake(s),
+          (err) => this.#fail("other", err as Error),
+        );
+      } else this.#step(step);
+    }
+  }
+
+  #resumeHandshake(step: HandshakeStep): void {
+    const queued = this.#pendingFrames ?? [];
+    this.#pendingFrames = null;
+    if (this.#state === State.Closed) return;
+    this.#step(step);
+    try {
+      for (const [flags, body] of queued) {
+        if (this.#state === State.Closed) return;
+        this.#frame(flags, body);
+      }
+    } catch (err) {
+      this.#fail("protocol", err as Error);
+    }
+  }
+
+  #step(step: HandshakeStep): void {
+    if (step.send) {
+      for (const body of step.send) this.#encoder.frame(body, COMMAND);
+      this.#conn.write(this.#encoder.take());
+    }
+    if (step.error) return this.#fail(step.error.kind, new Error(step.error.message));
+    if (step.ready) this.#ready(step.ready);
+  }
+
+  #ready(metadata: Metadata): void {
+    clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+    const peer = this.#host.ready(this, metadata);
+    if (this.#state === State.Closed) return;
+    if (!peer) {
+      this.close();
+      return;
+    }
+    this.#peer = peer;
+    this.#state = State.Active;
+    peer.zmtpMinor = this.peerMinor;
+    peer.outbound.onReadable = () => this.#scheduleFlush();
+    peer.inbound.onWritable = () => this.#resumeReading();
+    if (peer.outbound.size > 0) this.#scheduleFlush();
+  }
+
+  #command(body: Uint8Array): void {
+    const { name, data } = decodeCommand(body);
+    switch (name) {
+      case "PING": {
+        // RFC 37: PONG echoes the context that follows the 2-byte TTL.
+        if (data.byteLength < 2) throw new FrameError("PING command is truncated");
+        this.#encoder.frame(encodeCommand("PONG", data.subarray(2, 18)), COMMAND);
+        this.#scheduleFlush();
+        return;
+      }
+      case "PONG":
+        return;
+      case "SUBSCRIBE":
+      case "CANCEL": {
+        // libzmq hands subscriptions to PUB/XPUB in the message form, whatever the wire used.
+        if (!PUBLISH_TYPES.has(this.#options.socketType)) return;
+        const message = new Uint8Array(1 + data.byteLength);
+        message[0] = name === "SUBSCRIBE" ? 1 : 0;
+        message.set(data, 1);
+        this.#deliver([message]);
+        return;
+      }
+      case "ERROR":
+        this.#fail("other", new Error(`peer sent ERROR: ${decodeError(data)}`));
+        return;
+      default:
+        // RFC 37 leaves room for new commands; an unknown one is ignored.
+        return;
+    }
+  }
+
+  #deliver(message: Message): void {
+    const inbound = this.#peer!.inbound;
+    inbound.write(message);
+    if (!this.#readPaused && inbound.full) {
+      // Receive-side backpressure: leave the rest in the kernel until the socket catches up.
+      this.#readPaused = true;
+      this.#conn.pause();
+    }
+  }
+
+  #resumeReading(): void {
+    if (this.#readPaused && this.#state !== State.Closed) {
+      this.#readPaused = false;
+      this.#conn.resume();
+    }
+  }
+
+  // --- output ---
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#writeBlocked || this.#state !== State.Active) return;
+    this.#flushScheduled = true;
+    runtime.defer(() => {
+      this.#flushScheduled = false;
+      this.#flushNow();
+    });
+  }
+
+  #flushNow(): void {
+    if (this.#state !== State.Active || this.#writeBlocked) return;
+    const outbound = this.#peer!.outbound;
+    const encoder = this.#encoder;
+    const convertSubscriptions = this.peerMinor >= 1 && SUBSCRIBE_TYPES.has(this.#options.socketType);
+    let message: Message | undefined;
+    while ((message = outbound.read()) !== undefined) {
+      if (convertSubscriptions && message.length === 1 && message[0].byteLength > 0 && message[0][0] <= 1) {
+        // ZMTP 3.1 carries (un)subscriptions as SUBSCRIBE/CANCEL commands (RFC 37).
+        const m = message[0];
+        encoder.frame(encodeCommand(m[0] === 1 ? "SUBSCRIBE" : "CANCEL", m.subarray(1)), COMMAND);
+      } else encoder.message(message);
+      if (encoder.pendingBytes >= MAX_BATCH_BYTES && !this.#write()) return;
+    }
+    if (!encoder.empty) this.#write();
+    this.#notifyFlushed();
+  }
+
+  /** Writes what is encoded; false if the transport asked us to wait for `drain`. */
+  #write(): boolean {
+    if (this.#conn.write(this.#encoder.take())) return true;
+    this.#writeBlocked = true;
+    return false;
+  }
+
+  #drain(): void {
+    this.#writeBlocked = false;
+    if (this.#state !== State.Active) return;
+    this.#flushNow();
+  }
+
+  #notifyFlushed(): void {
+    if (this.#flushWaiters.length === 0 || !this.flushed) return;
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  // --- end ---
+
+  #fail(kind: HandshakeFailure, error: Error): void {
+    if (this.#state === State.Closed) return;
+    const handshake = this.#state !== State.Active ? kind : undefined;
+    this.#finish({ handshake, error });
+    this.#conn.destroy();
+  }
+
+  #closed(error?: Error): void {
+    if (this.#state === State.Closed) return;
+    // As libzmq: a connection lost before the handshake completed is a handshake failure too.
+    this.#finish({ handshake: this.#state !== State.Active ? "other" : undefined, error });
+  }
+
+  #finish(end: EngineEnd): void {
+    this.#state = State.Closed;
+    clearTimeout(this.#handshakeTimer);
+    const peer = this.#peer;
+    if (peer) {
+      if (peer.outbound.onReadable) peer.outbound.onReadable = null;
+      peer.inbound.onWritable = null;
+    }
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const w of waiters) w();
+    this.#host.closed(this, end);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Socket options as typed properties with validation: each option is an
+ * accessor on the socket class's prototype, so `sock.linger = 0` and
+ * `new Push({ linger: 0 })` go through the same check.
+ *
+ * @module
+ */
+
+/** How one option is checked and what it starts as. */
+export type OptionSpec =
+  | { readonly kind: "int"; readonly default: number; readonly min: number; readonly max?: number }
+  | { readonly kind: "bool"; readonly default: boolean }
+  | { readonly kind: "bytes"; readonly default: Uint8Array | null; readonly maxLength: number };
+
+const SPECS = new WeakMap<object, Map<string, OptionSpec>>();
+const encoder = new TextEncoder();
+
+/** Something that stores option values; sockets implement it. */
+export interface OptionHolder {
+  /** Option values by name. */
+  readonly options: Record<string, unknown>;
+  /** Called after an option was set through its property. */
+  optionChanged(name: string): void;
+}
+
+/** Installs validating accessors for `specs` on a class's prototype. */
+export function defineOptions(cls: { prototype: object }, specs: Record<string, OptionSpec>): void {
+  const map = new Map(Object.entries(specs));
+  SPECS.set(cls.prototype, map);
+  for (const [name, spec] of map) {
+    Object.defineProperty(cls.prototype, name, {
+      configurable: true,
+      enumerable: true,
+      get(this: OptionHolder) {
+        return this.options[name];
+      },
+      set(this: OptionHolder, value: unknown) {
+        this.options[name] = checkOption(name, spec, value);
+        this.optionChanged(name);
+      },
+    });
+  }
+}
+
+/** Every option spec that applies to `target`, walking up its prototype chain. */
+export function optionSpecsOf(target: object): Map<string, OptionSpec> {
+  const all = new Map<string, OptionSpec>();
+  const chain: Map<string, OptionSpec>[] = [];
+  for (let p = Object.getPrototypeOf(target); p; p = Object.getPrototypeOf(p)) {
+    const specs = SPECS.get(p);
+    if (specs) chain.unshift(specs);
+  }
+  for (const specs of chain) for (const [k, v] of specs) all.set(k, v);
+  return all;
+}
+
+/** Validates and normalises one value; throws `TypeError`/`RangeError` naming the option. */
+export function checkOption(name: string, spec: OptionSpec, value: unknown): unknown {
+  switch (spec.kind) {
+    case "int": {
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        throw new TypeError(`option ${name} must be an integer, got ${String(value)}`);
+      }
+      if (value < spec.min || (spec.max !== undefined && value > spec.max)) {
+        throw new RangeError(`option ${name} must be between ${spec.min} and ${spec.max ?? "2^53"}, got ${value}`);
+      }
+      return value;
+    }
+    case "bool":
+      if (typeof value !== "boolean") throw new TypeError(`option ${name} must be a boolean, got ${String(value)}`);
+      return value;
+    case "bytes": {
+      if (value === null) return null;
+      const bytes = typeof value === "string" ? encoder.encode(value) : value instanceof Uint8Array ? value : null;
+      if (!bytes) throw new TypeError(`option ${name} must be a string or Uint8Array`);
+      if (bytes.byteLength > spec.maxLength) {
+        throw new RangeError(`option ${name} must be at most ${spec.maxLength} bytes, got ${bytes.byteLength}`);
+      }
+      return bytes;
+    }
+  }
+}
+
+/** The starting values of all options of `target`, overridden by `given` (validated). */
+export function initialOptions(target: object, given: Record<string, unknown> | undefined): Record<string, unknown> {
+  const specs = optionSpecsOf(target);
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of specs) values[name] = spec.default;
+  if (given) {
+    for (const [name, value] of Object.entries(given)) {
+      const spec = specs.get(name);
+      if (!spec) throw new TypeError(`unknown option "${name}" for this socket type`);
+      values[name] = checkOption(name, spec, value);
+    }
+  }
+  return values;
+}

@@ -1,0 +1,43 @@
+/**
+ * What a socket knows of one peer: the pipe pair to it and what the peer
+ * announced. A peer outlives its connection for connected endpoints, so
+ * queued messages wait for the reconnect (libzmq's session keeps its pipe).
+ *
+ * @module
+ */
+import { Pipe } from "./pipe.ts";
+
+/** One peer of a socket, over tcp, ipc or inproc. */
+export class Peer {
+  /** Messages from the socket to the peer. */
+  readonly outbound: Pipe;
+  /** Messages from the peer to the socket. */
+  readonly inbound: Pipe;
+  /** The endpoint this peer came through, e.g. "tcp://127.0.0.1:5555". */
+  readonly endpoint: string;
+  /** The peer's socket type, once its handshake is done (inproc: at once). */
+  socketType: string | null = null;
+  /** The Identity the peer announced, if any. */
+  announcedId: Uint8Array | null = null;
+  /** ZMTP minor version of the peer: 0 for 3.0, 1 for 3.1 (inproc counts as 1). */
+  zmtpMinor = 1;
+  /** Set by routing sockets: the id this peer is addressed by. */
+  routingId: Uint8Array | null = null;
+  /** True once the socket has stopped using this peer. */
+  detached = false;
+  /** For inproc: the other socket's end of the same pipes. */
+  link: Peer | null = null;
+  /** Set by the owning socket: tells it the peer is gone (the other inproc end closed). */
+  onGone: (() => void) | null = null;
+
+  constructor(outbound: Pipe, inbound: Pipe, endpoint: string) {
+    this.outbound = outbound;
+    this.inbound = inbound;
+    this.endpoint = endpoint;
+  }
+
+  /** A peer with a fresh pipe pair, for an engine-backed connection. */
+  static withPipes(sendHwm: number, receiveHwm: number, endpoint: string): Peer {
+    return new Peer(new Pipe(sendHwm), new Pipe(receiveHwm), endpoint);
+  }
+}

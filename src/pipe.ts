@@ -1,0 +1,91 @@
+/**
+ * A bounded one-way queue of whole messages between a socket and one peer
+ * (libzmq's `pipe_t`). Two of them, one each way, connect a socket to a peer.
+ * Messages move by reference: no copies.
+ *
+ * @module
+ */
+import type { Message } from "./message.ts";
+
+/** A one-way message queue with a high-water mark. */
+export class Pipe {
+  /** Most messages held; 0 means no limit. */
+  readonly hwm: number;
+  /** Called after a write; the reader decides whether it cares. */
+  onReadable: (() => void) | null = null;
+  /** Called when a full pipe has drained to its low-water mark. */
+  onWritable: (() => void) | null = null;
+  #items: Message[] = [];
+  #head = 0;
+  #lwm: number;
+  #writerWaits = false;
+  #ended = false;
+
+  constructor(hwm: number) {
+    this.hwm = hwm;
+    // libzmq's low-water mark: writers resume when half the queue has drained.
+    this.#lwm = hwm > 0 ? Math.max(0, hwm - Math.max(1, Math.floor(hwm / 2))) : 0;
+  }
+
+  /** Messages queued. */
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** True when a write would exceed the high-water mark. */
+  get full(): boolean {
+    if (this.hwm > 0 && this.#items.length - this.#head >= this.hwm) {
+      this.#writerWaits = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** True once the writer has said no more messages will come. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Queues a message (callers check `full` first; overshoot is allowed for a decoded chunk). */
+  write(message: Message): void {
+    this.#items.push(message);
+    this.onReadable?.();
+  }
+
+  /** Takes the oldest message, if any. */
+  read(): Message | undefined {
+    if (this.#head === this.#items.length) return undefined;
+    const message = this.#items[this.#head];
+    this.#items[this.#head++] = undefined as unknown as Message;
+    const left = this.#items.length - this.#head;
+    if (left === 0) {
+      this.#items.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    if (this.#writerWaits && left <= this.#lwm) {
+      this.#writerWaits = false;
+      this.onWritable?.();
+    }
+    return message;
+  }
+
+  /** Drops every queued message (linger 0, a terminated peer). */
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+    if (this.#writerWaits) {
+      this.#writerWaits = false;
+      this.onWritable?.();
+    }
+  }
+
+  /** Marks the end: the reader drains what is left and then lets go of the pipe. */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.onReadable?.();
+  }
+}

@@ -1,0 +1,652 @@
+/**
+ * The Socket base: options, bind/connect bookkeeping, send/receive with
+ * high-water marks and timeouts, async iteration, Web Streams, monitor events
+ * and close with linger. Socket types supply only their routing rules.
+ *
+ * @module
+ */
+import { runtime } from "../transports/runtime/mod.ts";
+import type { ByteConnection, Listener } from "../transports/runtime/types.ts";
+import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
+import { type SocketEvent, EventQueue } from "./events.ts";
+import { type Message, type MessageLike, toMessage } from "./message.ts";
+import { Peer } from "./peer.ts";
+import { Engine, type EngineEnd } from "./engine.ts";
+import { Dialer } from "./dialer.ts";
+import { type Context, context as defaultContext, type InprocSocket } from "./context.ts";
+import { defineOptions, initialOptions, type OptionHolder } from "./options.ts";
+import { compatible, type SocketType } from "./zmtp/socket-type.ts";
+import { metadataText, type Metadata } from "./zmtp/command.ts";
+import { NullMechanism } from "./zmtp/mechanisms/null.ts";
+import type { Mechanism } from "./zmtp/mechanism.ts";
+
+/** Options every socket takes, as properties and in its constructor. */
+export interface SocketOptions {
+  /** The context whose inproc namespace the socket uses (default: the shared `context`). */
+  context?: Context;
+  sendHighWaterMark?: number;
+  receiveHighWaterMark?: number;
+  sendTimeout?: number;
+  receiveTimeout?: number;
+  linger?: number;
+  reconnectInterval?: number;
+  reconnectMaxInterval?: number;
+  connectTimeout?: number;
+  handshakeInterval?: number;
+  immediate?: boolean;
+  maxMessageSize?: number;
+  routingId?: string | Uint8Array | null;
+  ipv6?: boolean;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+interface PendingReceive {
+  resolve(message: Message): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface PendingSend {
+  message: Message;
+  resolve(): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface Binding {
+  readonly endpoint: string;
+  readonly listener: Listener | null;
+  readonly inproc: string | null;
+}
+
+const ERROR_CODES = new Set<string>(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOENT", "EINVAL"]);
+
+/** A transport error turned into a `ZmqError` that names the endpoint. */
+function transportError(what: string, endpoint: string, err: unknown): ZmqError {
+  const code = (err as { code?: string })?.code;
+  const message = (err as Error)?.message ?? String(err);
+  return new ZmqError(
+    code && ERROR_CODES.has(code) ? code as ErrorCode : "EINVAL",
+    `${what} ${endpoint}: ${message}`,
+    { address: endpoint, cause: err },
+  );
+}
+
+/** Socket types that announce their routing id in the handshake (libzmq does so for these only). */
+const ANNOUNCES_IDENTITY = new Set(["REQ", "DEALER", "ROUTER"]);
+
+/**
+ * The base of every socket type: a ZeroMQ socket that carries whole
+ * multipart messages over tcp, ipc and inproc, to any number of peers.
+ *
+ * @example
+ * ```ts
+ * import { Pull, Push } from "omq";
+ * await using pull = new Pull();
+ * await pull.bind("tcp://127.0.0.1:*");
+ * await using push = new Push();
+ * push.connect(pull.lastEndpoint!);
+ * await push.send(["hello", "world"]);
+ * const [a, b] = await pull.receive();
+ * ```
+ */
+export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable, InprocSocket, OptionHolder {
+  /** Most messages queued towards one peer; `send` waits beyond it [ZMQ_SNDHWM]. 0: no limit. */
+  declare sendHighWaterMark: number;
+  /** Most messages queued from one peer before reading from it pauses [ZMQ_RCVHWM]. 0: no limit. */
+  declare receiveHighWaterMark: number;
+  /** Milliseconds `send` may wait for room; -1 forever, 0 fails at once with EAGAIN [ZMQ_SNDTIMEO]. */
+  declare sendTimeout: number;
+  /** Milliseconds `receive` may wait; -1 forever, 0 fails at once with EAGAIN [ZMQ_RCVTIMEO]. */
+  declare receiveTimeout: number;
+  /** Milliseconds `close` waits for queued messages to be written; -1 forever, 0 drops them [ZMQ_LINGER]. */
+  declare linger: number;
+  /** Milliseconds before reconnecting; -1 never reconnects [ZMQ_RECONNECT_IVL]. */
+  declare reconnectInterval: number;
+  /** Upper bound of the doubling reconnect interval; 0 keeps it constant [ZMQ_RECONNECT_IVL_MAX]. */
+  declare reconnectMaxInterval: number;
+  /** Milliseconds a connection attempt may take; 0 leaves it to the OS [ZMQ_CONNECT_TIMEOUT]. */
+  declare connectTimeout: number;
+  /** Milliseconds the ZMTP handshake may take; 0 no limit [ZMQ_HANDSHAKE_IVL]. */
+  declare handshakeInterval: number;
+  /** Queue messages only on completed connections [ZMQ_IMMEDIATE]. */
+  declare immediate: boolean;
+  /** Largest frame accepted from a peer in bytes, -1 no limit; a bigger one drops that connection [ZMQ_MAXMSGSIZE]. */
+  declare maxMessageSize: number;
+  /** The identity announced to peers (REQ, DEALER, ROUTER), up to 255 bytes [ZMQ_ROUTING_ID]. */
+  declare routingId: Uint8Array | null;
+  /** Accepted for zeromq.js compatibility; IPv6 works whenever an IPv6 address is given [ZMQ_IPV6]. */
+  declare ipv6: boolean;
+
+  /** The ZMTP socket type name, e.g. "PUSH". */
+  readonly socketType: SocketType;
+  /** The context this socket's inproc endpoints live in. */
+  readonly context: Context;
+  /** Option values by name; use the typed properties instead. */
+  readonly options: Record<string, unknown>;
+
+  #events = new EventQueue();
+  #closed = false;
+  #closing: Promise<void> | null = null;
+  #lastEndpoint: string | null = null;
+  #bindings = new Map<string, Binding>();
+  #dialers = new Map<string, { dialer: Dialer | null; peer: Peer | null; inproc: string | null }>();
+  #engines = new Set<Engine>();
+  #peers = new Set<Peer>();
+  #receivers: PendingReceive[] = [];
+  #senders: PendingSend[] = [];
+  #readable: ReadableStream<Message> | null = null;
+  #writable: WritableStream<MessageLike> | null = null;
+  #onWritable = (): void => this.#retrySends();
+
+  protected constructor(socketType: SocketType, options?: SocketOptions) {
+    this.socketType = socketType;
+    const { context, ...rest } = options ?? {};
+    this.context = context ?? defaultContext;
+    this.options = initialOptions(this, rest as Record<string, unknown>);
+  }
+
+  // --- routing rules, supplied by each socket type ---
+
+  /** Starts routing to and from a new peer; returns false to refuse it (PAIR takes one). */
+  protected abstract attachPeer(peer: Peer): boolean;
+  /** Stops sending to a peer that is gone (fair queues drop it once drained, themselves). */
+  protected abstract detachPeer(peer: Peer): void;
+  /** Routes one outgoing message; false when it must wait for room. Throws for a forbidden send. */
+  protected sendMessage(_message: Message): boolean {
+    throw new ZmqError("ENOTSUP", `send is not supported by ${this.socketType} sockets`);
+  }
+  /** The next incoming message, if one is ready. Throws for a forbidden receive. */
+  protected receiveMessage(): Message | undefined {
+    throw new ZmqError("ENOTSUP", `receive is not supported by ${this.socketType} sockets`);
+  }
+  /** A peer's inbound pipe has new messages (or ended). Publishers override this to read subscriptions. */
+  protected peerReadable(_peer: Peer): void {
+    this.#deliver();
+  }
+
+  /** Called after an option property was set. */
+  optionChanged(_name: string): void {}
+
+  // --- public API ---
+
+  /** The endpoint of the last successful bind, with the port the OS chose for `:*`. */
+  get lastEndpoint(): string | null {
+    return this.#lastEndpoint;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Monitor events, e.g. `for await (const e of sock.events) console.log(e.type, e.address)`. */
+  get events(): AsyncIterable<SocketEvent> {
+    return this.#events;
+  }
+
+  /**
+   * Listens on an endpoint; resolves once listening.
+   *
+   * @example
+   * ```ts
+   * await pull.bind("tcp://127.0.0.1:*");
+   * console.log(pull.lastEndpoint); // tcp://127.0.0.1:40731
+   * ```
+   */
+  async bind(endpoint: string): Promise<void> {
+    if (this.#closed) throw closedError(`bind ${endpoint}`);
+    const ep = parseEndpoint(endpoint, true);
+    if (ep.transport === "inproc") {
+      this.context.bindInproc(ep.name, this);
+      this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name });
+      return;
+    }
+    let listener: Listener;
+    let resolved = "";
+    const accept = (conn: ByteConnection) => this.#accept(conn, resolved);
+    try {
+      listener = await this.#listen(ep, accept);
+    } catch (err) {
+      const error = transportError("bind", endpoint, err);
+      this.#events.emit({ type: "bind:error", address: endpoint, error });
+      throw error;
+    }
+    resolved = formatEndpoint(ep, listener.address);
+    if (this.#closed) {
+      await listener.close();
+      throw closedError(`bind ${endpoint}`);
+    }
+    this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null });
+  }
+
+  /**
+   * Stops listening on an endpoint given to `bind` (or its `lastEndpoint` form).
+   * Connections already accepted stay.
+   */
+  async unbind(endpoint: string): Promise<void> {
+    const binding = this.#bindings.get(endpoint);
+    if (!binding) throw new ZmqError("ENOENT", `unbind ${endpoint}: not bound`);
+    for (const [key, b] of this.#bindings) if (b === binding) this.#bindings.delete(key);
+    await this.#closeBinding(binding);
+  }
+
+  /**
+   * Connects to an endpoint in the background; returns at once. Reconnects
+   * whenever the connection drops. Connecting before the peer binds is fine.
+   *
+   * @example
+   * ```ts
+   * push.connect("tcp://127.0.0.1:5555");
+   * await push.send("queued until connected");
+   * ```
+   */
+  connect(endpoint: string): void {
+    if (this.#closed) throw closedError(`connect ${endpoint}`);
+    const ep = parseEndpoint(endpoint, false);
+    if (this.#dialers.has(endpoint)) return;
+    if (ep.transport === "inproc") {
+      const peer = this.context.connectInproc(ep.name, this);
+      this.#dialers.set(endpoint, { dialer: null, peer, inproc: ep.name });
+      return;
+    }
+    // As libzmq without `immediate`: the peer (and its queue) exists from now on, so sends are queued.
+    const peer = this.immediate ? null : this.#newPeer(endpoint);
+    if (peer && !this.#attach(peer)) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+    const dialer = new Dialer(endpoint, ep.address, {
+      connect: (address) => runtime.connect(address),
+      start: (conn, d) => this.#startEngine(conn, endpoint, d),
+      reconnectInterval: () => this.reconnectInterval,
+      reconnectMaxInterval: () => this.reconnectMaxInterval,
+      connectTimeout: () => this.connectTimeout,
+      emit: (event) => this.#events.emit(event),
+    });
+    this.#dialers.set(endpoint, { dialer, peer, inproc: null });
+    dialer.start();
+  }
+
+  /** Stops connecting to an endpoint given to `connect` and drops its connection. */
+  disconnect(endpoint: string): void {
+    const entry = this.#dialers.get(endpoint);
+    if (!entry) throw new ZmqError("ENOENT", `disconnect ${endpoint}: not connected`);
+    this.#dialers.delete(endpoint);
+    entry.dialer?.stop();
+    for (const engine of this.#engines) if (this.#engineDialer.get(engine) === entry.dialer) engine.close();
+    if (entry.peer) {
+      if (entry.inproc !== null) this.context.cancelPending(entry.peer);
+      this.#detach(entry.peer, true);
+    }
+  }
+
+  /**
+   * Queues a message (one frame or an array of frames) for sending. Resolves
+   * at once while there is room below the send high-water mark; otherwise
+   * waits (up to `sendTimeout`, then rejects with EAGAIN).
+   */
+  send(message: MessageLike): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError("send"));
+    let frames: Message;
+    try {
+      frames = toMessage(message);
+      if (this.#senders.length === 0 && this.sendMessage(frames)) return RESOLVED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const timeout = this.sendTimeout;
+    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", `send: no peer has room (${this.socketType})`));
+    return new Promise<void>((resolve, reject) => {
+      const pending: PendingSend = { message: frames, resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        pending.timer = setTimeout(() => {
+          this.#senders.splice(this.#senders.indexOf(pending), 1);
+          reject(new ZmqError("EAGAIN", `send: timed out after ${timeout} ms waiting for room`));
+        }, timeout);
+      }
+      this.#senders.push(pending);
+    });
+  }
+
+  /** Resolves with the next whole message (up to `receiveTimeout`, then rejects with EAGAIN). */
+  receive(): Promise<Message> {
+    if (this.#closed) return Promise.reject(closedError("receive"));
+    if (this.#receivers.length === 0) {
+      try {
+        const message = this.receiveMessage();
+        if (message !== undefined) return Promise.resolve(message);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const timeout = this.receiveTimeout;
+    if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", `receive: no message ready (${this.socketType})`));
+    return new Promise<Message>((resolve, reject) => {
+      const pending: PendingReceive = { resolve, reject, timer: undefined };
+      if (timeout > 0) {
+        pending.timer = setTimeout(() => {
+          this.#receivers.splice(this.#receivers.indexOf(pending), 1);
+          reject(new ZmqError("EAGAIN", `receive: timed out after ${timeout} ms`));
+        }, timeout);
+      }
+      this.#receivers.push(pending);
+    });
+  }
+
+  /** `for await (const message of socket)`: ends when the socket closes. */
+  [Symbol.asyncIterator](): AsyncIterator<Message> {
+    return {
+      next: () =>
+        this.receive().then(
+          (value) => ({ value, done: false }),
+          (err) => {
+            if ((err as ZmqError).code === "ETERM") return { value: undefined, done: true };
+            throw err;
+          },
+        ),
+      return: () => Promise.resolve({ value: undefined, done: true }),
+    };
+  }
+
+  /** Incoming messages as a Web `ReadableStream` (pulls `receive()`; closes with the socket). */
+  get readable(): ReadableStream<Message> {
+    return this.#readable ??= new ReadableStream<Message>({
+      pull: (controller) =>
+        this.receive().then(
+          (message) => controller.enqueue(message),
+          (err) => ((err as ZmqError).code === "ETERM" ? controller.close() : controller.error(err)),
+        ),
+    }, { highWaterMark: 0 });
+  }
+
+  /** Outgoing messages as a Web `WritableStream` (each chunk goes through `send()`). */
+  get writable(): WritableStream<MessageLike> {
+    return this.#writable ??= new WritableStream<MessageLike>({ write: (message) => this.send(message) });
+  }
+
+  /**
+   * Closes the socket: stops listening and connecting, waits up to `linger`
+   * for queued messages to be written, then drops every connection. Pending
+   * `receive`/`send` calls reject with ETERM.
+   */
+  close(): Promise<void> {
+    return this.#closing ??= this.#close();
+  }
+
+  /** `await using sock = new Push()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // --- InprocSocket ---
+
+  /** @internal */
+  inprocOptions(): { sendHighWaterMark: number; receiveHighWaterMark: number; routingId: Uint8Array | null } {
+    return {
+      sendHighWaterMark: this.sendHighWaterMark,
+      receiveHighWaterMark: this.receiveHighWaterMark,
+      routingId: this.routingId,
+    };
+  }
+
+  /** @internal */
+  inprocAttach(peer: Peer): void {
+    if (this.#closed || (peer.socketType && !compatible(this.socketType, peer.socketType))) {
+      this.#terminateLink(peer);
+      return;
+    }
+    if (!this.#attach(peer)) this.#terminateLink(peer);
+  }
+
+  // --- internals ---
+
+  /** The mechanism for a new connection. */
+  protected createMechanism(_asServer: boolean): Mechanism {
+    const metadata: [string, Uint8Array | string][] = [["Socket-Type", this.socketType]];
+    if (ANNOUNCES_IDENTITY.has(this.socketType)) metadata.push(["Identity", this.routingId ?? new Uint8Array(0)]);
+    return new NullMechanism(metadata);
+  }
+
+  #engineDialer = new WeakMap<Engine, Dialer>();
+
+  async #listen(ep: Endpoint, accept: (conn: ByteConnection) => void): Promise<Listener> {
+    if (ep.transport === "inproc") throw new Error("unreachable");
+    try {
+      return await runtime.listen(ep.address, accept);
+    } catch (err) {
+      // "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
+      if (ep.transport === "tcp" && ep.wildcardHost) {
+        return await runtime.listen({ kind: "tcp", host: "0.0.0.0", port: ep.address.port }, accept);
+      }
+      throw err;
+    }
+  }
+
+  #addBinding(given: string, binding: Binding): void {
+    this.#bindings.set(given, binding);
+    this.#bindings.set(binding.endpoint, binding);
+    this.#lastEndpoint = binding.endpoint;
+    this.#events.emit({ type: "bind", address: binding.endpoint });
+  }
+
+  async #closeBinding(binding: Binding): Promise<void> {
+    if (binding.inproc !== null) this.context.unbindInproc(binding.inproc, this);
+    try {
+      await binding.listener?.close();
+      this.#events.emit({ type: "close", address: binding.endpoint });
+    } catch (err) {
+      this.#events.emit({ type: "close:error", address: binding.endpoint, error: err as Error });
+    }
+  }
+
+  #newPeer(endpoint: string): Peer {
+    return Peer.withPipes(this.sendHighWaterMark, this.receiveHighWaterMark, endpoint);
+  }
+
+  #accept(conn: ByteConnection, endpoint: string): void {
+    if (this.#closed) return conn.destroy();
+    this.#events.emit({ type: "accept", address: endpoint });
+    this.#startEngine(conn, endpoint, null);
+  }
+
+  #startEngine(conn: ByteConnection, endpoint: string, dialer: Dialer | null): void {
+    let peer: Peer | null = null;
+    const engine = new Engine(conn, {
+      mechanism: this.createMechanism(dialer === null),
+      asServer: dialer === null,
+      maxMessageSize: this.maxMessageSize,
+      handshakeInterval: this.handshakeInterval,
+      socketType: this.socketType,
+    }, {
+      ready: (_engine, metadata) => {
+        peer = this.#peerReady(metadata, endpoint, dialer);
+        if (peer) {
+          dialer?.established();
+          this.#events.emit({ type: "handshake", address: endpoint });
+        }
+        return peer;
+      },
+      closed: (_engine, end) => this.#engineClosed(engine, end, endpoint, dialer, peer),
+    });
+    this.#engines.add(engine);
+    if (dialer) this.#engineDialer.set(engine, dialer);
+  }
+
+  #peerReady(metadata: Metadata, endpoint: string, dialer: Dialer | null): Peer | null {
+    const theirs = metadataText(metadata.get("socket-type")) ?? "";
+    if (!compatible(this.socketType, theirs)) {
+      this.#events.emit({
+        type: "handshake:error:protocol",
+        address: endpoint,
+        error: new ZmqError("EPROTO", `${endpoint}: a ${theirs || "nameless"} peer cannot talk to a ${this.socketType} socket`),
+      });
+      return null;
+    }
+    const entry = dialer ? this.#dialers.get(dialer.endpoint) : undefined;
+    let peer = entry?.peer ?? null;
+    const fresh = peer === null;
+    if (!peer) peer = this.#newPeer(endpoint);
+    peer.socketType = theirs;
+    const id = metadata.get("identity");
+    peer.announcedId = id && id.byteLength > 0 ? id.slice() : null;
+    if (fresh) {
+      if (!this.#attach(peer)) return null;
+      if (entry) entry.peer = peer;
+    }
+    return peer;
+  }
+
+  #engineClosed(engine: Engine, end: EngineEnd, endpoint: string, dialer: Dialer | null, peer: Peer | null): void {
+    this.#engines.delete(engine);
+    if (end.handshake) {
+      this.#events.emit({
+        type: `handshake:error:${end.handshake}`,
+        address: endpoint,
+        error: end.error ?? new Error(`${endpoint}: connection closed during the handshake`),
+      });
+    }
+    if (peer) this.#events.emit({ type: "disconnect", address: endpoint });
+    const entry = dialer ? this.#dialers.get(dialer.endpoint) : undefined;
+    if (peer && (!entry || this.immediate)) {
+      // A bound endpoint's (or an immediate connection's) peer ends with its connection.
+      this.#detach(peer, false);
+      if (entry) entry.peer = null;
+    }
+    if (dialer && !this.#closed) dialer.lost();
+  }
+
+  #attach(peer: Peer): boolean {
+    if (!this.attachPeer(peer)) return false;
+    this.#peers.add(peer);
+    peer.inbound.onReadable = () => this.peerReadable(peer);
+    peer.outbound.onWritable = this.#onWritable;
+    peer.onGone = () => this.#detach(peer, false);
+    if (peer.inbound.size > 0) this.peerReadable(peer);
+    this.#retrySends();
+    return true;
+  }
+
+  /** Stops using a peer; what it already delivered can still be received. */
+  #detach(peer: Peer, notifyLink: boolean): void {
+    if (!this.#peers.delete(peer)) return;
+    peer.detached = true;
+    peer.onGone = null;
+    peer.outbound.onWritable = null;
+    if (peer.link) {
+      // inproc: the other socket reads what we sent, then lets go.
+      peer.outbound.end();
+      if (notifyLink) peer.link.onGone?.();
+    } else peer.outbound.clear();
+    peer.inbound.end();
+    this.detachPeer(peer);
+  }
+
+  #terminateLink(peer: Peer): void {
+    peer.outbound.end();
+    peer.inbound.end();
+    peer.link?.onGone?.();
+  }
+
+  /** Resolves waiting receivers while messages are ready. */
+  #deliver(): void {
+    const receivers = this.#receivers;
+    while (receivers.length > 0) {
+      let message: Message | undefined;
+      try {
+        message = this.receiveMessage();
+      } catch (err) {
+        const r = receivers.shift()!;
+        clearTimeout(r.timer);
+        r.reject(err as Error);
+        continue;
+      }
+      if (message === undefined) return;
+      const r = receivers.shift()!;
+      if (r.timer !== undefined) clearTimeout(r.timer);
+      r.resolve(message);
+    }
+  }
+
+  /** Sends that waited for room, in order, while there is room. */
+  #retrySends(): void {
+    const senders = this.#senders;
+    while (senders.length > 0) {
+      const s = senders[0];
+      try {
+        if (!this.sendMessage(s.message)) return;
+      } catch (err) {
+        senders.shift();
+        clearTimeout(s.timer);
+        s.reject(err as Error);
+        continue;
+      }
+      senders.shift();
+      if (s.timer !== undefined) clearTimeout(s.timer);
+      s.resolve();
+    }
+  }
+
+  /** Lets a socket type wake up waiting senders after its own state changed (REQ got its reply). */
+  protected wakeSenders(): void {
+    this.#retrySends();
+  }
+
+  /** Lets a socket type wake up waiting receivers after its own state changed. */
+  protected wakeReceivers(): void {
+    this.#deliver();
+  }
+
+  /** Emits a monitor event (for socket types with events of their own). */
+  protected emit(event: SocketEvent): void {
+    this.#events.emit(event);
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    for (const r of this.#receivers.splice(0)) {
+      clearTimeout(r.timer);
+      r.reject(closedError("receive"));
+    }
+    for (const s of this.#senders.splice(0)) {
+      clearTimeout(s.timer);
+      s.reject(closedError("send"));
+    }
+    const bindings = new Set(this.#bindings.values());
+    this.#bindings.clear();
+    for (const [, entry] of this.#dialers) {
+      entry.dialer?.stop();
+      if (entry.inproc !== null && entry.peer) this.context.cancelPending(entry.peer);
+    }
+    await Promise.all([...bindings].map((b) => this.#closeBinding(b)));
+    const linger = this.linger;
+    if (linger !== 0 && this.#engines.size > 0) {
+      const flushed = Promise.all([...this.#engines].map((e) => e.whenFlushed()));
+      if (linger < 0) await flushed;
+      else {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([flushed, new Promise<void>((r) => (timer = setTimeout(r, linger)))]);
+        clearTimeout(timer);
+      }
+    }
+    for (const engine of [...this.#engines]) engine.close(linger !== 0);
+    for (const peer of [...this.#peers]) this.#detach(peer, true);
+    this.#dialers.clear();
+    this.#events.emit({ type: "end" });
+  }
+}
+
+defineOptions(Socket, {
+  sendHighWaterMark: { kind: "int", default: 1000, min: 0 },
+  receiveHighWaterMark: { kind: "int", default: 1000, min: 0 },
+  sendTimeout: { kind: "int", default: -1, min: -1 },
+  receiveTimeout: { kind: "int", default: -1, min: -1 },
+  linger: { kind: "int", default: -1, min: -1 },
+  reconnectInterval: { kind: "int", default: 100, min: -1 },
+  reconnectMaxInterval: { kind: "int", default: 0, min: 0 },
+  connectTimeout: { kind: "int", default: 0, min: 0 },
+  handshakeInterval: { kind: "int", default: 30_000, min: 0 },
+  immediate: { kind: "bool", default: false },
+  maxMessageSize: { kind: "int", default: -1, min: -1 },
+  routingId: { kind: "bytes", default: null, maxLength: 255 },
+  ipv6: { kind: "bool", default: false },
+});

@@ -1,0 +1,60 @@
+/**
+ * PAIR (RFC 31): exactly one peer, messages both ways. A second peer is
+ * refused while the first is attached, as libzmq does.
+ *
+ * @module
+ */
+import type { Message } from "../message.ts";
+import type { Peer } from "../peer.ts";
+import { Socket, type SocketOptions } from "../socket.ts";
+
+/**
+ * An exclusive two-way connection between two sockets.
+ *
+ * @example
+ * ```ts
+ * await using a = new Pair();
+ * await a.bind("inproc://pair");
+ * await using b = new Pair();
+ * b.connect("inproc://pair");
+ * await a.send("ping");
+ * const [ping] = await b.receive();
+ * ```
+ */
+export class Pair extends Socket {
+  #peer: Peer | null = null;
+  /** A peer that went away while it still had messages for us. */
+  #draining: Peer | null = null;
+
+  constructor(options?: SocketOptions) {
+    super("PAIR", options);
+  }
+
+  protected override attachPeer(peer: Peer): boolean {
+    if (this.#peer) return false;
+    this.#peer = peer;
+    return true;
+  }
+
+  protected override detachPeer(peer: Peer): void {
+    if (this.#peer !== peer) return;
+    this.#peer = null;
+    if (peer.inbound.size > 0) this.#draining = peer;
+  }
+
+  protected override sendMessage(message: Message): boolean {
+    const peer = this.#peer;
+    if (!peer || peer.outbound.full) return false;
+    peer.outbound.write(message);
+    return true;
+  }
+
+  protected override receiveMessage(): Message | undefined {
+    if (this.#draining) {
+      const message = this.#draining.inbound.read();
+      if (message !== undefined) return message;
+      this.#draining = null;
+    }
+    return this.#peer?.inbound.read();
+  }
+}

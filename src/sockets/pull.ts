@@ -1,0 +1,40 @@
+/**
+ * PULL (RFC 30): receives only, fair-queued over all connected PUSH peers.
+ *
+ * @module
+ */
+import type { Message } from "../message.ts";
+import type { Peer } from "../peer.ts";
+import { FairQueue } from "../routing/fair-queue.ts";
+import { Socket, type SocketOptions } from "../socket.ts";
+
+/**
+ * The receiving end of a pipeline.
+ *
+ * @example
+ * ```ts
+ * await using pull = new Pull();
+ * pull.connect("tcp://127.0.0.1:5557");
+ * for await (const [task] of pull) console.log(new TextDecoder().decode(task));
+ * ```
+ */
+export class Pull extends Socket {
+  #in = new FairQueue();
+
+  constructor(options?: SocketOptions) {
+    super("PULL", options);
+  }
+
+  protected override attachPeer(peer: Peer): boolean {
+    this.#in.add(peer);
+    return true;
+  }
+
+  protected override detachPeer(_peer: Peer): void {
+    // The fair queue drops the peer itself once its last message is read.
+  }
+
+  protected override receiveMessage(): Message | undefined {
+    return this.#in.receive();
+  }
+}

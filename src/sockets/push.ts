@@ -1,0 +1,41 @@
+/**
+ * PUSH (RFC 30): sends only; each message goes to one connected PULL, in
+ * round-robin over those with room. With no peer able to take it, `send` waits.
+ *
+ * @module
+ */
+import type { Message } from "../message.ts";
+import type { Peer } from "../peer.ts";
+import { LoadBalancer } from "../routing/load-balancer.ts";
+import { Socket, type SocketOptions } from "../socket.ts";
+
+/**
+ * The sending end of a pipeline.
+ *
+ * @example
+ * ```ts
+ * await using push = new Push();
+ * await push.bind("tcp://127.0.0.1:5557");
+ * await push.send("task 1");
+ * ```
+ */
+export class Push extends Socket {
+  #out = new LoadBalancer();
+
+  constructor(options?: SocketOptions) {
+    super("PUSH", options);
+  }
+
+  protected override attachPeer(peer: Peer): boolean {
+    this.#out.add(peer);
+    return true;
+  }
+
+  protected override detachPeer(peer: Peer): void {
+    this.#out.remove(peer);
+  }
+
+  protected override sendMessage(message: Message): boolean {
+    return this.#out.send(message);
+  }
+}

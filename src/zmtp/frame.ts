@@ -1,0 +1,261 @@
+/**
+ * ZMTP frames (RFC 23 §"Framing", RFC 37): a flags byte, a 1- or 8-byte
+ * size, then the body. Encoding batches whole messages into as few buffers as
+ * possible; decoding is incremental and hands out views of the input.
+ *
+ * @module
+ */
+
+/** Flag bits of the first byte of a frame. */
+export const MORE = 0x01;
+export const LONG = 0x02;
+export const COMMAND = 0x04;
+
+/** Frames at least this big are written as their own chunk rather than copied into the batch. */
+export const ZERO_COPY_THRESHOLD = 32 * 1024;
+
+/** The encoded size of a frame header for a body of `size` bytes. */
+export function headerSize(size: number): number {
+  return size > 255 ? 9 : 2;
+}
+
+/** Writes a frame header at `offset`; returns the offset after it. */
+export function writeHeader(out: Uint8Array, offset: number, flags: number, size: number): number {
+  if (size > 255) {
+    out[offset] = flags | LONG;
+    // Sizes above 2^32 cannot occur in a JS Uint8Array on 32-bit length engines, but split anyway.
+    const hi = Math.floor(size / 0x1_0000_0000);
+    const lo = size >>> 0;
+    out[offset + 1] = (hi >>> 24) & 0xff;
+    out[offset + 2] = (hi >>> 16) & 0xff;
+    out[offset + 3] = (hi >>> 8) & 0xff;
+    out[offset + 4] = hi & 0xff;
+    out[offset + 5] = lo >>> 24;
+    out[offset + 6] = (lo >>> 16) & 0xff;
+    out[offset + 7] = (lo >>> 8) & 0xff;
+    out[offset + 8] = lo & 0xff;
+    return offset + 9;
+  }
+  out[offset] = flags;
+  out[offset + 1] = size;
+  return offset + 2;
+}
+
+/**
+ * Accumulates frames into chunks ready for one vectored write: small frames are
+ * copied into a shared buffer, large ones are referenced as they are.
+ */
+export class FrameEncoder {
+  #chunks: Uint8Array[] = [];
+  #buf: Uint8Array = new Uint8Array(0);
+  #pos = 0;
+  #start = 0;
+
+  /** Adds all frames of a message (MORE on every frame but the last). */
+  message(frames: readonly Uint8Array[]): void {
+    const last = frames.length - 1;
+    for (let i = 0; i <= last; i++) this.frame(frames[i], i < last ? MORE : 0);
+  }
+
+  /** Adds one frame with the given flags (MORE and/or COMMAND; LONG is set as needed). */
+  frame(body: Uint8Array, flags: number): void {
+    const size = body.byteLength;
+    if (size >= ZERO_COPY_THRESHOLD) {
+      this.#reserve(9);
+      this.#pos = writeHeader(this.#buf, this.#pos, flags, size);
+      this.#cut();
+      this.#chunks.push(body);
+      return;
+    }
+    this.#reserve(9 + size);
+    const buf = this.#buf;
+    let pos = writeHeader(buf, this.#pos, flags, size);
+    if (size < 16) for (let i = 0; i < size; i++) buf[pos + i] = body[i];
+    else buf.set(body, pos);
+    pos += size;
+    this.#pos = pos;
+  }
+
+  /** True when nothing is pending. */
+  get empty(): boolean {
+    return this.#chunks.length === 0 && this.#pos === this.#start;
+  }
+
+  /** Pending bytes, roughly; used to bound one batch. */
+  get pendingBytes(): number {
+    let n = this.#pos - this.#start;
+    for (const c of this.#chunks) n += c.byteLength;
+    return n;
+  }
+
+  /** Returns the chunks encoded so far and starts afresh. */
+  take(): Uint8Array[] {
+    this.#cut();
+    const chunks = this.#chunks;
+    this.#chunks = [];
+    return chunks;
+  }
+
+  #cut(): void {
+    if (this.#pos > this.#start) {
+      this.#chunks.push(this.#buf.subarray(this.#start, this.#pos));
+      this.#start = this.#pos;
+    }
+  }
+
+  #reserve(n: number): void {
+    if (this.#pos + n <= this.#buf.byteLength) return;
+    this.#cut();
+    // A fresh buffer each time: chunks handed to the transport must never be overwritten.
+    this.#buf = new Uint8Array(Math.max(n, 64 * 1024));
+    this.#pos = 0;
+    this.#start = 0;
+  }
+}
+
+/** Encodes one message into a single buffer (handshake commands, tests). */
+export function encodeFrames(frames: readonly Uint8Array[], flags = 0): Uint8Array {
+  let total = 0;
+  for (const f of frames) total += headerSize(f.byteLength) + f.byteLength;
+  const out = new Uint8Array(total);
+  let pos = 0;
+  const last = frames.length - 1;
+  frames.forEach((f, i) => {
+    pos = writeHeader(out, pos, flags | (i < last ? MORE : 0), f.byteLength);
+    out.set(f, pos);
+    pos += f.byteLength;
+  });
+  return out;
+}
+
+/** What the decoder reports for each complete frame. */
+export interface FrameSink {
+  /** A frame; `body` may be a view of an input chunk and is never reused. */
+  frame(flags: number, body: Uint8Array): void;
+}
+
+/** Thrown by the decoder for a frame the peer must not send; the engine closes that connection. */
+export class FrameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "FrameError";
+  }
+}
+
+const enum State {
+  Flags,
+  Size,
+  Body,
+}
+
+/**
+ * An incremental ZMTP frame decoder. Feed it chunks as they arrive, split
+ * anywhere; it calls the sink once per frame. A frame entirely inside one
+ * chunk is delivered as a view of that chunk; only a frame split across
+ * chunks is copied.
+ */
+export class FrameDecoder {
+  /** Largest body accepted (bytes); a bigger size fails before any allocation. */
+  maxFrameSize: number;
+  #sink: FrameSink;
+  #state = State.Flags;
+  #flags = 0;
+  #sizeBytes = new Uint8Array(8);
+  #sizeNeeded = 0;
+  #sizeHave = 0;
+  // A split body is kept as the received pieces and joined once complete, so
+  // memory grows with bytes actually received, never with a size a peer claims.
+  #parts: Uint8Array[] = [];
+  #bodySize = 0;
+  #bodyHave = 0;
+
+  constructor(sink: FrameSink, maxFrameSize = Number.MAX_SAFE_INTEGER) {
+    this.#sink = sink;
+    this.maxFrameSize = maxFrameSize;
+  }
+
+  /** Decodes as much of `chunk` as possible. Throws `FrameError` on invalid input. */
+  push(chunk: Uint8Array): void {
+    const len = chunk.byteLength;
+    let pos = 0;
+    while (pos < len) {
+      switch (this.#state) {
+        case State.Flags: {
+          // Fast path: a whole short frame inside this chunk.
+          const flags = chunk[pos];
+          if (flags & 0xf8) throw new FrameError(`invalid frame flags 0x${flags.toString(16)}`);
+          if (!(flags & LONG) && pos + 1 < len) {
+            const size = chunk[pos + 1];
+            if (pos + 2 + size <= len) {
+              if (size > this.maxFrameSize) throw new FrameError(`frame of ${size} bytes exceeds the limit`);
+              pos += 2;
+              this.#sink.frame(flags, chunk.subarray(pos, pos + size));
+              pos += size;
+              continue;
+            }
+          }
+          this.#flags = flags;
+          this.#sizeNeeded = flags & LONG ? 8 : 1;
+          this.#sizeHave = 0;
+          this.#state = State.Size;
+          pos++;
+          break;
+        }
+        case State.Size: {
+          while (this.#sizeHave < this.#sizeNeeded && pos < len) this.#sizeBytes[this.#sizeHave++] = chunk[pos++];
+          if (this.#sizeHave < this.#sizeNeeded) return;
+          const size = this.#readSize();
+          if (pos + size <= len) {
+            // Whole body in this chunk: a view, no copy.
+            this.#state = State.Flags;
+            this.#sink.frame(this.#flags, chunk.subarray(pos, pos + size));
+            pos += size;
+          } else {
+            this.#bodySize = size;
+            this.#bodyHave = 0;
+            this.#state = State.Body;
+          }
+          break;
+        }
+        case State.Body: {
+          const n = Math.min(this.#bodySize - this.#bodyHave, len - pos);
+          this.#parts.push(chunk.subarray(pos, pos + n));
+          this.#bodyHave += n;
+          pos += n;
+          if (this.#bodyHave === this.#bodySize) {
+            const body = new Uint8Array(this.#bodySize);
+            let at = 0;
+            for (const part of this.#parts) {
+              body.set(part, at);
+              at += part.byteLength;
+            }
+            this.#parts = [];
+            this.#state = State.Flags;
+            this.#sink.frame(this.#flags, body);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** True when the decoder is between frames (no partial frame buffered). */
+  get idle(): boolean {
+    return this.#state === State.Flags;
+  }
+
+  #readSize(): number {
+    const b = this.#sizeBytes;
+    let size: number;
+    if (this.#sizeNeeded === 1) size = b[0];
+    else {
+      const hi = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+      const lo = ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
+      // Anything at or above 2^53 is a hostile size; refuse before doing arithmetic on it.
+      if (hi >= 0x20_0000) throw new FrameError("frame size exceeds 2^53 bytes");
+      size = hi * 0x1_0000_0000 + lo;
+    }
+    if (size > this.maxFrameSize) throw new FrameError(`frame of ${size} bytes exceeds the limit of ${this.maxFrameSize}`);
+    return size;
+  }
+}

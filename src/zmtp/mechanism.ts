@@ -1,0 +1,31 @@
+/**
+ * A security mechanism as a state machine: commands in, commands out, and
+ * finally the peer's metadata (RFC 23 §"Authentication and confidentiality").
+ * No I/O and no timers here; the engine drives it.
+ *
+ * @module
+ */
+import type { Metadata } from "./command.ts";
+
+/** Why a handshake failed, in the terms of the monitor events. */
+export type HandshakeFailure = "protocol" | "auth" | "other";
+
+/** The outcome of one handshake command. */
+export interface HandshakeStep {
+  /** Command bodies to send, in order. */
+  readonly send?: readonly Uint8Array[];
+  /** Set when the handshake is complete: the peer's metadata. */
+  readonly ready?: Metadata;
+  /** Set when the handshake failed: the connection is dropped. */
+  readonly error?: { readonly kind: HandshakeFailure; readonly message: string };
+}
+
+/** One side of a mechanism for one connection. */
+export interface Mechanism {
+  /** The name in the greeting ("NULL", "PLAIN", "CURVE"). */
+  readonly name: string;
+  /** Commands to send once the greetings are exchanged. */
+  start(): HandshakeStep;
+  /** Handles a command received during the handshake. */
+  receive(command: Uint8Array): HandshakeStep | Promise<HandshakeStep>;
+}

@@ -1,0 +1,115 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { COMMAND, encodeFrames, FrameDecoder, FrameEncoder, FrameError, LONG, MORE } from "../src/zmtp/frame.ts";
+
+type Decoded = [number, number[]];
+
+function decodeAll(chunks: Uint8Array[], max?: number): Decoded[] {
+  const out: Decoded[] = [];
+  const decoder = new FrameDecoder({ frame: (flags, body) => out.push([flags, [...body]]) }, max);
+  for (const c of chunks) decoder.push(c);
+  assert.ok(decoder.idle, "decoder left a partial frame");
+  return out;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+const bytes = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+
+test("a short frame is 1 flags byte, 1 size byte, then the body", () => {
+  assert.deepEqual([...encodeFrames([new Uint8Array([7, 8, 9])])], [0, 3, 7, 8, 9]);
+});
+
+test("frames of 255 bytes are short and 256 bytes long (8-byte size)", () => {
+  const short = encodeFrames([bytes(255)]);
+  assert.equal(short[0], 0);
+  assert.equal(short[1], 255);
+  assert.equal(short.byteLength, 257);
+  const long = encodeFrames([bytes(256)]);
+  assert.equal(long[0], 0x02);
+  assert.deepEqual([...long.subarray(1, 9)], [0, 0, 0, 0, 0, 0, 1, 0]);
+  assert.equal(long.byteLength, 265);
+});
+
+test("every frame but the last carries MORE", () => {
+  const wire = encodeFrames([bytes(1), new Uint8Array(0), bytes(2)]);
+  assert.deepEqual(decodeAll([wire]).map(([f]) => f), [MORE, MORE, 0]);
+});
+
+test("the encoder batches messages and passes large frames by reference", () => {
+  const encoder = new FrameEncoder();
+  const big = bytes(100_000);
+  encoder.message([bytes(10), new Uint8Array(0)]);
+  encoder.message([big]);
+  encoder.frame(new Uint8Array([4, 80, 73, 78, 71]), COMMAND);
+  const chunks = encoder.take();
+  assert.ok(chunks.includes(big), "the 100 kB frame was copied");
+  assert.ok(encoder.empty);
+  const frames = decodeAll([concat(chunks)]);
+  assert.deepEqual(frames.map(([f, b]) => [f, b.length]), [[MORE, 10], [0, 0], [LONG, 100_000], [COMMAND, 5]]);
+  assert.deepEqual(frames[2][1], [...big]);
+});
+
+test("decoding gives the same frames for every split of the input", () => {
+  const message = [bytes(0), bytes(1), bytes(255, 3), bytes(256, 5), bytes(300, 7)];
+  const wire = concat([encodeFrames(message), encodeFrames([bytes(3)], COMMAND)]);
+  const expected = decodeAll([wire]);
+  assert.equal(expected.length, 6);
+  for (let a = 0; a <= wire.byteLength; a++) {
+    assert.deepEqual(decodeAll([wire.subarray(0, a), wire.subarray(a)]), expected, `split at ${a}`);
+  }
+  // Three-way splits around the long-frame header, and one byte at a time.
+  for (let a = 255; a < 280; a++) {
+    for (let b = a; b < 560; b += 7) {
+      assert.deepEqual(decodeAll([wire.subarray(0, a), wire.subarray(a, b), wire.subarray(b)]), expected);
+    }
+  }
+  assert.deepEqual(decodeAll([...wire].map((x) => new Uint8Array([x]))), expected);
+});
+
+test("a frame within one chunk is a view of it, not a copy", () => {
+  const wire = encodeFrames([bytes(50)]);
+  let body: Uint8Array | undefined;
+  new FrameDecoder({ frame: (_f, b) => (body = b) }).push(wire);
+  assert.equal(body!.buffer, wire.buffer);
+});
+
+test("a 5 MB frame split into 64 kB chunks decodes intact", () => {
+  const big = bytes(5 * 1024 * 1024, 9);
+  const wire = encodeFrames([big]);
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < wire.byteLength; i += 65536) chunks.push(wire.subarray(i, i + 65536));
+  let got: Uint8Array | undefined;
+  const decoder = new FrameDecoder({ frame: (_f, b) => (got = b) });
+  for (const c of chunks) decoder.push(c);
+  assert.deepEqual(got, big);
+});
+
+test("reserved flag bits are rejected", () => {
+  assert.throws(() => decodeAll([new Uint8Array([0x08, 0])]), FrameError);
+});
+
+test("a frame above the size limit is refused before its body arrives", () => {
+  const header = encodeFrames([bytes(1000)]).subarray(0, 9);
+  assert.throws(() => decodeAll([header], 999), /exceeds the limit/);
+});
+
+test("a 2^63 frame length is refused without allocating", () => {
+  const header = new Uint8Array([0x02, 0x80, 0, 0, 0, 0, 0, 0, 0]);
+  assert.throws(() => new FrameDecoder({ frame: () => {} }).push(header), FrameError);
+});
+
+test("a claimed size is not allocated up front: memory follows the bytes received", () => {
+  // 1 GiB claimed, 10 bytes sent: must not throw or allocate 1 GiB.
+  const decoder = new FrameDecoder({ frame: () => assert.fail("no frame expected") });
+  decoder.push(new Uint8Array([0x02, 0, 0, 0, 0, 0x40, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+  assert.equal(decoder.idle, false);
+});

@@ -1,0 +1,69 @@
+/**
+ * The one small interface between omq's core and a JavaScript runtime's
+ * sockets. Everything above `transports/runtime/` sees only these types, so
+ * Node, Deno and Bun differences stop here.
+ *
+ * @module
+ */
+
+/** Where to listen or connect: a TCP host/port or a Unix socket path. */
+export type SocketAddress =
+  | { readonly kind: "tcp"; readonly host: string; readonly port: number }
+  /** `path` starting with "\0" is a Linux abstract-namespace name. */
+  | { readonly kind: "ipc"; readonly path: string };
+
+/** What a connection tells its owner. Each is called on the runtime's event loop. */
+export interface ConnectionHandlers {
+  /** Bytes arrived. The chunk is owned by the receiver from now on: the adapter never reuses its memory. */
+  data(chunk: Uint8Array): void;
+  /** A `write` that returned false has been fully flushed to the kernel. */
+  drain(): void;
+  /** The connection is gone (peer closed, error, `end()` or `destroy()`). Called exactly once. */
+  close(error?: Error): void;
+}
+
+/** One live byte connection (TCP or Unix socket), already connected. */
+export interface ByteConnection {
+  /** Starts delivering events. No `data` arrives before this is called. */
+  start(handlers: ConnectionHandlers): void;
+  /**
+   * Queues the chunks, in order, as one write where the runtime allows (writev).
+   * Returns false when the runtime's buffer is above its limit: stop writing
+   * until `drain`. The caller must not modify the chunks afterwards.
+   */
+  write(chunks: readonly Uint8Array[]): boolean;
+  /** Stops reading from the kernel (receive-side backpressure). */
+  pause(): void;
+  /** Resumes reading after `pause`. */
+  resume(): void;
+  /** Closes after queued writes are flushed. */
+  end(): void;
+  /** Closes at once, dropping unwritten bytes. */
+  destroy(): void;
+  /** "host:port" for TCP, the path for Unix sockets; used in events and ZAP. */
+  readonly remoteAddress: string;
+}
+
+/** A listening TCP or Unix socket. */
+export interface Listener {
+  /** The bound address; for TCP port 0 this carries the port the kernel chose. */
+  readonly address: SocketAddress;
+  /** Stops accepting; removes the socket file for Unix paths. */
+  close(): Promise<void>;
+}
+
+/** A runtime's sockets and scheduling, as the core needs them. */
+export interface Runtime {
+  readonly name: "node" | "deno" | "bun";
+  /**
+   * Listens; each accepted connection is passed to `onConnection` (TCP with
+   * Nagle disabled). Rejects with an error whose `code` is the errno name
+   * (`EADDRINUSE`, `EADDRNOTAVAIL`, `EACCES`, `ENOENT`, ...). For a Unix path
+   * whose file is left over by a dead process, removes it and binds.
+   */
+  listen(address: SocketAddress, onConnection: (conn: ByteConnection) => void): Promise<Listener>;
+  /** Connects (TCP with Nagle disabled); rejects with an errno-coded error (`ECONNREFUSED`, `ENOENT`, ...). */
+  connect(address: SocketAddress): Promise<ByteConnection>;
+  /** Runs `fn` once after the current turn of the event loop, after pending I/O callbacks (like `setImmediate`). */
+  defer(fn: () => void): void;
+}
