@@ -46,12 +46,11 @@ export interface EngineHost {
   closed(engine: Engine, end: EngineEnd): void;
 }
 
-const enum State {
-  Greeting,
-  Handshake,
-  Active,
-  Closed,
-}
+// Connection states, as plain numbers: erasable syntax, and no narrowing surprises across callbacks.
+const GREETING = 0;
+const HANDSHAKE = 1;
+const ACTIVE = 2;
+const CLOSED = 3;
 
 const SUBSCRIBE_TYPES = new Set(["SUB", "XSUB"]);
 const PUBLISH_TYPES = new Set(["PUB", "XPUB"]);
@@ -65,7 +64,7 @@ export class Engine {
   #conn: ByteConnection;
   #options: EngineOptions;
   #host: EngineHost;
-  #state = State.Greeting;
+  #state: number = GREETING;
   #greeting = new Uint8Array(GREETING_SIZE);
   #greetingHave = 0;
   #decoder: FrameDecoder;
@@ -107,13 +106,13 @@ export class Engine {
 
   /** Resolves once `flushed` (or the connection is gone). */
   whenFlushed(): Promise<void> {
-    if (this.flushed || this.#state === State.Closed) return Promise.resolve();
+    if (this.flushed || this.#state === CLOSED) return Promise.resolve();
     return new Promise((resolve) => this.#flushWaiters.push(resolve));
   }
 
   /** Closes the connection: gracefully after pending writes (`end`) or at once. */
   close(graceful = false): void {
-    if (this.#state === State.Closed) return;
+    if (this.#state === CLOSED) return;
     if (graceful) this.#flushNow();
     this.#finish({});
     if (graceful) this.#conn.end();
@@ -123,9 +122,9 @@ export class Engine {
   // --- input ---
 
   #data(chunk: Uint8Array): void {
-    if (this.#state === State.Closed) return;
+    if (this.#state === CLOSED) return;
     try {
-      if (this.#state === State.Greeting) {
+      if (this.#state === GREETING) {
         const take = Math.min(GREETING_SIZE - this.#greetingHave, chunk.byteLength);
         const before = this.#greetingHave;
         this.#greeting.set(chunk.subarray(0, take), before);
@@ -134,11 +133,12 @@ export class Engine {
         if (this.#greetingHave < GREETING_SIZE) return;
         this.#greetingDone();
         chunk = chunk.subarray(take);
-        if (chunk.byteLength === 0 || this.#state === State.Closed) return;
+        // The handshake's first step may already have failed and closed us.
+        if (chunk.byteLength === 0 || (this.#state as number) === CLOSED) return;
       }
       this.#decoder.push(chunk);
     } catch (err) {
-      if (this.#state === State.Closed) return;
+      if (this.#state === CLOSED) return;
       if (err instanceof GreetingError || err instanceof FrameError) this.#fail("protocol", err);
       else if (err instanceof RangeError) this.#fail("protocol", err);
       else this.#fail("other", err as Error);
@@ -152,7 +152,7 @@ export class Engine {
     if (greeting.mechanism !== mechanism.name) {
       throw new GreetingError(`the peer uses the ${greeting.mechanism} mechanism, this socket ${mechanism.name}`);
     }
-    this.#state = State.Handshake;
+    this.#state = HANDSHAKE;
     this.#step(mechanism.start());
   }
 
@@ -164,14 +164,14 @@ export class Engine {
       return;
     }
     const state = this.#state;
-    if (state === State.Active) {
+    if (state === ACTIVE) {
       if (flags & COMMAND) return this.#command(body);
       this.#frames.push(body);
       if (flags & MORE) return;
       const message = this.#frames;
       this.#frames = [];
       this.#deliver(message);
-    } else if (state === State.Handshake) {
+    } else if (state === HANDSHAKE) {
       if (!(flags & COMMAND)) throw new FrameError("a message frame arrived before the handshake was done");
       const step = this.#options.mechanism.receive(body);
       if (step instanceof Promise) {
@@ -187,11 +187,11 @@ export class Engine {
   #resumeHandshake(step: HandshakeStep): void {
     const queued = this.#pendingFrames ?? [];
     this.#pendingFrames = null;
-    if (this.#state === State.Closed) return;
+    if (this.#state === CLOSED) return;
     this.#step(step);
     try {
       for (const [flags, body] of queued) {
-        if (this.#state === State.Closed) return;
+        if (this.#state === CLOSED) return;
         this.#frame(flags, body);
       }
     } catch (err) {
@@ -212,13 +212,13 @@ export class Engine {
     clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
     const peer = this.#host.ready(this, metadata);
-    if (this.#state === State.Closed) return;
+    if (this.#state === CLOSED) return;
     if (!peer) {
       this.close();
       return;
     }
     this.#peer = peer;
-    this.#state = State.Active;
+    this.#state = ACTIVE;
     peer.zmtpMinor = this.peerMinor;
     peer.outbound.onReadable = () => this.#scheduleFlush();
     peer.inbound.onWritable = () => this.#resumeReading();
@@ -267,7 +267,7 @@ export class Engine {
   }
 
   #resumeReading(): void {
-    if (this.#readPaused && this.#state !== State.Closed) {
+    if (this.#readPaused && this.#state !== CLOSED) {
       this.#readPaused = false;
       this.#conn.resume();
     }
@@ -276,7 +276,7 @@ export class Engine {
   // --- output ---
 
   #scheduleFlush(): void {
-    if (this.#flushScheduled || this.#writeBlocked || this.#state !== State.Active) return;
+    if (this.#flushScheduled || this.#writeBlocked || this.#state !== ACTIVE) return;
     this.#flushScheduled = true;
     runtime.defer(() => {
       this.#flushScheduled = false;
@@ -285,7 +285,7 @@ export class Engine {
   }
 
   #flushNow(): void {
-    if (this.#state !== State.Active || this.#writeBlocked) return;
+    if (this.#state !== ACTIVE || this.#writeBlocked) return;
     const outbound = this.#peer!.outbound;
     const encoder = this.#encoder;
     const convertSubscriptions = this.peerMinor >= 1 && SUBSCRIBE_TYPES.has(this.#options.socketType);
@@ -311,7 +311,7 @@ export class Engine {
 
   #drain(): void {
     this.#writeBlocked = false;
-    if (this.#state !== State.Active) return;
+    if (this.#state !== ACTIVE) return;
     this.#flushNow();
   }
 
@@ -325,20 +325,20 @@ export class Engine {
   // --- end ---
 
   #fail(kind: HandshakeFailure, error: Error): void {
-    if (this.#state === State.Closed) return;
-    const handshake = this.#state !== State.Active ? kind : undefined;
+    if (this.#state === CLOSED) return;
+    const handshake = this.#state !== ACTIVE ? kind : undefined;
     this.#finish({ handshake, error });
     this.#conn.destroy();
   }
 
   #closed(error?: Error): void {
-    if (this.#state === State.Closed) return;
+    if (this.#state === CLOSED) return;
     // As libzmq: a connection lost before the handshake completed is a handshake failure too.
-    this.#finish({ handshake: this.#state !== State.Active ? "other" : undefined, error });
+    this.#finish({ handshake: this.#state !== ACTIVE ? "other" : undefined, error });
   }
 
   #finish(end: EngineEnd): void {
-    this.#state = State.Closed;
+    this.#state = CLOSED;
     clearTimeout(this.#handshakeTimer);
     const peer = this.#peer;
     if (peer) {

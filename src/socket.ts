@@ -115,8 +115,11 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   declare immediate: boolean;
   /** Largest frame accepted from a peer in bytes, -1 no limit; a bigger one drops that connection [ZMQ_MAXMSGSIZE]. */
   declare maxMessageSize: number;
-  /** The identity announced to peers (REQ, DEALER, ROUTER), up to 255 bytes [ZMQ_ROUTING_ID]. */
-  declare routingId: Uint8Array | null;
+  /**
+   * The identity announced to peers (REQ, DEALER, ROUTER), up to 255 bytes [ZMQ_ROUTING_ID].
+   * Set as a string or bytes; always read back as bytes.
+   */
+  declare routingId: Uint8Array | string | null;
   /** Accepted for zeromq.js compatibility; IPv6 works whenever an IPv6 address is given [ZMQ_IPV6]. */
   declare ipv6: boolean;
 
@@ -140,6 +143,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   #readable: ReadableStream<Message> | null = null;
   #writable: WritableStream<MessageLike> | null = null;
   #onWritable = (): void => this.#retrySends();
+  #handshakeWaiters: (() => void)[] = [];
 
   protected constructor(socketType: SocketType, options?: SocketOptions) {
     this.socketType = socketType;
@@ -385,7 +389,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     return {
       sendHighWaterMark: this.sendHighWaterMark,
       receiveHighWaterMark: this.receiveHighWaterMark,
-      routingId: this.routingId,
+      routingId: this.options.routingId as Uint8Array | null,
     };
   }
 
@@ -403,7 +407,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   /** The mechanism for a new connection. */
   protected createMechanism(_asServer: boolean): Mechanism {
     const metadata: [string, Uint8Array | string][] = [["Socket-Type", this.socketType]];
-    if (ANNOUNCES_IDENTITY.has(this.socketType)) metadata.push(["Identity", this.routingId ?? new Uint8Array(0)]);
+    if (ANNOUNCES_IDENTITY.has(this.socketType)) metadata.push(["Identity", (this.options.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
     return new NullMechanism(metadata);
   }
 
@@ -463,6 +467,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
         if (peer) {
           dialer?.established();
           this.#events.emit({ type: "handshake", address: endpoint });
+          this.#wakeHandshakeWaiters();
         }
         return peer;
       },
@@ -601,6 +606,22 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     this.#events.emit(event);
   }
 
+  /** Resolves once every queued outgoing message has been handed to a connection. */
+  async #drained(): Promise<void> {
+    for (;;) {
+      await Promise.all([...this.#engines].map((e) => e.whenFlushed()));
+      const waiting = [...this.#dialers.values()].some((d) =>
+        d.dialer && !d.dialer.stopped && d.peer && d.peer.outbound.size > 0
+      );
+      if (!waiting) return;
+      await new Promise<void>((resolve) => this.#handshakeWaiters.push(resolve));
+    }
+  }
+
+  #wakeHandshakeWaiters(): void {
+    for (const w of this.#handshakeWaiters.splice(0)) w();
+  }
+
   async #close(): Promise<void> {
     this.#closed = true;
     for (const r of this.#receivers.splice(0)) {
@@ -613,21 +634,23 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     }
     const bindings = new Set(this.#bindings.values());
     this.#bindings.clear();
+    await Promise.all([...bindings].map((b) => this.#closeBinding(b)));
+    const linger = this.linger;
+    if (linger !== 0) {
+      // Dialers keep (re)connecting meanwhile, as libzmq's do, so messages queued for a peer
+      // that is not connected yet still go out within the linger period.
+      if (linger < 0) await this.#drained();
+      else {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([this.#drained(), new Promise<void>((r) => (timer = setTimeout(r, linger)))]);
+        clearTimeout(timer);
+      }
+    }
     for (const [, entry] of this.#dialers) {
       entry.dialer?.stop();
       if (entry.inproc !== null && entry.peer) this.context.cancelPending(entry.peer);
     }
-    await Promise.all([...bindings].map((b) => this.#closeBinding(b)));
-    const linger = this.linger;
-    if (linger !== 0 && this.#engines.size > 0) {
-      const flushed = Promise.all([...this.#engines].map((e) => e.whenFlushed()));
-      if (linger < 0) await flushed;
-      else {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([flushed, new Promise<void>((r) => (timer = setTimeout(r, linger)))]);
-        clearTimeout(timer);
-      }
-    }
+    this.#wakeHandshakeWaiters();
     for (const engine of [...this.#engines]) engine.close(linger !== 0);
     for (const peer of [...this.#peers]) this.#detach(peer, true);
     this.#dialers.clear();

@@ -142,11 +142,9 @@ export class FrameError extends Error {
   }
 }
 
-const enum State {
-  Flags,
-  Size,
-  Body,
-}
+const FLAGS = 0;
+const SIZE = 1;
+const BODY = 2;
 
 /**
  * An incremental ZMTP frame decoder. Feed it chunks as they arrive, split
@@ -158,7 +156,7 @@ export class FrameDecoder {
   /** Largest body accepted (bytes); a bigger size fails before any allocation. */
   maxFrameSize: number;
   #sink: FrameSink;
-  #state = State.Flags;
+  #state: number = FLAGS;
   #flags = 0;
   #sizeBytes = new Uint8Array(8);
   #sizeNeeded = 0;
@@ -180,7 +178,7 @@ export class FrameDecoder {
     let pos = 0;
     while (pos < len) {
       switch (this.#state) {
-        case State.Flags: {
+        case FLAGS: {
           // Fast path: a whole short frame inside this chunk.
           const flags = chunk[pos];
           if (flags & 0xf8) throw new FrameError(`invalid frame flags 0x${flags.toString(16)}`);
@@ -197,27 +195,27 @@ export class FrameDecoder {
           this.#flags = flags;
           this.#sizeNeeded = flags & LONG ? 8 : 1;
           this.#sizeHave = 0;
-          this.#state = State.Size;
+          this.#state = SIZE;
           pos++;
           break;
         }
-        case State.Size: {
+        case SIZE: {
           while (this.#sizeHave < this.#sizeNeeded && pos < len) this.#sizeBytes[this.#sizeHave++] = chunk[pos++];
           if (this.#sizeHave < this.#sizeNeeded) return;
           const size = this.#readSize();
           if (pos + size <= len) {
             // Whole body in this chunk: a view, no copy.
-            this.#state = State.Flags;
+            this.#state = FLAGS;
             this.#sink.frame(this.#flags, chunk.subarray(pos, pos + size));
             pos += size;
           } else {
             this.#bodySize = size;
             this.#bodyHave = 0;
-            this.#state = State.Body;
+            this.#state = BODY;
           }
           break;
         }
-        case State.Body: {
+        case BODY: {
           const n = Math.min(this.#bodySize - this.#bodyHave, len - pos);
           this.#parts.push(chunk.subarray(pos, pos + n));
           this.#bodyHave += n;
@@ -230,7 +228,7 @@ export class FrameDecoder {
               at += part.byteLength;
             }
             this.#parts = [];
-            this.#state = State.Flags;
+            this.#state = FLAGS;
             this.#sink.frame(this.#flags, body);
           }
           break;
@@ -241,7 +239,7 @@ export class FrameDecoder {
 
   /** True when the decoder is between frames (no partial frame buffered). */
   get idle(): boolean {
-    return this.#state === State.Flags;
+    return this.#state === FLAGS;
   }
 
   #readSize(): number {

@@ -40,8 +40,7 @@ const classes = {
 };
 
 const fromB64 = (s) => Buffer.from(s, "base64");
-const decodeValue = (v) =>
-  v !== null && typeof v === "object" && typeof v.$b64 === "string" ? fromB64(v.$b64) : v;
+const decodeValue = (v) => v !== null && typeof v === "object" && typeof v.$b64 === "string" ? fromB64(v.$b64) : v;
 const encodeValue = (v) => (Buffer.isBuffer(v) ? { $b64: v.toString("base64") } : v);
 const encodeMessage = (frames) => frames.map((f) => f.toString("base64"));
 // Timeouts are per call: -1 (or null) waits forever, like zeromq.js.

@@ -138,7 +138,12 @@ export const nodeRuntime: Runtime = {
       : address;
     return {
       address: actual,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      // server.close() stops listening at once, but its callback waits for every accepted
+      // connection to end; those belong to the socket, which closes them separately.
+      close: () => {
+        server.close();
+        return Promise.resolve();
+      },
     };
   },
 

@@ -1,0 +1,53 @@
+/** Small helpers for tests on Node, Deno and Bun. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** UTF-8 bytes of a string. */
+export const bytes = (s: string): Uint8Array => encoder.encode(s);
+/** UTF-8 text of bytes. */
+export const text = (b: Uint8Array): string => decoder.decode(b);
+/** A message's frames as strings, for assertions: `assert.deepEqual(texts(msg), ["a", "b"])`. */
+export const texts = (message: Uint8Array[]): string[] => message.map(text);
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rejects with "<what> timed out after <ms> ms" unless `promise` settles first. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what = "operation"): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Calls `fn` until it returns without throwing (and not `false`); returns its result.
+ * After `timeout` ms rethrows the last error.
+ */
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  { timeout = 5000, interval = 20 }: { timeout?: number; interval?: number } = {},
+): Promise<Exclude<T, false>> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let error: unknown;
+    try {
+      const value = await fn();
+      if (value !== false) return value as Exclude<T, false>;
+      error = new Error(`condition still false after ${timeout} ms`);
+    } catch (err) {
+      error = err;
+    }
+    if (Date.now() >= deadline) throw error;
+    await sleep(interval);
+  }
+}
+
+/** A fresh `ipc:///tmp/omq-XXXXXX/<name>` endpoint (new directory each call). */
+export function tempIpcPath(name = "sock"): string {
+  return `ipc://${join(mkdtempSync(join(tmpdir(), "omq-")), name)}`;
+}
