@@ -63,7 +63,7 @@ export class Context {
    * Links `connector` to whatever binds `inproc://name`, now or later (libzmq
    * 4 lets connect come first). Returns the connector's end.
    */
-  connectInproc(name: string, connector: InprocSocket): Peer {
+  connectInproc(name: string, connector: InprocSocket, assignedId: Uint8Array | null = null): Peer {
     const binder = this.#bound.get(name);
     const c = connector.inprocOptions();
     const b = binder?.inprocOptions() ?? c;
@@ -71,6 +71,7 @@ export class Context {
     const toConnector = new Pipe(sumHwm(b.sendHighWaterMark, c.receiveHighWaterMark));
     const endpoint = `inproc://${name}`;
     const connectorPeer = new Peer(toBinder, toConnector, endpoint);
+    connectorPeer.assignedId = assignedId;
     const binderPeer = new Peer(toConnector, toBinder, endpoint);
     connectorPeer.link = binderPeer;
     binderPeer.link = connectorPeer;

@@ -18,6 +18,15 @@ import type { Message } from "./message.ts";
 /** A batch is written once it reaches this size, so one turn never builds an unbounded buffer. */
 const MAX_BATCH_BYTES = 512 * 1024;
 
+/** What a socket holds of a live connection, whatever engine drives it. */
+export interface Connection {
+  readonly remoteAddress: string;
+  /** Resolves once everything queued has been handed to the transport (or the connection is gone). */
+  whenFlushed(): Promise<void>;
+  /** Closes the connection: gracefully after pending writes, or at once. */
+  close(graceful?: boolean): void;
+}
+
 /** Settings an engine takes from its socket. */
 export interface EngineOptions {
   readonly mechanism: Mechanism;
@@ -41,9 +50,9 @@ export interface EngineEnd {
 /** What an engine reports to its socket. */
 export interface EngineHost {
   /** The handshake is done; returns the peer to carry messages for, or null to drop the connection. */
-  ready(engine: Engine, metadata: Metadata): Peer | null;
+  ready(engine: Connection, metadata: Metadata): Peer | null;
   /** The connection is gone. Called once. */
-  closed(engine: Engine, end: EngineEnd): void;
+  closed(engine: Connection, end: EngineEnd): void;
 }
 
 // Connection states, as plain numbers: erasable syntax, and no narrowing surprises across callbacks.
@@ -56,7 +65,7 @@ const SUBSCRIBE_TYPES = new Set(["SUB", "XSUB"]);
 const PUBLISH_TYPES = new Set(["PUB", "XPUB"]);
 
 /** Drives one connection from greeting to close. */
-export class Engine {
+export class Engine implements Connection {
   /** The peer's address as the transport reports it. */
   readonly remoteAddress: string;
   /** The peer's greeting version minor (0: ZMTP 3.0, 1: 3.1). */

@@ -10,9 +10,9 @@ import type { ByteConnection, Listener } from "../transports/runtime/types.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
 import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
 import { type SocketEvent, EventQueue } from "./events.ts";
-import { type Message, type MessageLike, toMessage } from "./message.ts";
+import { type FrameLike, type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
 import { Peer } from "./peer.ts";
-import { Engine, type EngineEnd } from "./engine.ts";
+import { type Connection, Engine, type EngineEnd, type EngineHost, type EngineOptions } from "./engine.ts";
 import { Dialer } from "./dialer.ts";
 import { type Context, context as defaultContext, type InprocSocket } from "./context.ts";
 import { defineOptions, initialOptions, type OptionHolder } from "./options.ts";
@@ -38,6 +38,12 @@ export interface SocketOptions {
   maxMessageSize?: number;
   routingId?: string | Uint8Array | null;
   ipv6?: boolean;
+}
+
+/** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
+export interface ConnectOptions {
+  /** The routing id this socket will know the connected peer by [ZMQ_CONNECT_ROUTING_ID]. */
+  routingId?: FrameLike;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -136,7 +142,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   #lastEndpoint: string | null = null;
   #bindings = new Map<string, Binding>();
   #dialers = new Map<string, { dialer: Dialer | null; peer: Peer | null; inproc: string | null }>();
-  #engines = new Set<Engine>();
+  #engines = new Set<Connection>();
   #peers = new Set<Peer>();
   #receivers: PendingReceive[] = [];
   #senders: PendingSend[] = [];
@@ -144,6 +150,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   #writable: WritableStream<MessageLike> | null = null;
   #onWritable = (): void => this.#retrySends();
   #handshakeWaiters: (() => void)[] = [];
+  #assignedIds = new Map<string, Uint8Array | null>();
 
   protected constructor(socketType: SocketType, options?: SocketOptions) {
     this.socketType = socketType;
@@ -169,6 +176,27 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   /** A peer's inbound pipe has new messages (or ended). Publishers override this to read subscriptions. */
   protected peerReadable(_peer: Peer): void {
     this.#deliver();
+  }
+
+  /**
+   * A connection's handshake completed for `peer` (its `socketType` and
+   * `announcedId` are set). `reconnected` is true when the peer existed before
+   * (a connected endpoint came back): SUB resends its subscriptions here, as
+   * libzmq does on a pipe "hiccup".
+   */
+  protected peerHandshake(_peer: Peer, _reconnected: boolean): void {}
+
+  /** Whether a peer announcing `socketType` may talk to this socket (RFC 37 table; STREAM has no ZMTP peer). */
+  protected compatibleWith(socketType: string): boolean {
+    return compatible(this.socketType, socketType);
+  }
+
+  /**
+   * Makes the engine for a new tcp/ipc connection. The default speaks ZMTP;
+   * STREAM overrides it with a raw-bytes engine honouring the same contract.
+   */
+  protected createEngine(conn: ByteConnection, options: EngineOptions, host: EngineHost): Connection {
+    return new Engine(conn, options, host);
   }
 
   /** Called after an option property was set. */
@@ -247,18 +275,20 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
    * await push.send("queued until connected");
    * ```
    */
-  connect(endpoint: string): void {
+  connect(endpoint: string, options?: ConnectOptions): void {
     if (this.#closed) throw closedError(`connect ${endpoint}`);
     const ep = parseEndpoint(endpoint, false);
     if (this.#dialers.has(endpoint)) return;
+    const assignedId = options?.routingId === undefined ? null : toFrame(options.routingId);
     if (ep.transport === "inproc") {
-      const peer = this.context.connectInproc(ep.name, this);
+      const peer = this.context.connectInproc(ep.name, this, assignedId);
       this.#dialers.set(endpoint, { dialer: null, peer, inproc: ep.name });
       return;
     }
     // As libzmq without `immediate`: the peer (and its queue) exists from now on, so sends are queued.
-    const peer = this.immediate ? null : this.#newPeer(endpoint);
+    const peer = this.immediate ? null : this.#newPeer(endpoint, assignedId);
     if (peer && !this.#attach(peer)) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+    this.#assignedIds.set(endpoint, assignedId);
     const dialer = new Dialer(endpoint, ep.address, {
       connect: (address) => runtime.connect(address),
       start: (conn, d) => this.#startEngine(conn, endpoint, d),
@@ -395,7 +425,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
 
   /** @internal */
   inprocAttach(peer: Peer): void {
-    if (this.#closed || (peer.socketType && !compatible(this.socketType, peer.socketType))) {
+    if (this.#closed || (peer.socketType && !this.compatibleWith(peer.socketType))) {
       this.#terminateLink(peer);
       return;
     }
@@ -411,7 +441,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     return new NullMechanism(metadata);
   }
 
-  #engineDialer = new WeakMap<Engine, Dialer>();
+  #engineDialer = new WeakMap<Connection, Dialer>();
 
   async #listen(ep: Endpoint, accept: (conn: ByteConnection) => void): Promise<Listener> {
     if (ep.transport === "inproc") throw new Error("unreachable");
@@ -443,8 +473,10 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     }
   }
 
-  #newPeer(endpoint: string): Peer {
-    return Peer.withPipes(this.sendHighWaterMark, this.receiveHighWaterMark, endpoint);
+  #newPeer(endpoint: string, assignedId: Uint8Array | null = null): Peer {
+    const peer = Peer.withPipes(this.sendHighWaterMark, this.receiveHighWaterMark, endpoint);
+    peer.assignedId = assignedId;
+    return peer;
   }
 
   #accept(conn: ByteConnection, endpoint: string): void {
@@ -455,7 +487,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
 
   #startEngine(conn: ByteConnection, endpoint: string, dialer: Dialer | null): void {
     let peer: Peer | null = null;
-    const engine = new Engine(conn, {
+    const engine = this.createEngine(conn, {
       mechanism: this.createMechanism(dialer === null),
       asServer: dialer === null,
       maxMessageSize: this.maxMessageSize,
@@ -479,7 +511,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
 
   #peerReady(metadata: Metadata, endpoint: string, dialer: Dialer | null): Peer | null {
     const theirs = metadataText(metadata.get("socket-type")) ?? "";
-    if (!compatible(this.socketType, theirs)) {
+    if (!this.compatibleWith(theirs)) {
       this.#events.emit({
         type: "handshake:error:protocol",
         address: endpoint,
@@ -490,7 +522,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     const entry = dialer ? this.#dialers.get(dialer.endpoint) : undefined;
     let peer = entry?.peer ?? null;
     const fresh = peer === null;
-    if (!peer) peer = this.#newPeer(endpoint);
+    if (!peer) peer = this.#newPeer(endpoint, dialer ? this.#assignedIds.get(dialer.endpoint) ?? null : null);
     peer.socketType = theirs;
     const id = metadata.get("identity");
     peer.announcedId = id && id.byteLength > 0 ? id.slice() : null;
@@ -498,10 +530,11 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
       if (!this.#attach(peer)) return null;
       if (entry) entry.peer = peer;
     }
+    this.peerHandshake(peer, !fresh);
     return peer;
   }
 
-  #engineClosed(engine: Engine, end: EngineEnd, endpoint: string, dialer: Dialer | null, peer: Peer | null): void {
+  #engineClosed(engine: Connection, end: EngineEnd, endpoint: string, dialer: Dialer | null, peer: Peer | null): void {
     this.#engines.delete(engine);
     if (end.handshake) {
       this.#events.emit({
