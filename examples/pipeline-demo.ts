@@ -128,6 +128,7 @@ console.log("worker        transport  tasks");
 for (const w of workers) {
   console.log(`${w.name.padEnd(13)} ${w.transport.padEnd(10)} ${String(perWorker.get(w.name) ?? 0).padStart(5)}`);
 }
+console.log("(the ventilator round-robins over workers whose queue has room, so faster links take more)");
 console.log(`\n${TASKS} tasks out and ${TASKS} results back in ${ms.toFixed(0)} ms (${Math.round(TASKS / ms * 1000)} round trips/s)`);
 console.log(`checksum ${checksum === expected ? "ok" : `WRONG: ${checksum} != ${expected}`}: every result arrived exactly once`);
 
