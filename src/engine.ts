@@ -25,6 +25,8 @@ export interface Connection {
   whenFlushed(): Promise<void>;
   /** Closes the connection: gracefully after pending writes, or at once. */
   close(graceful?: boolean): void;
+  /** Resolves when the transport has closed (after a graceful close: once everything was written). */
+  readonly gone?: Promise<void>;
 }
 
 /** Settings an engine takes from its socket. */
@@ -86,6 +88,9 @@ export class Engine implements Connection {
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #pendingFrames: [number, Uint8Array][] | null = null;
   #flushWaiters: (() => void)[] = [];
+  #markGone!: () => void;
+  /** Resolves when the transport has closed. */
+  readonly gone: Promise<void> = new Promise((resolve) => (this.#markGone = resolve));
 
   constructor(conn: ByteConnection, options: EngineOptions, host: EngineHost) {
     this.#conn = conn;
@@ -103,7 +108,10 @@ export class Engine implements Connection {
     conn.start({
       data: (chunk) => this.#data(chunk),
       drain: () => this.#drain(),
-      close: (error) => this.#closed(error),
+      close: (error) => {
+        this.#markGone();
+        this.#closed(error);
+      },
     });
     conn.write([encodeGreeting(options.mechanism.name, options.asServer)]);
   }

@@ -651,6 +651,17 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     }
   }
 
+  /** Waits for `promise`, but not past `deadline` (ms since the epoch; Infinity for no limit). */
+  async #within(promise: Promise<unknown>, deadline: number): Promise<void> {
+    if (deadline === Infinity) {
+      await promise;
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([promise, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+    clearTimeout(timer);
+  }
+
   #wakeHandshakeWaiters(): void {
     for (const w of this.#handshakeWaiters.splice(0)) w();
   }
@@ -669,22 +680,21 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     this.#bindings.clear();
     await Promise.all([...bindings].map((b) => this.#closeBinding(b)));
     const linger = this.linger;
+    const deadline = linger > 0 ? Date.now() + linger : Infinity;
     if (linger !== 0) {
       // Dialers keep (re)connecting meanwhile, as libzmq's do, so messages queued for a peer
       // that is not connected yet still go out within the linger period.
-      if (linger < 0) await this.#drained();
-      else {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([this.#drained(), new Promise<void>((r) => (timer = setTimeout(r, linger)))]);
-        clearTimeout(timer);
-      }
+      await this.#within(this.#drained(), deadline);
     }
     for (const [, entry] of this.#dialers) {
       entry.dialer?.stop();
       if (entry.inproc !== null && entry.peer) this.context.cancelPending(entry.peer);
     }
     this.#wakeHandshakeWaiters();
-    for (const engine of [...this.#engines]) engine.close(linger !== 0);
+    const engines = [...this.#engines];
+    for (const engine of engines) engine.close(linger !== 0);
+    // A graceful close is done when the bytes are written, not when they are handed to the runtime.
+    if (linger !== 0) await this.#within(Promise.all(engines.map((e) => e.gone)), deadline);
     for (const peer of [...this.#peers]) this.#detach(peer, true);
     this.#dialers.clear();
     this.#events.emit({ type: "end" });

@@ -51,3 +51,11 @@ export async function eventually<T>(
 export function tempIpcPath(name = "sock"): string {
   return `ipc://${join(mkdtempSync(join(tmpdir(), "omq-")), name)}`;
 }
+
+/** The command that runs a TypeScript file on the runtime running this test (Node via tsx). */
+export function runtimeCommand(script: string): string[] {
+  const g = globalThis as { Deno?: { execPath(): string }; Bun?: unknown; process?: { execPath: string } };
+  if (g.Deno) return [g.Deno.execPath(), "run", "-A", script];
+  if (g.Bun) return [g.process!.execPath, script];
+  return [g.process!.execPath, "--import", "tsx", script];
+}

@@ -7,6 +7,9 @@ import * as net from "node:net";
 import { lstatSync, unlinkSync } from "node:fs";
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 
+/** Unwritten bytes above which `write` asks the engine to wait for `drain`. */
+const WRITE_HIGH_WATER = 1024 * 1024;
+
 class NodeConnection implements ByteConnection {
   readonly remoteAddress: string;
   #socket: net.Socket;
@@ -40,12 +43,16 @@ class NodeConnection implements ByteConnection {
   write(chunks: readonly Uint8Array[]): boolean {
     if (this.#closed || this.#socket.destroyed) return true;
     const socket = this.#socket;
-    if (chunks.length === 1) return socket.write(chunks[0]);
-    socket.cork();
-    let ok = true;
-    for (const chunk of chunks) ok = socket.write(chunk);
-    socket.uncork();
-    return ok;
+    if (chunks.length === 1) socket.write(chunks[0]);
+    else {
+      socket.cork();
+      for (const chunk of chunks) socket.write(chunk);
+      socket.uncork();
+    }
+    // net.Socket says "wait" beyond 16 kB buffered, which stalls large messages on every
+    // batch; our own limit keeps the kernel fed. 'drain' still fires: any write past 16 kB
+    // armed it, and it comes once the buffer is empty.
+    return socket.writableLength < WRITE_HIGH_WATER;
   }
 
   pause(): void {

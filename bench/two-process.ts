@@ -1,0 +1,44 @@
+/**
+ * Throughput with sender and receiver in two processes: `recv` binds, prints
+ * its endpoint, receives `count` messages and prints the rate; `send`
+ * connects and sends them. Started by bench/run.ts.
+ *
+ * @module
+ */
+import process from "node:process";
+import * as omq from "../mod.ts";
+
+const [role, impl, endpoint, sizeText, countText] = process.argv.slice(2);
+const size = Number(sizeText);
+const count = Number(countText);
+
+interface AnySocket {
+  bind(endpoint: string): Promise<void>;
+  connect(endpoint: string): void;
+  send(message: Uint8Array): Promise<void>;
+  receive(): Promise<Uint8Array[]>;
+  close(): unknown;
+  readonly lastEndpoint: string | null;
+  linger: number;
+}
+const lib = (impl === "omq" ? omq : await import("zeromq")) as unknown as Record<string, new () => AnySocket>;
+
+if (role === "recv") {
+  const pull = new lib.Pull();
+  await pull.bind(endpoint);
+  console.log(pull.lastEndpoint);
+  await pull.receive(); // the first message starts the clock
+  const started = performance.now();
+  for (let i = 1; i < count; i++) await pull.receive();
+  console.log(JSON.stringify({ rate: (count - 1) / ((performance.now() - started) / 1000) }));
+  pull.linger = 0;
+  await pull.close();
+} else {
+  const push = new lib.Push();
+  push.connect(endpoint);
+  const message = new Uint8Array(size);
+  for (let i = 0; i < count; i++) await push.send(message);
+  push.linger = -1;
+  await push.close();
+}
+process.exit(0);
