@@ -12,7 +12,7 @@ export const LONG = 0x02;
 export const COMMAND = 0x04;
 
 /** Frames at least this big are written as their own chunk rather than copied into the batch. */
-export const ZERO_COPY_THRESHOLD = 32 * 1024;
+export const ZERO_COPY_THRESHOLD: number = 32 * 1024;
 
 /** The encoded size of a frame header for a body of `size` bytes. */
 export function headerSize(size: number): number {
@@ -167,7 +167,7 @@ export class FrameDecoder {
   #bodySize = 0;
   #bodyHave = 0;
 
-  constructor(sink: FrameSink, maxFrameSize = Number.MAX_SAFE_INTEGER) {
+  constructor(sink: FrameSink, maxFrameSize: number = Number.MAX_SAFE_INTEGER) {
     this.#sink = sink;
     this.maxFrameSize = maxFrameSize;
   }
