@@ -47,6 +47,7 @@ export function writeHeader(out: Uint8Array, offset: number, flags: number, size
  */
 export class FrameEncoder {
   #chunks: Uint8Array[] = [];
+  #chunkBytes = 0;
   #buf: Uint8Array = new Uint8Array(0);
   #pos = 0;
   #start = 0;
@@ -65,6 +66,7 @@ export class FrameEncoder {
       this.#pos = writeHeader(this.#buf, this.#pos, flags, size);
       this.#cut();
       this.#chunks.push(body);
+      this.#chunkBytes += size;
       return;
     }
     this.#reserve(9 + size);
@@ -83,9 +85,7 @@ export class FrameEncoder {
 
   /** Pending bytes, roughly; used to bound one batch. */
   get pendingBytes(): number {
-    let n = this.#pos - this.#start;
-    for (const c of this.#chunks) n += c.byteLength;
-    return n;
+    return this.#chunkBytes + this.#pos - this.#start;
   }
 
   /** Returns the chunks encoded so far and starts afresh. */
@@ -93,12 +93,14 @@ export class FrameEncoder {
     this.#cut();
     const chunks = this.#chunks;
     this.#chunks = [];
+    this.#chunkBytes = 0;
     return chunks;
   }
 
   #cut(): void {
     if (this.#pos > this.#start) {
       this.#chunks.push(this.#buf.subarray(this.#start, this.#pos));
+      this.#chunkBytes += this.#pos - this.#start;
       this.#start = this.#pos;
     }
   }
