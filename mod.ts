@@ -16,10 +16,14 @@
  *
  * @module
  */
-export { Socket, type SocketOptions } from "./src/socket.ts";
+export { type ConnectOptions, Socket, type SocketOptions } from "./src/socket.ts";
 export { Pair } from "./src/sockets/pair.ts";
 export { Push } from "./src/sockets/push.ts";
 export { Pull } from "./src/sockets/pull.ts";
+export { Request, type RequestOptions } from "./src/sockets/request.ts";
+export { Reply } from "./src/sockets/reply.ts";
+export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
+export { Router, type RouterOptions } from "./src/sockets/router.ts";
 export { Context, context } from "./src/context.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
 export type { SocketEvent, SocketEventType } from "./src/events.ts";

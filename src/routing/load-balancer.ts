@@ -11,6 +11,8 @@ import type { Peer } from "../peer.ts";
 export class LoadBalancer {
   #peers: Peer[] = [];
   #next = 0;
+  /** The peer the last message went to (REQ waits for its reply from that peer). */
+  lastPeer: Peer | null = null;
 
   add(peer: Peer): void {
     this.#peers.push(peer);
@@ -32,6 +34,7 @@ export class LoadBalancer {
       const pipe = peers[at].outbound;
       if (!pipe.full) {
         pipe.write(message);
+        this.lastPeer = peers[at];
         this.#next = at + 1 === n ? 0 : at + 1;
         return true;
       }

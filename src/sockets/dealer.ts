@@ -1,0 +1,59 @@
+/**
+ * DEALER (RFC 28): an asynchronous REQ. Load-balances what it sends,
+ * fair-queues what it receives, never touches envelopes.
+ *
+ * @module
+ */
+import type { Message } from "../message.ts";
+import { defineOptions } from "../options.ts";
+import type { Peer } from "../peer.ts";
+import { FairQueue } from "../routing/fair-queue.ts";
+import { LoadBalancer } from "../routing/load-balancer.ts";
+import { Socket, type SocketOptions } from "../socket.ts";
+
+/** Options of a `Dealer`. */
+export interface DealerOptions extends SocketOptions {
+  probeRouter?: boolean;
+}
+
+/**
+ * Talks to any number of REP or ROUTER peers without lockstep.
+ *
+ * @example
+ * ```ts
+ * await using dealer = new Dealer({ routingId: "worker-1" });
+ * dealer.connect("tcp://127.0.0.1:5555");
+ * await dealer.send(["", "hello"]); // the empty frame makes it look like a REQ to a REP
+ * ```
+ */
+export class Dealer extends Socket {
+  /** Send an empty message to each new peer, so a ROUTER learns of us at once [ZMQ_PROBE_ROUTER]. */
+  declare probeRouter: boolean;
+  #out = new LoadBalancer();
+  #in = new FairQueue();
+
+  constructor(options?: DealerOptions) {
+    super("DEALER", options);
+  }
+
+  protected override attachPeer(peer: Peer): boolean {
+    this.#out.add(peer);
+    this.#in.add(peer);
+    if (this.probeRouter) peer.outbound.write([new Uint8Array(0)]);
+    return true;
+  }
+
+  protected override detachPeer(peer: Peer): void {
+    this.#out.remove(peer);
+  }
+
+  protected override sendMessage(message: Message): boolean {
+    return this.#out.send(message);
+  }
+
+  protected override receiveMessage(): Message | undefined {
+    return this.#in.receive();
+  }
+}
+
+defineOptions(Dealer, { probeRouter: { kind: "bool", default: false } });

@@ -1,0 +1,105 @@
+/**
+ * REQ (RFC 28): strict lockstep. Each request gets an empty delimiter frame,
+ * goes to one peer (round-robin), and only that peer's reply is accepted.
+ *
+ * @module
+ */
+import { ZmqError } from "../errors.ts";
+import type { Message } from "../message.ts";
+import { defineOptions } from "../options.ts";
+import type { Peer } from "../peer.ts";
+import { FairQueue } from "../routing/fair-queue.ts";
+import { LoadBalancer } from "../routing/load-balancer.ts";
+import { Socket, type SocketOptions } from "../socket.ts";
+
+/** Options of a `Request`. */
+export interface RequestOptions extends SocketOptions {
+  correlate?: boolean;
+  relaxed?: boolean;
+  probeRouter?: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The client side of request/reply.
+ *
+ * @example
+ * ```ts
+ * await using req = new Request();
+ * req.connect("tcp://127.0.0.1:5555");
+ * await req.send("hello");
+ * const [reply] = await req.receive();
+ * ```
+ */
+export class Request extends Socket {
+  /** Tag each request with an id and accept only the reply carrying it [ZMQ_REQ_CORRELATE]. */
+  declare correlate: boolean;
+  /** Allow a new request before the reply to the last one (which is then ignored) [ZMQ_REQ_RELAXED]. */
+  declare relaxed: boolean;
+  /** Send an empty message to each new peer [ZMQ_PROBE_ROUTER]. */
+  declare probeRouter: boolean;
+  #out = new LoadBalancer();
+  #in = new FairQueue();
+  /** The peer the pending request went to; null when no reply is expected. */
+  #awaiting: Peer | null = null;
+  #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
+
+  constructor(options?: RequestOptions) {
+    super("REQ", options);
+  }
+
+  protected override attachPeer(peer: Peer): boolean {
+    this.#out.add(peer);
+    this.#in.add(peer);
+    if (this.probeRouter) peer.outbound.write([EMPTY]);
+    return true;
+  }
+
+  protected override detachPeer(peer: Peer): void {
+    this.#out.remove(peer);
+  }
+
+  protected override sendMessage(message: Message): boolean {
+    if (this.#awaiting && !this.relaxed) {
+      throw new ZmqError("EFSM", "Request.send: a reply to the previous request must be received first");
+    }
+    let frames: Message;
+    if (this.correlate) {
+      this.#requestId = (this.#requestId + 1) >>> 0;
+      const id = new Uint8Array(4);
+      new DataView(id.buffer).setUint32(0, this.#requestId);
+      frames = [id, EMPTY, ...message];
+    } else frames = [EMPTY, ...message];
+    if (!this.#out.send(frames)) return false;
+    this.#awaiting = this.#out.lastPeer;
+    return true;
+  }
+
+  protected override receiveMessage(): Message | undefined {
+    if (!this.#awaiting) throw new ZmqError("EFSM", "Request.receive: no request was sent");
+    for (;;) {
+      const message = this.#in.receive();
+      if (message === undefined) return undefined;
+      // Replies from other peers (to requests given up in relaxed mode) and malformed ones are dropped, as in libzmq.
+      if (this.#in.lastPeer !== this.#awaiting) continue;
+      let at = 0;
+      if (this.correlate) {
+        const id = message[0];
+        if (!id || id.byteLength !== 4 || new DataView(id.buffer, id.byteOffset, 4).getUint32(0) !== this.#requestId) {
+          continue;
+        }
+        at = 1;
+      }
+      if (!message[at] || message[at].byteLength !== 0) continue;
+      this.#awaiting = null;
+      return message.slice(at + 1);
+    }
+  }
+}
+
+defineOptions(Request, {
+  correlate: { kind: "bool", default: false },
+  relaxed: { kind: "bool", default: false },
+  probeRouter: { kind: "bool", default: false },
+});

@@ -1,0 +1,111 @@
+// omq against libzmq 4.3 for REQ–REP, REQ–ROUTER, DEALER–REP, DEALER–ROUTER and ROUTER–ROUTER:
+// each pair with omq on either side, each side binding, over tcp and ipc.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as omq from "../mod.ts";
+import { type Libzmq, type LibzmqSocketType, startLibzmq } from "./support/libzmq.ts";
+import { bytes, tempIpcPath, texts, withTimeout } from "./support/util.ts";
+
+let zmq: Libzmq;
+before(async () => {
+  zmq = await startLibzmq();
+});
+after(async () => {
+  await zmq.close();
+});
+
+type Kind = "req" | "rep" | "dealer" | "router";
+
+/** One side of a conversation, omq or libzmq, behind the same small interface. */
+interface Side {
+  bind(endpoint: string): Promise<string>;
+  connect(endpoint: string, routingId?: string): Promise<void>;
+  send(frames: (string | Uint8Array)[]): Promise<void>;
+  receive(): Promise<Uint8Array[]>;
+  close(): Promise<void>;
+}
+
+const CLASSES = { req: omq.Request, rep: omq.Reply, dealer: omq.Dealer, router: omq.Router } as const;
+
+function omqSide(kind: Kind, routingId?: string): Side {
+  const s = new CLASSES[kind]({ linger: 0, ...(routingId ? { routingId } : {}) });
+  return {
+    async bind(ep) {
+      await s.bind(ep);
+      return s.lastEndpoint!;
+    },
+    connect: async (ep, rid) => s.connect(ep, rid ? { routingId: rid } : undefined),
+    send: (frames) => s.send(frames),
+    receive: () => withTimeout(s.receive(), 5000, `omq ${kind} receive`),
+    close: () => s.close(),
+  };
+}
+
+async function libzmqSide(kind: Kind, routingId?: string): Promise<Side> {
+  const s = await zmq.socket(kind as LibzmqSocketType, { linger: 0, ...(routingId ? { routingId } : {}) });
+  return {
+    bind: (ep) => s.bind(ep),
+    connect: (ep, rid) => s.connect(ep, rid ? { routingId: rid } : undefined),
+    send: (frames) => s.send(frames),
+    receive: () => s.receive({ timeout: 5000 }),
+    close: () => s.close(),
+  };
+}
+
+/** How each socket type frames a request or a reply in its own API. */
+const asClient: Record<Kind, { wrap(body: string): (string | Uint8Array)[]; unwrap(m: Uint8Array[]): string[] }> = {
+  req: { wrap: (b) => [b], unwrap: (m) => texts(m) },
+  dealer: { wrap: (b) => ["", b], unwrap: (m) => (assert.equal(m[0].byteLength, 0, "delimiter"), texts(m.slice(1))) },
+  router: { wrap: (b) => ["srv", "", b], unwrap: (m) => (assert.equal(texts(m)[0], "srv"), texts(m.slice(2))) },
+  rep: { wrap: () => [], unwrap: () => [] },
+};
+
+const pairs: [Kind, Kind][] = [["req", "rep"], ["req", "router"], ["dealer", "rep"], ["dealer", "router"], ["router", "router"]];
+const endpoints = { tcp: () => "tcp://127.0.0.1:*", ipc: () => tempIpcPath() };
+
+for (const [clientKind, serverKind] of pairs) {
+  for (const [transport, endpoint] of Object.entries(endpoints)) {
+    for (const omqIs of ["client", "server"] as const) {
+      for (const binder of ["client", "server"] as const) {
+        const name = `${transport}: ${clientKind.toUpperCase()}–${serverKind.toUpperCase()}, omq ${omqIs}, ${binder} binds`;
+        test(name, async () => {
+          // Router–Router needs known ids on both sides: the server announces "srv", the client "cli".
+          const clientId = clientKind === "router" || clientKind === "dealer" ? "cli" : undefined;
+          const serverId = serverKind === "router" && clientKind === "router" ? "srv" : undefined;
+          const client = omqIs === "client" ? omqSide(clientKind, clientId) : await libzmqSide(clientKind, clientId);
+          const server = omqIs === "server" ? omqSide(serverKind, serverId) : await libzmqSide(serverKind, serverId);
+          const peerName = clientKind === "router" ? "srv" : undefined;
+          if (binder === "server") await client.connect(await server.bind(endpoint()), peerName);
+          else await server.connect(await client.bind(endpoint()), clientKind === "router" ? "cli" : undefined);
+          if (clientKind === "router" && binder === "client") {
+            // The bound client ROUTER learns the connecting server's id ("srv") from its handshake; the server named
+            // the client in connect(). The server speaks first so the client knows the connection is up.
+            await server.send(["cli", "", "hello"]);
+            assert.deepEqual(texts(await client.receive()), ["srv", "", "hello"]);
+          }
+          for (let i = 0; i < 3; i++) {
+            await client.send(asClient[clientKind].wrap(`request ${i}`));
+            const request = await server.receive();
+            let reply: (string | Uint8Array)[];
+            if (serverKind === "rep") {
+              assert.deepEqual(texts(request), [`request ${i}`]);
+              reply = [`reply ${i}`];
+            } else {
+              // ROUTER sees [routingId, "", body]; the id is the peer's announced one, or a generated 5-byte id.
+              const [id, delimiter, body] = request;
+              if (clientId) assert.deepEqual(id, bytes(clientId));
+              else assert.ok(id.byteLength === 5 && id[0] === 0, `generated id, got ${[...id]}`);
+              assert.equal(delimiter.byteLength, 0);
+              assert.equal(new TextDecoder().decode(body), `request ${i}`);
+              reply = [id, "", `reply ${i}`];
+            }
+            await server.send(reply);
+            assert.deepEqual(asClient[clientKind].unwrap(await client.receive()), [`reply ${i}`]);
+          }
+          await client.close();
+          await server.close();
+        });
+      }
+    }
+  }
+}
