@@ -1,0 +1,27 @@
+/**
+ * PUB (RFC 29): sends each message to every subscriber with a matching
+ * prefix, filtering at the publisher; drops for a subscriber at its
+ * high-water mark instead of blocking.
+ *
+ * @module
+ */
+import { defineOptions } from "../options.ts";
+import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
+
+/**
+ * The sending side of publish/subscribe.
+ *
+ * @example
+ * ```ts
+ * await using pub = new Publisher();
+ * await pub.bind("tcp://127.0.0.1:5556");
+ * await pub.send(["10001", "21 degrees"]);
+ * ```
+ */
+export class Publisher extends PublishingSocket {
+  constructor(options?: PublishingOptions) {
+    super("PUB", options);
+  }
+}
+
+defineOptions(Publisher, { invertMatching: { kind: "bool", default: false } });

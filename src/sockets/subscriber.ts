@@ -1,0 +1,57 @@
+/**
+ * SUB (RFC 29): receives the messages whose first frame starts with one of
+ * its subscribed prefixes. `subscribe()` with no prefix means everything.
+ *
+ * @module
+ */
+import { type FrameLike, toFrame } from "../message.ts";
+import type { Message } from "../message.ts";
+import { defineOptions } from "../options.ts";
+import { SubscribingSocket } from "./subscribing.ts";
+import type { SocketOptions } from "../socket.ts";
+
+/** Options of a `Subscriber`. */
+export interface SubscriberOptions extends SocketOptions {
+  invertMatching?: boolean;
+}
+
+/**
+ * The receiving side of publish/subscribe.
+ *
+ * @example
+ * ```ts
+ * await using sub = new Subscriber();
+ * sub.connect("tcp://127.0.0.1:5556");
+ * sub.subscribe("10001");
+ * const [zip, weather] = await sub.receive();
+ * ```
+ */
+export class Subscriber extends SubscribingSocket {
+  /** Receive the messages that do NOT match the subscriptions [ZMQ_INVERT_MATCHING]. */
+  declare invertMatching: boolean;
+
+  constructor(options?: SubscriberOptions) {
+    super("SUB", options);
+  }
+
+  /** Subscribes to each prefix (counted: subscribing twice needs two unsubscribes); none means all messages. */
+  subscribe(...prefixes: FrameLike[]): void {
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.applySubscription(toFrame(p), true);
+  }
+
+  /** Removes one subscription to each prefix; none means the "" (everything) subscription. */
+  unsubscribe(...prefixes: FrameLike[]): void {
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.applySubscription(toFrame(p), false);
+  }
+
+  protected override receiveMessage(): Message | undefined {
+    for (;;) {
+      const message = this.incoming.receive();
+      if (message === undefined) return undefined;
+      // Publishers filter already; SUB filters again, as libzmq does (a publisher may be a raw XPUB).
+      if (this.prefixes.matches(message[0]) !== this.invertMatching) return message;
+    }
+  }
+}
+
+defineOptions(Subscriber, { invertMatching: { kind: "bool", default: false } });

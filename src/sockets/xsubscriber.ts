@@ -1,0 +1,38 @@
+/**
+ * XSUB (RFC 29): a SUB whose subscriptions are messages the application sends
+ * (`[0x01, ...prefix]` / `[0x00, ...prefix]`), receiving everything that
+ * arrives: the upstream half of a pub/sub proxy.
+ *
+ * @module
+ */
+import type { Message } from "../message.ts";
+import type { SocketOptions } from "../socket.ts";
+import { SubscribingSocket } from "./subscribing.ts";
+
+/**
+ * A subscriber driven by subscription messages.
+ *
+ * @example
+ * ```ts
+ * await using xsub = new XSubscriber();
+ * xsub.connect("tcp://127.0.0.1:5556");
+ * await xsub.send(new Uint8Array([1])); // subscribe to everything
+ * ```
+ */
+export class XSubscriber extends SubscribingSocket {
+  constructor(options?: SocketOptions) {
+    super("XSUB", options);
+  }
+
+  protected override sendMessage(message: Message): boolean {
+    const frame = message[0];
+    if (message.length === 1 && frame && frame.byteLength > 0 && frame[0] <= 1) {
+      this.applySubscription(frame.subarray(1), frame[0] === 1);
+    } else this.sendToAll(message);
+    return true;
+  }
+
+  protected override receiveMessage(): Message | undefined {
+    return this.incoming.receive();
+  }
+}
