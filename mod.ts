@@ -29,6 +29,7 @@ export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts"
 export { XPublisher, type XPublisherOptions } from "./src/sockets/xpublisher.ts";
 export { XSubscriber } from "./src/sockets/xsubscriber.ts";
 export type { PublishingOptions } from "./src/sockets/publishing.ts";
+export { Proxy, proxy } from "./src/proxy.ts";
 export { Context, context } from "./src/context.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
 export type { SocketEvent, SocketEventType } from "./src/events.ts";

@@ -342,9 +342,20 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     });
   }
 
-  /** Resolves with the next whole message (up to `receiveTimeout`, then rejects with EAGAIN). */
-  receive(): Promise<Message> {
+  /**
+   * Resolves with the next whole message (up to `receiveTimeout`, then rejects with EAGAIN).
+   * An aborted `signal` withdraws the call (it rejects with the signal's reason) and no
+   * message is lost.
+   *
+   * @example
+   * ```ts
+   * const [frame] = await pull.receive({ signal: AbortSignal.timeout(1000) });
+   * ```
+   */
+  receive(options?: { signal?: AbortSignal }): Promise<Message> {
     if (this.#closed) return Promise.reject(closedError("receive"));
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#receivers.length === 0) {
       try {
         const message = this.receiveMessage();
@@ -356,13 +367,34 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     const timeout = this.receiveTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", `receive: no message ready (${this.socketType})`));
     return new Promise<Message>((resolve, reject) => {
-      const pending: PendingReceive = { resolve, reject, timer: undefined };
+      const withdraw = () => {
+        const at = this.#receivers.indexOf(pending);
+        if (at >= 0) this.#receivers.splice(at, 1);
+        clearTimeout(pending.timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const onAbort = () => {
+        withdraw();
+        reject(signal!.reason);
+      };
+      const pending: PendingReceive = {
+        resolve: (m) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(m);
+        },
+        reject: (e) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(e);
+        },
+        timer: undefined,
+      };
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
-          this.#receivers.splice(this.#receivers.indexOf(pending), 1);
+          withdraw();
           reject(new ZmqError("EAGAIN", `receive: timed out after ${timeout} ms`));
         }, timeout);
       }
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.#receivers.push(pending);
     });
   }
