@@ -28,6 +28,7 @@ export { Publisher } from "./src/sockets/publisher.ts";
 export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
 export { XPublisher, type XPublisherOptions } from "./src/sockets/xpublisher.ts";
 export { XSubscriber } from "./src/sockets/xsubscriber.ts";
+export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
 export type { PublishingOptions } from "./src/sockets/publishing.ts";
 export { Proxy, proxy } from "./src/proxy.ts";
 export { Context, context } from "./src/context.ts";

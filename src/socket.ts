@@ -607,8 +607,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
       peer.outbound.end();
       if (notifyLink) peer.link.onGone?.();
     } else peer.outbound.clear();
-    peer.inbound.end();
+    // The socket type first (STREAM queues a disconnect notice), then the end the fair queue waits for.
     this.detachPeer(peer);
+    peer.inbound.end();
   }
 
   #terminateLink(peer: Peer): void {

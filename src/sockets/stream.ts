@@ -1,0 +1,93 @@
+/**
+ * STREAM: talks to plain TCP peers (no ZeroMQ on the other side). Received
+ * messages are `[routingId, data]`; `send([routingId, data])` writes the
+ * bytes, and `send([routingId, ""])` closes that connection. With `notify`
+ * (the default) a connect and a disconnect each arrive as `[routingId, ""]`.
+ *
+ * @module
+ */
+import type { ByteConnection } from "../../transports/runtime/types.ts";
+import type { Connection, EngineHost, EngineOptions } from "../engine.ts";
+import { ZmqError } from "../errors.ts";
+import type { Message } from "../message.ts";
+import { defineOptions } from "../options.ts";
+import type { Peer } from "../peer.ts";
+import { FairQueue } from "../routing/fair-queue.ts";
+import { idKey, RoutingIds } from "../routing/routing-ids.ts";
+import { Socket, type SocketOptions } from "../socket.ts";
+import { StreamEngine } from "../stream-engine.ts";
+
+/** Options of a `Stream`. */
+export interface StreamOptions extends SocketOptions {
+  notify?: boolean;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A socket for raw TCP peers, such as an HTTP client.
+ *
+ * @example
+ * ```ts
+ * await using stream = new Stream();
+ * await stream.bind("tcp://127.0.0.1:8080");
+ * const [id, request] = await stream.receive(); // [id, ""] first: a client connected
+ * await stream.send([id, "HTTP/1.0 200 OK\r\n\r\nhello"]);
+ * await stream.send([id, ""]); // close it
+ * ```
+ */
+export class Stream extends Socket {
+  /** Deliver `[routingId, ""]` when a peer connects or disconnects [ZMQ_STREAM_NOTIFY]. */
+  declare notify: boolean;
+  #byId = new Map<string, Peer>();
+  #in = new FairQueue();
+  #ids = new RoutingIds();
+
+  constructor(options?: StreamOptions) {
+    super("STREAM", options);
+  }
+
+  protected override createEngine(conn: ByteConnection, _options: EngineOptions, host: EngineHost): Connection {
+    return new StreamEngine(conn, host);
+  }
+
+  protected override compatibleWith(_socketType: string): boolean {
+    return true;
+  }
+
+  protected override attachPeer(peer: Peer): boolean {
+    if (peer.link) return false; // inproc has no raw bytes
+    const id = peer.assignedId ?? this.#ids.generate();
+    peer.routingId = id;
+    this.#byId.set(idKey(id), peer);
+    this.#in.add(peer);
+    if (this.notify) peer.inbound.write([EMPTY]);
+    return true;
+  }
+
+  protected override detachPeer(peer: Peer): void {
+    if (peer.routingId && this.#byId.get(idKey(peer.routingId)) === peer) this.#byId.delete(idKey(peer.routingId));
+    // The disconnect notice follows whatever data the peer sent last (the queue drains before the peer is dropped).
+    if (this.notify) peer.inbound.write([EMPTY]);
+  }
+
+  protected override sendMessage(message: Message): boolean {
+    if (message.length < 2) throw new ZmqError("EINVAL", "Stream.send needs [routingId, data]");
+    const peer = this.#byId.get(idKey(message[0]));
+    if (!peer) throw new ZmqError("EHOSTUNREACH", "Stream.send: no connection with that routing id");
+    if (peer.outbound.full) return false;
+    peer.outbound.write(message.slice(1));
+    return true;
+  }
+
+  protected override receiveMessage(): Message | undefined {
+    const message = this.#in.receive();
+    return message === undefined ? undefined : [this.#in.lastPeer!.routingId!, ...message];
+  }
+}
+
+// A STREAM peer exists only while connected: no queueing for a connection that is not there.
+defineOptions(Stream, {
+  notify: { kind: "bool", default: true },
+  immediate: { kind: "bool", default: true },
+});
