@@ -1,0 +1,32 @@
+/**
+ * Task ventilator (the guide's taskvent): pushes tasks to the workers and
+ * tells the sink how many to expect.
+ *
+ *   node --import tsx examples/ventilator.ts [tasks-endpoint] [sink-endpoint] [tasks]
+ *   deno run -A examples/ventilator.ts …   |   bun examples/ventilator.ts …
+ *
+ * Start the sink and the workers first; the ventilator waits for a worker.
+ */
+import process from "node:process";
+import { Push } from "../mod.ts";
+
+const [tasksAt = "tcp://*:5557", sinkAt = "tcp://localhost:5558", count = "100"] = process.argv.slice(2);
+const sender = new Push();
+await sender.bind(tasksAt);
+const sink = new Push();
+sink.connect(sinkAt);
+
+// The first message to the sink says how many results to wait for.
+await sink.send(count);
+// Wait for the first worker to be connected, so tasks are not all queued on the first one.
+for await (const event of sender.events) if (event.type === "handshake" || event.type === "accept") break;
+
+let totalMs = 0;
+for (let i = 0; i < Number(count); i++) {
+  const workload = 1 + Math.floor(Math.random() * 10);
+  totalMs += workload;
+  await sender.send(String(workload));
+}
+console.log(`Total expected cost: ${totalMs} ms`);
+await sender.close();
+await sink.close();
