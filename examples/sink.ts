@@ -12,9 +12,15 @@ const [endpoint = "tcp://*:5558"] = process.argv.slice(2);
 const receiver = new Pull();
 await receiver.bind(endpoint);
 
-const [count] = await receiver.receive();
-const expected = Number(new TextDecoder().decode(count));
+// Results come from the workers on other connections, so one may overtake the ventilator's
+// ["start", count]: count them all until the expected number is known and reached.
+let expected = Infinity;
+let results = 0;
 const started = performance.now();
-for (let i = 0; i < expected; i++) await receiver.receive();
+while (results < expected) {
+  const [kind, count] = await receiver.receive();
+  if (new TextDecoder().decode(kind) === "start") expected = Number(new TextDecoder().decode(count));
+  else results++;
+}
 console.log(`Received ${expected} results. Total elapsed time: ${(performance.now() - started).toFixed(0)} ms`);
 await receiver.close();

@@ -16,10 +16,11 @@ await sender.bind(tasksAt);
 const sink = new Push();
 sink.connect(sinkAt);
 
-// The first message to the sink says how many results to wait for.
-await sink.send(count);
-// Wait for the first worker to be connected, so tasks are not all queued on the first one.
-for await (const event of sender.events) if (event.type === "handshake" || event.type === "accept") break;
+// Tell the sink how many results to expect, once it is surely connected.
+for await (const event of sink.events) if (event.type === "handshake") break;
+await sink.send(["start", count]);
+// Wait for a worker to be connected; workers that join later get the tasks still queued.
+for await (const event of sender.events) if (event.type === "handshake") break;
 
 let totalMs = 0;
 for (let i = 0; i < Number(count); i++) {
