@@ -109,3 +109,29 @@ for (const [clientKind, serverKind] of pairs) {
     }
   }
 }
+
+test("tcp: 10 requests from an omq Request connected to two libzmq Replies split 5/5", async () => {
+  const reps = [await zmq.socket("rep", { linger: 0 }), await zmq.socket("rep", { linger: 0 })];
+  const req = new omq.Request({ linger: 0 });
+  let handshakes = 0;
+  const ready = (async () => {
+    for await (const e of req.events) if (e.type === "handshake" && ++handshakes === 2) return;
+  })();
+  for (const r of reps) req.connect(await r.bind("tcp://127.0.0.1:*"));
+  await withTimeout(ready, 5000, "both handshakes");
+  const served = [0, 0];
+  for (let i = 0; i < 10; i++) {
+    await req.send(`${i}`);
+    // Round-robin: the request went to one of the two; whichever has it answers.
+    const k = i % 2 === 0 ? 0 : 1;
+    const got = await reps[k].receive({ timeout: 5000 }).catch(() => null);
+    const which = got ? k : 1 - k;
+    const msg = got ?? await reps[which].receive({ timeout: 5000 });
+    served[which]++;
+    await reps[which].send(msg);
+    assert.deepEqual(texts(await withTimeout(req.receive(), 5000, "reply")), [`${i}`]);
+  }
+  assert.deepEqual(served, [5, 5]);
+  await req.close();
+  for (const r of reps) await r.close();
+});
