@@ -5,6 +5,7 @@
  */
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
+import { takeBatch } from "./batch.ts";
 
 /** The slice of Bun's socket API this adapter uses (typed here so the file loads on every runtime). */
 interface BunSocket {
@@ -32,9 +33,6 @@ interface BunApi {
   connect(options: Record<string, unknown>): Promise<BunSocket>;
 }
 const bun = (): BunApi => (globalThis as unknown as { Bun: BunApi }).Bun;
-
-/** Small queued chunks are joined into one write up to this size. */
-const COALESCE = 256 * 1024;
 
 class BunConnection implements ByteConnection {
   readonly remoteAddress: string;
@@ -127,21 +125,6 @@ class BunConnection implements ByteConnection {
     this.#queue = [];
     this.#handlers?.close(error === undefined ? undefined : withErrno(error));
   }
-}
-
-/** Joins small chunks from the front of the queue into one buffer (one syscall for many messages). */
-function takeBatch(queue: Uint8Array[]): Uint8Array {
-  if (queue.length === 1 || queue[0].byteLength >= COALESCE) return queue.shift()!;
-  let n = 0;
-  let size = 0;
-  while (n < queue.length && size + queue[n].byteLength <= COALESCE) size += queue[n++].byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of queue.splice(0, n)) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => void): BunHandlers {

@@ -5,6 +5,7 @@
  */
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
+import { takeBatch } from "./batch.ts";
 
 /** The slice of the Deno namespace this adapter uses (typed here so the file loads on every runtime). */
 interface DenoConn {
@@ -30,8 +31,6 @@ const deno = (): DenoApi => (globalThis as unknown as { Deno: DenoApi }).Deno;
 const READ_SIZE = 64 * 1024;
 /** Above this many unwritten bytes `write` asks the caller to wait for `drain`. */
 const HIGH_WATER = 256 * 1024;
-/** Queued chunks are joined into one write up to this size (one syscall for many small messages). */
-const COALESCE = 256 * 1024;
 
 class DenoConnection implements ByteConnection {
   readonly remoteAddress: string;
@@ -91,7 +90,7 @@ class DenoConnection implements ByteConnection {
     this.#writing = true;
     try {
       while (this.#queue.length > 0 && !this.#closed) {
-        const chunk = this.#takeBatch();
+        const chunk = takeBatch(this.#queue);
         // Conn.write may write only part of the buffer.
         for (let at = 0; at < chunk.byteLength;) at += await this.#conn.write(chunk.subarray(at));
         this.#queued -= chunk.byteLength;
@@ -108,22 +107,6 @@ class DenoConnection implements ByteConnection {
       this.#handlers?.drain();
     }
     if (this.#ending && this.#queue.length === 0) this.#finish();
-  }
-
-  /** The next write: small queued chunks joined, a large one as it is. */
-  #takeBatch(): Uint8Array {
-    const queue = this.#queue;
-    if (queue.length === 1 || queue[0].byteLength >= COALESCE) return queue.shift()!;
-    let n = 0;
-    let size = 0;
-    while (n < queue.length && size + queue[n].byteLength <= COALESCE) size += queue[n++].byteLength;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of queue.splice(0, n)) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    return out;
   }
 
   pause(): void {
