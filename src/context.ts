@@ -13,7 +13,7 @@ import { Pipe } from "./pipe.ts";
 export interface InprocSocket {
   readonly socketType: string;
   /** High-water marks and routing id, read when a link is made. */
-  inprocOptions(): { sendHighWaterMark: number; receiveHighWaterMark: number; routingId: Uint8Array | null };
+  inprocOptions(): { sendHighWaterMark: number; receiveHighWaterMark: number; routingId: Uint8Array | null; conflate: boolean };
   /** Takes one end of a new link. */
   inprocAttach(peer: Peer): void;
 }
@@ -67,8 +67,10 @@ export class Context {
     const binder = this.#bound.get(name);
     const c = connector.inprocOptions();
     const b = binder?.inprocOptions() ?? c;
-    const toBinder = new Pipe(sumHwm(c.sendHighWaterMark, b.receiveHighWaterMark));
-    const toConnector = new Pipe(sumHwm(b.sendHighWaterMark, c.receiveHighWaterMark));
+    // Either end asking for conflation makes the shared pipe keep only the newest message.
+    const conflate = c.conflate || (binder !== undefined && b.conflate);
+    const toBinder = new Pipe(sumHwm(c.sendHighWaterMark, b.receiveHighWaterMark), conflate);
+    const toConnector = new Pipe(sumHwm(b.sendHighWaterMark, c.receiveHighWaterMark), conflate);
     const endpoint = `inproc://${name}`;
     const connectorPeer = new Peer(toBinder, toConnector, endpoint);
     connectorPeer.assignedId = assignedId;

@@ -25,9 +25,11 @@ export interface OptionHolder {
 
 /** Installs validating accessors for `specs` on a class's prototype. */
 export function defineOptions(cls: { prototype: object }, specs: Record<string, OptionSpec>): void {
-  const map = new Map(Object.entries(specs));
+  // Merged: a class may register options in more than one call (offerConflate adds one).
+  const map = SPECS.get(cls.prototype) ?? new Map<string, OptionSpec>();
   SPECS.set(cls.prototype, map);
-  for (const [name, spec] of map) {
+  for (const [name, spec] of Object.entries(specs)) {
+    map.set(name, spec);
     Object.defineProperty(cls.prototype, name, {
       configurable: true,
       enumerable: true,

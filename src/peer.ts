@@ -39,7 +39,7 @@ export class Peer {
   }
 
   /** A peer with a fresh pipe pair, for an engine-backed connection. */
-  static withPipes(sendHwm: number, receiveHwm: number, endpoint: string): Peer {
-    return new Peer(new Pipe(sendHwm), new Pipe(receiveHwm), endpoint);
+  static withPipes(sendHwm: number, receiveHwm: number, endpoint: string, conflate = false): Peer {
+    return new Peer(new Pipe(sendHwm, conflate), new Pipe(receiveHwm, conflate), endpoint);
   }
 }

@@ -20,9 +20,12 @@ export class Pipe {
   #lwm: number;
   #writerWaits = false;
   #ended = false;
+  /** Keep only the newest message: a write replaces what is queued (ZMQ_CONFLATE). */
+  readonly conflate: boolean;
 
-  constructor(hwm: number) {
+  constructor(hwm: number, conflate = false) {
     this.hwm = hwm;
+    this.conflate = conflate;
     // libzmq's low-water mark: writers resume when half the queue has drained.
     this.#lwm = hwm > 0 ? Math.max(0, hwm - Math.max(1, Math.floor(hwm / 2))) : 0;
   }
@@ -34,6 +37,7 @@ export class Pipe {
 
   /** True when a write would exceed the high-water mark. */
   get full(): boolean {
+    if (this.conflate) return false;
     if (this.hwm > 0 && this.#items.length - this.#head >= this.hwm) {
       this.#writerWaits = true;
       return true;
@@ -48,7 +52,10 @@ export class Pipe {
 
   /** Queues a message (callers check `full` first; overshoot is allowed for a decoded chunk). */
   write(message: Message): void {
-    this.#items.push(message);
+    if (this.conflate && this.#items.length > this.#head) {
+      this.#items = [message];
+      this.#head = 0;
+    } else this.#items.push(message);
     this.onReadable?.();
   }
 

@@ -38,6 +38,8 @@ export interface SocketOptions {
   maxMessageSize?: number;
   routingId?: string | Uint8Array | null;
   ipv6?: boolean;
+  /** PUSH, PULL, PUB, SUB and DEALER only (others throw): keep only the newest message. */
+  conflate?: boolean;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -197,6 +199,11 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
    */
   protected createEngine(conn: ByteConnection, options: EngineOptions, host: EngineHost): Connection {
     return new Engine(conn, options, host);
+  }
+
+  /** Whether queues keep only the newest message; types offering `conflate` override it. */
+  protected get conflating(): boolean {
+    return false;
   }
 
   /** Called after an option property was set. */
@@ -447,8 +454,14 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   // --- InprocSocket ---
 
   /** @internal */
-  inprocOptions(): { sendHighWaterMark: number; receiveHighWaterMark: number; routingId: Uint8Array | null } {
+  inprocOptions(): {
+    sendHighWaterMark: number;
+    receiveHighWaterMark: number;
+    routingId: Uint8Array | null;
+    conflate: boolean;
+  } {
     return {
+      conflate: this.conflating,
       sendHighWaterMark: this.sendHighWaterMark,
       receiveHighWaterMark: this.receiveHighWaterMark,
       routingId: this.options.routingId as Uint8Array | null,
@@ -506,7 +519,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   }
 
   #newPeer(endpoint: string, assignedId: Uint8Array | null = null): Peer {
-    const peer = Peer.withPipes(this.sendHighWaterMark, this.receiveHighWaterMark, endpoint);
+    const peer = Peer.withPipes(this.sendHighWaterMark, this.receiveHighWaterMark, endpoint, this.conflating);
     peer.assignedId = assignedId;
     return peer;
   }
@@ -732,6 +745,20 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     this.#dialers.clear();
     this.#events.emit({ type: "end" });
   }
+}
+
+/**
+ * Gives a socket type libzmq's ZMQ_CONFLATE: a `conflate` option under which
+ * every queue keeps only the newest message (PUSH, PULL, PUB, SUB, DEALER in libzmq).
+ */
+export function offerConflate(cls: { prototype: object }): void {
+  defineOptions(cls, { conflate: { kind: "bool", default: false } });
+  Object.defineProperty(cls.prototype, "conflating", {
+    configurable: true,
+    get(this: Socket): boolean {
+      return this.options.conflate === true;
+    },
+  });
 }
 
 defineOptions(Socket, {

@@ -149,3 +149,30 @@ test("XSubscriber to XPublisher: subscription messages flow up, data down; welco
   assert.deepEqual(texts(await withTimeout(xsub.receive(), 5000, "data")), ["xy", "data"]);
   await close(xpub, xsub);
 });
+
+test("conflate keeps only the newest message (SUB over tcp, PULL over inproc); other types refuse the option", async () => {
+  const pub = new Publisher();
+  await pub.bind("tcp://127.0.0.1:*");
+  const sub = new Subscriber({ conflate: true });
+  sub.connect(pub.lastEndpoint!);
+  sub.subscribe();
+  await untilSubscribed(pub, sub, ["warm-up"]);
+  for (let i = 0; i < 100; i++) await pub.send(`${i}`);
+  await pub.send("last");
+  // Wait for "last" to land, then the queue must hold it alone.
+  let got = "";
+  while (got !== "last") got = texts(await withTimeout(sub.receive(), 5000, "conflated"))[0];
+  sub.receiveTimeout = 50;
+  await assert.rejects(sub.receive(), (e: { code?: string }) => e.code === "EAGAIN");
+  await close(pub, sub);
+
+  const { Pull, Push, Request } = await import("../mod.ts");
+  const pull = new Pull({ conflate: true });
+  await pull.bind("inproc://conflate");
+  const push = new Push();
+  push.connect("inproc://conflate");
+  for (let i = 0; i < 10; i++) await push.send(`${i}`);
+  assert.deepEqual(texts(await pull.receive()), ["9"]);
+  assert.throws(() => new Request({ conflate: true } as never), TypeError);
+  await close(pull, push);
+});

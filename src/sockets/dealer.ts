@@ -9,7 +9,7 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { Socket, type SocketOptions, offerConflate } from "../socket.ts";
 
 /** Options of a `Dealer`. */
 export interface DealerOptions extends SocketOptions {
@@ -27,6 +27,8 @@ export interface DealerOptions extends SocketOptions {
  * ```
  */
 export class Dealer extends Socket {
+  /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
+  declare conflate: boolean;
   /** Send an empty message to each new peer, so a ROUTER learns of us at once [ZMQ_PROBE_ROUTER]. */
   declare probeRouter: boolean;
   #out = new LoadBalancer();
@@ -57,3 +59,5 @@ export class Dealer extends Socket {
 }
 
 defineOptions(Dealer, { probeRouter: { kind: "bool", default: false } });
+
+offerConflate(Dealer);

@@ -6,6 +6,7 @@
  * @module
  */
 import { defineOptions } from "../options.ts";
+import { offerConflate } from "../socket.ts";
 import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
 
 /**
@@ -19,9 +20,13 @@ import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
  * ```
  */
 export class Publisher extends PublishingSocket {
+  /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
+  declare conflate: boolean;
   constructor(options?: PublishingOptions) {
     super("PUB", options);
   }
 }
 
 defineOptions(Publisher, { invertMatching: { kind: "bool", default: false } });
+
+offerConflate(Publisher);

@@ -6,7 +6,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { Socket, type SocketOptions, offerConflate } from "../socket.ts";
 
 /**
  * The receiving end of a pipeline.
@@ -19,6 +19,8 @@ import { Socket, type SocketOptions } from "../socket.ts";
  * ```
  */
 export class Pull extends Socket {
+  /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
+  declare conflate: boolean;
   #in = new FairQueue();
 
   constructor(options?: SocketOptions) {
@@ -38,3 +40,5 @@ export class Pull extends Socket {
     return this.#in.receive();
   }
 }
+
+offerConflate(Pull);

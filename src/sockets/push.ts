@@ -7,7 +7,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { Socket, type SocketOptions, offerConflate } from "../socket.ts";
 
 /**
  * The sending end of a pipeline.
@@ -20,6 +20,8 @@ import { Socket, type SocketOptions } from "../socket.ts";
  * ```
  */
 export class Push extends Socket {
+  /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
+  declare conflate: boolean;
   #out = new LoadBalancer();
 
   constructor(options?: SocketOptions) {
@@ -39,3 +41,5 @@ export class Push extends Socket {
     return this.#out.send(message);
   }
 }
+
+offerConflate(Push);

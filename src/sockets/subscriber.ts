@@ -8,7 +8,7 @@ import { type FrameLike, toFrame } from "../message.ts";
 import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import { SubscribingSocket } from "./subscribing.ts";
-import type { SocketOptions } from "../socket.ts";
+import { offerConflate, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Subscriber`. */
 export interface SubscriberOptions extends SocketOptions {
@@ -27,6 +27,8 @@ export interface SubscriberOptions extends SocketOptions {
  * ```
  */
 export class Subscriber extends SubscribingSocket {
+  /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
+  declare conflate: boolean;
   /** Receive the messages that do NOT match the subscriptions [ZMQ_INVERT_MATCHING]. */
   declare invertMatching: boolean;
 
@@ -55,3 +57,5 @@ export class Subscriber extends SubscribingSocket {
 }
 
 defineOptions(Subscriber, { invertMatching: { kind: "bool", default: false } });
+
+offerConflate(Subscriber);
