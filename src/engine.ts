@@ -40,6 +40,12 @@ export interface EngineOptions {
   readonly handshakeInterval: number;
   /** Our socket type, to convert subscriptions between command and message form. */
   readonly socketType: string;
+  /** Milliseconds between PINGs; 0 sends none [ZMQ_HEARTBEAT_IVL]. */
+  readonly heartbeatInterval?: number;
+  /** Milliseconds without any traffic after which the peer counts as dead; -1: the interval [ZMQ_HEARTBEAT_TIMEOUT]. */
+  readonly heartbeatTimeout?: number;
+  /** Milliseconds the peer should wait for traffic from us, sent in each PING [ZMQ_HEARTBEAT_TTL]. */
+  readonly heartbeatTimeToLive?: number;
 }
 
 /** Why an engine stopped, as a monitor event would say it. */
@@ -89,6 +95,12 @@ export class Engine implements Connection {
   #pendingFrames: [number, Uint8Array][] | null = null;
   #flushWaiters: (() => void)[] = [];
   #markGone!: () => void;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #lastReceived = 0;
+  /** When the answer to our last PING is due (0: none pending); any traffic from the peer clears it. */
+  #pingDeadline = 0;
+  /** The peer's time-to-live from its PINGs (ms): it drops us if we are silent longer; we drop it likewise. */
+  #peerTtl = 0;
   /** Resolves when the transport has closed. */
   readonly gone: Promise<void> = new Promise((resolve) => (this.#markGone = resolve));
 
@@ -140,6 +152,8 @@ export class Engine implements Connection {
 
   #data(chunk: Uint8Array): void {
     if (this.#state === CLOSED) return;
+    this.#lastReceived = Date.now();
+    this.#pingDeadline = 0;
     try {
       if (this.#state === GREETING) {
         const take = Math.min(GREETING_SIZE - this.#greetingHave, chunk.byteLength);
@@ -236,6 +250,7 @@ export class Engine implements Connection {
     }
     this.#peer = peer;
     this.#state = ACTIVE;
+    this.#startHeartbeats();
     peer.zmtpMinor = this.peerMinor;
     peer.outbound.onReadable = () => this.#scheduleFlush();
     peer.inbound.onWritable = () => this.#resumeReading();
@@ -248,6 +263,11 @@ export class Engine implements Connection {
       case "PING": {
         // RFC 37: PONG echoes the context that follows the 2-byte TTL.
         if (data.byteLength < 2) throw new FrameError("PING command is truncated");
+        const ttl = ((data[0] << 8) | data[1]) * 100;
+        if (ttl > 0 && ttl !== this.#peerTtl) {
+          this.#peerTtl = ttl;
+          this.#startHeartbeats();
+        }
         this.#encoder.frame(encodeCommand("PONG", data.subarray(2, 18)), COMMAND);
         this.#scheduleFlush();
         return;
@@ -288,6 +308,39 @@ export class Engine implements Connection {
       this.#readPaused = false;
       this.#conn.resume();
     }
+  }
+
+  // --- heartbeats (RFC 37 PING/PONG) ---
+
+  /**
+   * One timer does both, as libzmq: PING every interval, a PING unanswered by any traffic
+   * within the timeout drops the peer, and so does silence past the TTL the peer announced.
+   */
+  #startHeartbeats(): void {
+    const interval = this.#options.heartbeatInterval ?? 0;
+    const configured = this.#options.heartbeatTimeout ?? -1;
+    const timeout = configured < 0 ? interval : configured;
+    if (this.peerMinor < 1 || (interval <= 0 && this.#peerTtl <= 0)) return;
+    clearInterval(this.#heartbeat);
+    this.#lastReceived = Date.now();
+    const period = Math.max(10, Math.min(interval || Infinity, (this.#peerTtl || Infinity) / 4, (timeout || Infinity) / 4));
+    let lastPing = 0;
+    this.#heartbeat = setInterval(() => {
+      const now = Date.now();
+      if (this.#pingDeadline > 0 && now > this.#pingDeadline) {
+        return this.#fail("other", new Error(`no answer to a PING within ${timeout} ms (heartbeat)`));
+      }
+      if (this.#peerTtl > 0 && now - this.#lastReceived > this.#peerTtl) {
+        return this.#fail("other", new Error(`no traffic within the peer's TTL of ${this.#peerTtl} ms`));
+      }
+      if (interval > 0 && now - lastPing >= interval) {
+        lastPing = now;
+        if (this.#pingDeadline === 0) this.#pingDeadline = now + timeout;
+        const ttl = Math.min(0xffff, Math.round((this.#options.heartbeatTimeToLive ?? 0) / 100));
+        this.#encoder.frame(encodeCommand("PING", new Uint8Array([ttl >> 8, ttl & 0xff])), COMMAND);
+        this.#scheduleFlush();
+      }
+    }, period);
   }
 
   // --- output ---
@@ -357,6 +410,7 @@ export class Engine implements Connection {
   #finish(end: EngineEnd): void {
     this.#state = CLOSED;
     clearTimeout(this.#handshakeTimer);
+    clearInterval(this.#heartbeat);
     const peer = this.#peer;
     if (peer) {
       if (peer.outbound.onReadable) peer.outbound.onReadable = null;

@@ -34,6 +34,9 @@ export interface SocketOptions {
   reconnectMaxInterval?: number;
   connectTimeout?: number;
   handshakeInterval?: number;
+  heartbeatInterval?: number;
+  heartbeatTimeout?: number;
+  heartbeatTimeToLive?: number;
   immediate?: boolean;
   maxMessageSize?: number;
   routingId?: string | Uint8Array | null;
@@ -119,6 +122,12 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   declare connectTimeout: number;
   /** Milliseconds the ZMTP handshake may take; 0 no limit [ZMQ_HANDSHAKE_IVL]. */
   declare handshakeInterval: number;
+  /** Milliseconds between ZMTP PINGs on each connection; 0 sends none [ZMQ_HEARTBEAT_IVL]. */
+  declare heartbeatInterval: number;
+  /** Milliseconds of silence after which a connection is dropped (and a connected one retried); -1: the interval [ZMQ_HEARTBEAT_TIMEOUT]. */
+  declare heartbeatTimeout: number;
+  /** Milliseconds a peer should wait for our traffic before dropping us, sent in our PINGs (resolution 100 ms) [ZMQ_HEARTBEAT_TTL]. */
+  declare heartbeatTimeToLive: number;
   /** Queue messages only on completed connections [ZMQ_IMMEDIATE]. */
   declare immediate: boolean;
   /** Largest frame accepted from a peer in bytes, -1 no limit; a bigger one drops that connection [ZMQ_MAXMSGSIZE]. */
@@ -538,6 +547,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
       maxMessageSize: this.maxMessageSize,
       handshakeInterval: this.handshakeInterval,
       socketType: this.socketType,
+      heartbeatInterval: this.heartbeatInterval,
+      heartbeatTimeout: this.heartbeatTimeout,
+      heartbeatTimeToLive: this.heartbeatTimeToLive,
     }, {
       ready: (_engine, metadata) => {
         peer = this.#peerReady(metadata, endpoint, dialer);
@@ -771,6 +783,9 @@ defineOptions(Socket, {
   reconnectMaxInterval: { kind: "int", default: 0, min: 0 },
   connectTimeout: { kind: "int", default: 0, min: 0 },
   handshakeInterval: { kind: "int", default: 30_000, min: 0 },
+  heartbeatInterval: { kind: "int", default: 0, min: 0 },
+  heartbeatTimeout: { kind: "int", default: -1, min: -1 },
+  heartbeatTimeToLive: { kind: "int", default: 0, min: 0, max: 6_553_500 },
   immediate: { kind: "bool", default: false },
   maxMessageSize: { kind: "int", default: -1, min: -1 },
   routingId: { kind: "bytes", default: null, maxLength: 255 },
