@@ -28,3 +28,15 @@ for (const transport of ["tcp", "ipc"]) {
     }
   });
 }
+
+test("after every socket is closed the process exits by itself (no timer, listener or handle left)", async () => {
+  const script = fileURLToPath(new URL("./fixtures/exit-after-close.ts", import.meta.url).href);
+  const [cmd, ...args] = runtimeCommand(script);
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  const code = await withTimeout(new Promise<number | null>((resolve) => child.on("exit", resolve)), 20_000, "exit by itself")
+    .finally(() => child.kill());
+  assert.match(out, /closed/);
+  assert.equal(code, 0);
+});
