@@ -37,6 +37,10 @@ export interface SocketOptions {
   heartbeatInterval?: number;
   heartbeatTimeout?: number;
   heartbeatTimeToLive?: number;
+  tcpKeepalive?: number;
+  tcpKeepaliveIdle?: number;
+  tcpKeepaliveCount?: number;
+  tcpKeepaliveInterval?: number;
   immediate?: boolean;
   maxMessageSize?: number;
   routingId?: string | Uint8Array | null;
@@ -128,6 +132,14 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   declare heartbeatTimeout: number;
   /** Milliseconds a peer should wait for our traffic before dropping us, sent in our PINGs (resolution 100 ms) [ZMQ_HEARTBEAT_TTL]. */
   declare heartbeatTimeToLive: number;
+  /** TCP keepalive: -1 leaves the OS default, 0 off, 1 on [ZMQ_TCP_KEEPALIVE]. */
+  declare tcpKeepalive: number;
+  /** Seconds idle before the first keepalive probe; -1 the OS default (Node and Bun; Deno cannot set it) [ZMQ_TCP_KEEPALIVE_IDLE]. */
+  declare tcpKeepaliveIdle: number;
+  /** Accepted for zeromq.js compatibility; no runtime here lets it be set (the OS default applies) [ZMQ_TCP_KEEPALIVE_CNT]. */
+  declare tcpKeepaliveCount: number;
+  /** Accepted for zeromq.js compatibility; no runtime here lets it be set (the OS default applies) [ZMQ_TCP_KEEPALIVE_INTVL]. */
+  declare tcpKeepaliveInterval: number;
   /** Queue messages only on completed connections [ZMQ_IMMEDIATE]. */
   declare immediate: boolean;
   /** Largest frame accepted from a peer in bytes, -1 no limit; a bigger one drops that connection [ZMQ_MAXMSGSIZE]. */
@@ -541,6 +553,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
 
   #startEngine(conn: ByteConnection, endpoint: string, dialer: Dialer | null): void {
     let peer: Peer | null = null;
+    if (this.tcpKeepalive >= 0 && endpoint.startsWith("tcp:")) {
+      conn.setKeepAlive(this.tcpKeepalive === 1, this.tcpKeepaliveIdle > 0 ? this.tcpKeepaliveIdle * 1000 : 0);
+    }
     const engine = this.createEngine(conn, {
       mechanism: this.createMechanism(dialer === null),
       asServer: dialer === null,
@@ -786,6 +801,10 @@ defineOptions(Socket, {
   heartbeatInterval: { kind: "int", default: 0, min: 0 },
   heartbeatTimeout: { kind: "int", default: -1, min: -1 },
   heartbeatTimeToLive: { kind: "int", default: 0, min: 0, max: 6_553_500 },
+  tcpKeepalive: { kind: "int", default: -1, min: -1, max: 1 },
+  tcpKeepaliveIdle: { kind: "int", default: -1, min: -1 },
+  tcpKeepaliveCount: { kind: "int", default: -1, min: -1 },
+  tcpKeepaliveInterval: { kind: "int", default: -1, min: -1 },
   immediate: { kind: "bool", default: false },
   maxMessageSize: { kind: "int", default: -1, min: -1 },
   routingId: { kind: "bytes", default: null, maxLength: 255 },

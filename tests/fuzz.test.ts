@@ -91,6 +91,7 @@ class FakeConnection implements ByteConnection {
   write(): boolean {
     return true;
   }
+  setKeepAlive(): void {}
   pause(): void {}
   resume(): void {}
   end(): void {

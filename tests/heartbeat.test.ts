@@ -66,3 +66,15 @@ test("peers that answer PINGs stay connected; libzmq answers ours and we answer 
   await pull.close();
   await collecting;
 });
+
+test("TCP keepalive options are applied where the runtime allows and traffic flows", async () => {
+  const pull = new Pull({ tcpKeepalive: 1, tcpKeepaliveIdle: 30, linger: 0 });
+  await pull.bind("tcp://127.0.0.1:*");
+  const push = new Push({ tcpKeepalive: 1, tcpKeepaliveIdle: 30, tcpKeepaliveCount: 5, tcpKeepaliveInterval: 10, linger: 0 });
+  push.connect(pull.lastEndpoint!);
+  await push.send("kept alive");
+  assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "message")), ["kept alive"]);
+  assert.throws(() => (push.tcpKeepalive = 2), RangeError);
+  await push.close();
+  await pull.close();
+});

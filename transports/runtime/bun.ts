@@ -18,6 +18,7 @@ interface BunSocket {
   pause(): void;
   resume(): void;
   setNoDelay?(noDelay?: boolean): boolean;
+  setKeepAlive?(enable?: boolean, initialDelay?: number): boolean;
 }
 interface BunHandlers {
   open(s: BunSocket): void;
@@ -89,6 +90,10 @@ class BunConnection implements ByteConnection {
   onDrain(): void {
     if (this.#closed || this.#queue.length === 0) return;
     if (this.#flush()) this.#handlers?.drain();
+  }
+
+  setKeepAlive(enable: boolean, idleMs: number): void {
+    this.#socket.setKeepAlive?.(enable, idleMs);
   }
 
   pause(): void {

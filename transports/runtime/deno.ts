@@ -14,6 +14,7 @@ interface DenoConn {
   write(p: Uint8Array): Promise<number>;
   close(): void;
   setNoDelay?(noDelay?: boolean): void;
+  setKeepAlive?(keepAlive?: boolean): void;
 }
 interface DenoListener extends AsyncIterable<DenoConn> {
   readonly addr: { port?: number };
@@ -107,6 +108,11 @@ class DenoConnection implements ByteConnection {
       this.#handlers?.drain();
     }
     if (this.#ending && this.#queue.length === 0) this.#finish();
+  }
+
+  setKeepAlive(enable: boolean, _idleMs: number): void {
+    // Deno can switch keepalive on but not set its timing; the OS defaults apply.
+    this.#conn.setKeepAlive?.(enable);
   }
 
   pause(): void {

@@ -55,6 +55,10 @@ class NodeConnection implements ByteConnection {
     return socket.writableLength < WRITE_HIGH_WATER;
   }
 
+  setKeepAlive(enable: boolean, idleMs: number): void {
+    this.#socket.setKeepAlive(enable, idleMs);
+  }
+
   pause(): void {
     this.#socket.pause();
   }

@@ -32,6 +32,11 @@ export interface ByteConnection {
    * until `drain`. The caller must not modify the chunks afterwards.
    */
   write(chunks: readonly Uint8Array[]): boolean;
+  /**
+   * TCP keepalive (SO_KEEPALIVE), with the idle time before the first probe where the
+   * runtime can set it (Node, Bun; Deno only switches it on). No effect on Unix sockets.
+   */
+  setKeepAlive(enable: boolean, idleMs: number): void;
   /** Stops reading from the kernel (receive-side backpressure). */
   pause(): void;
   /** Resumes reading after `pause`. */
