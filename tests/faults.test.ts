@@ -5,7 +5,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Pull, Push } from "../mod.ts";
-import { eventually, runtimeCommand, text, withTimeout } from "./support/util.ts";
+import process from "node:process";
+import { startLibzmq } from "./support/libzmq.ts";
+import { eventually, runtimeCommand, tempIpcPath, text, texts, withTimeout } from "./support/util.ts";
 
 const BIG = 64 * 1024 * 1024;
 
@@ -55,4 +57,32 @@ test("a sender killed with SIGKILL mid-message: no partial message, the good pee
   await good.close();
   await pull.close();
   await watching;
+});
+
+test("a libzmq peer killed with SIGKILL and restarted on the same endpoint: omq reconnects and traffic resumes", async () => {
+  const endpoint = tempIpcPath();
+  let zmq = await startLibzmq();
+  let pull = await zmq.socket("pull", { linger: 0 });
+  await pull.bind(endpoint);
+  const push = new Push({ linger: 0, reconnectInterval: 20 });
+  let disconnected = false;
+  const watching = (async () => {
+    for await (const e of push.events) if (e.type === "disconnect") disconnected = true;
+  })();
+  push.connect(endpoint);
+  await push.send("before");
+  assert.deepEqual(texts(await pull.receive({ timeout: 5000 })), ["before"]);
+
+  process.kill(zmq.pid, "SIGKILL");
+  await withTimeout(zmq.exited, 5000, "libzmq child killed");
+  await eventually(() => disconnected, { timeout: 5000 });
+
+  zmq = await startLibzmq();
+  pull = await zmq.socket("pull", { linger: 0 });
+  await pull.bind(endpoint); // the dead process left its socket file; libzmq replaces it
+  await push.send("after");
+  assert.deepEqual(texts(await pull.receive({ timeout: 5000 })), ["after"]);
+  await push.close();
+  await watching;
+  await zmq.close();
 });
