@@ -12,12 +12,14 @@ interface DenoConn {
   readonly remoteAddr: { hostname?: string; port?: number; path?: string | null };
   read(p: Uint8Array): Promise<number | null>;
   write(p: Uint8Array): Promise<number>;
+  closeWrite(): Promise<void> | void;
   close(): void;
   setNoDelay?(noDelay?: boolean): void;
   setKeepAlive?(keepAlive?: boolean): void;
 }
-interface DenoListener extends AsyncIterable<DenoConn> {
+interface DenoListener {
   readonly addr: { port?: number };
+  accept(): Promise<DenoConn>;
   close(): void;
 }
 interface DenoApi {
@@ -25,26 +27,38 @@ interface DenoApi {
   connect(options: Record<string, unknown>): Promise<DenoConn>;
   lstat(path: string): Promise<{ isSocket: boolean | null }>;
   remove(path: string): Promise<void>;
-  removeSync(path: string): void;
 }
 const deno = (): DenoApi => (globalThis as unknown as { Deno: DenoApi }).Deno;
 
+/** Bytes asked of the kernel per read (what Node reads too). */
 const READ_SIZE = 64 * 1024;
-/** Above this many unwritten bytes `write` asks the caller to wait for `drain`. */
+/**
+ * Reads up to this size are copied out and the read buffer is reused: the core keeps
+ * received chunks as message frames, and a 7-byte message must not pin 64 KiB.
+ */
+const COPY_BELOW = 16 * 1024;
+/** Unflushed bytes (queued or in flight) above which `write` asks the caller to wait for `drain`. */
 const HIGH_WATER = 256 * 1024;
+/** Pause before accepting again after a transient accept error (EMFILE, ECONNABORTED). */
+const ACCEPT_RETRY_MS = 50;
 
 class DenoConnection implements ByteConnection {
   readonly remoteAddress: string;
   #conn: DenoConn;
   #handlers: ConnectionHandlers | null = null;
+  #reading = false;
   #paused = false;
-  #resume: (() => void) | null = null;
-  #closed = false;
+  /** Wakes the read loop when it waits in a pause. */
+  #wake: (() => void) | null = null;
   #queue: Uint8Array[] = [];
+  /** Bytes queued or handed to a write that has not completed. */
   #queued = 0;
   #writing = false;
   #wantsDrain = false;
+  /** `end()` was called: flush, send FIN, then read (and drop) until the peer's FIN. */
   #ending = false;
+  #closed = false;
+  #closeError: Error | undefined;
 
   constructor(conn: DenoConn, remoteAddress: string) {
     this.#conn = conn;
@@ -52,62 +66,99 @@ class DenoConnection implements ByteConnection {
   }
 
   start(handlers: ConnectionHandlers): void {
+    if (this.#handlers) return;
     this.#handlers = handlers;
+    if (this.#closed) this.#notifyClose();
+    else this.#startReading();
+  }
+
+  #startReading(): void {
+    if (this.#reading) return;
+    this.#reading = true;
     void this.#readLoop();
   }
 
+  /** Resolves once the read loop may go on: not paused, or ending/closed (which ignore pause). */
+  #unpaused(): Promise<void> | null {
+    if (!this.#paused || this.#ending || this.#closed) return null;
+    return new Promise((resolve) => (this.#wake = resolve));
+  }
+
   async #readLoop(): Promise<void> {
+    let buf = new Uint8Array(READ_SIZE);
     try {
-      while (!this.#closed) {
-        if (this.#paused) await new Promise<void>((resolve) => (this.#resume = resolve));
+      for (;;) {
+        // Not reading while paused is what makes the peer feel TCP backpressure.
+        for (let wait = this.#unpaused(); wait; wait = this.#unpaused()) await wait;
         if (this.#closed) return;
-        // A fresh buffer per read: the core keeps views of it as frames.
-        const buf = new Uint8Array(READ_SIZE);
         const n = await this.#conn.read(buf);
         if (n === null) break;
-        this.#handlers!.data(buf.subarray(0, n));
+        if (this.#ending) continue; // after end() bytes are read only to reach the peer's FIN
+        // A read already in flight at pause() still completes: hold its bytes until resume().
+        for (let wait = this.#unpaused(); wait; wait = this.#unpaused()) await wait;
+        if (this.#closed) return;
+        if (this.#ending) continue;
+        let chunk: Uint8Array;
+        if (n < COPY_BELOW) chunk = buf.slice(0, n);
+        else {
+          chunk = buf.subarray(0, n);
+          buf = new Uint8Array(READ_SIZE); // the receiver owns the old one now
+        }
+        this.#handlers?.data(chunk);
       }
       this.#finish();
     } catch (err) {
+      // After destroy() the pending read rejects (BadResource/Interrupted); #finish ignores it.
       this.#finish(err);
     }
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    if (this.#closed) return true;
+    if (this.#closed || this.#ending) return true;
     for (const c of chunks) {
+      if (c.byteLength === 0) continue;
       this.#queue.push(c);
       this.#queued += c.byteLength;
     }
-    if (!this.#writing) void this.#writeLoop();
-    if (this.#queued > HIGH_WATER) {
-      this.#wantsDrain = true;
-      return false;
-    }
-    return true;
+    if (!this.#writing && this.#queue.length > 0) void this.#writeLoop();
+    if (this.#queued <= HIGH_WATER) return true;
+    this.#wantsDrain = true;
+    return false;
   }
 
+  /** The only writer: Deno has no writev and Conn.write may be partial, so one loop keeps order. */
   async #writeLoop(): Promise<void> {
     this.#writing = true;
     try {
       while (this.#queue.length > 0 && !this.#closed) {
+        // Joins the small chunks queued meanwhile: one op and one syscall for many messages.
         const chunk = takeBatch(this.#queue);
-        // Conn.write may write only part of the buffer.
-        for (let at = 0; at < chunk.byteLength;) at += await this.#conn.write(chunk.subarray(at));
+        for (let at = 0; at < chunk.byteLength;) {
+          at += await this.#conn.write(at === 0 ? chunk : chunk.subarray(at));
+        }
         this.#queued -= chunk.byteLength;
       }
+      this.#writing = false;
+      if (this.#closed) return;
+      if (this.#wantsDrain) {
+        this.#wantsDrain = false;
+        this.#handlers?.drain(); // may write again, starting a new loop
+      }
+      if (this.#ending && !this.#writing) await this.#shutdown();
     } catch (err) {
       this.#writing = false;
       this.#finish(err);
-      return;
     }
-    this.#writing = false;
-    if (this.#closed) return;
-    if (this.#wantsDrain) {
-      this.#wantsDrain = false;
-      this.#handlers?.drain();
-    }
-    if (this.#ending && this.#queue.length === 0) this.#finish();
+  }
+
+  /**
+   * Sends FIN and keeps reading until the peer's FIN. Closing the fd right away would
+   * send RST if inbound bytes are unread, and RST can discard what we just wrote.
+   */
+  async #shutdown(): Promise<void> {
+    this.#wake?.();
+    this.#startReading(); // end() before start(): nobody reads otherwise
+    await this.#conn.closeWrite();
   }
 
   setKeepAlive(enable: boolean, _idleMs: number): void {
@@ -121,13 +172,15 @@ class DenoConnection implements ByteConnection {
 
   resume(): void {
     this.#paused = false;
-    this.#resume?.();
-    this.#resume = null;
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
   }
 
   end(): void {
+    if (this.#closed || this.#ending) return;
     this.#ending = true;
-    if (!this.#writing) this.#finish();
+    if (!this.#writing) this.#shutdown().catch((err) => this.#finish(err));
   }
 
   destroy(): void {
@@ -137,11 +190,22 @@ class DenoConnection implements ByteConnection {
   #finish(err?: unknown): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closeError = err === undefined ? undefined : withErrno(err);
+    this.#queue = [];
+    this.#queued = 0;
     try {
       this.#conn.close();
-    } catch { /* already closed by the peer */ }
-    this.#resume?.();
-    this.#handlers?.close(err === undefined ? undefined : withErrno(err));
+    } catch { /* already closed */ }
+    this.#wake?.();
+    this.#wake = null;
+    if (this.#handlers) this.#notifyClose();
+  }
+
+  /** Never from inside the caller's own destroy()/end() call: Node reports close asynchronously too. */
+  #notifyClose(): void {
+    const handlers = this.#handlers!;
+    const error = this.#closeError;
+    queueMicrotask(() => handlers.close(error));
   }
 }
 
@@ -156,13 +220,15 @@ function wrap(conn: DenoConn, address: SocketAddress): DenoConnection {
   return new DenoConnection(conn, remoteOf(conn, address));
 }
 
-function listenOptions(address: SocketAddress): Record<string, unknown> {
+function options(address: SocketAddress): Record<string, unknown> {
   return address.kind === "tcp"
     ? { transport: "tcp", hostname: address.host, port: address.port }
     : { transport: "unix", path: address.path };
 }
 
-/** Removes a Unix socket file nobody listens on any more (left by a dead process, or by Deno itself). */
+const codeOf = (err: unknown): unknown => (err as { code?: unknown }).code;
+
+/** Removes a Unix socket file nobody listens on (left by a dead process, or by Deno itself). */
 async function removeStaleSocketFile(path: string): Promise<boolean> {
   if (path.startsWith("\0")) return false;
   try {
@@ -172,10 +238,22 @@ async function removeStaleSocketFile(path: string): Promise<boolean> {
   }
   try {
     (await deno().connect({ transport: "unix", path })).close();
-    return false;
-  } catch {
-    await deno().remove(path).catch(() => {});
-    return true;
+    return false; // somebody is listening: a real EADDRINUSE
+  } catch (err) {
+    // Only "refused" proves nobody listens; EACCES and friends leave the file alone.
+    if (codeOf(withErrno(err)) !== "ECONNREFUSED") return false;
+  }
+  try {
+    await deno().remove(path);
+  } catch { /* raced with another remover: fine, the retry decides */ }
+  return true;
+}
+
+function listenNow(address: SocketAddress): DenoListener {
+  try {
+    return deno().listen(options(address));
+  } catch (err) {
+    throw withErrno(err);
   }
 }
 
@@ -186,37 +264,60 @@ export const denoRuntime: Runtime = {
   async listen(address, onConnection): Promise<Listener> {
     let listener: DenoListener;
     try {
-      listener = deno().listen(listenOptions(address));
+      listener = listenNow(address);
     } catch (err) {
-      const error = withErrno(err);
-      if (address.kind !== "ipc" || (error as { code?: string }).code !== "EADDRINUSE") throw error;
-      if (!(await removeStaleSocketFile(address.path))) throw error;
-      try {
-        listener = deno().listen(listenOptions(address));
-      } catch (err2) {
-        throw withErrno(err2);
+      if (address.kind !== "ipc" || codeOf(err) !== "EADDRINUSE" || !(await removeStaleSocketFile(address.path))) {
+        throw err;
       }
+      listener = listenNow(address);
     }
     let open = true;
-    const accepting = (async () => {
-      try {
-        for await (const conn of listener) onConnection(wrap(conn, address));
-      } catch { /* the listener was closed */ }
+    let pending: Promise<unknown> = Promise.resolve();
+    // A hand-written loop, not `for await`: Deno's iterator ends on the first accept error,
+    // and EMFILE must not stop a listener for good (Node's keeps accepting too).
+    void (async () => {
+      while (open) {
+        let conn: DenoConn;
+        try {
+          const accepted = listener.accept();
+          pending = accepted.catch(() => {});
+          conn = await accepted;
+        } catch (err) {
+          const name = (err as Error).name;
+          if (!open || name === "BadResource" || name === "Interrupted") return;
+          await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
+          continue;
+        }
+        if (!open) {
+          conn.close();
+          return;
+        }
+        try {
+          onConnection(wrap(conn, address));
+        } catch (err) {
+          // The owner's bug: surface it as Node would (uncaught), but keep accepting.
+          queueMicrotask(() => {
+            throw err;
+          });
+        }
+      }
     })();
-    const actual: SocketAddress = address.kind === "tcp" ? { ...address, port: listener.addr.port ?? address.port } : address;
+    const actual: SocketAddress = address.kind === "tcp"
+      ? { ...address, port: listener.addr.port ?? address.port }
+      : address;
     return {
       address: actual,
       async close(): Promise<void> {
         if (!open) return;
         open = false;
-        listener.close();
+        try {
+          listener.close();
+        } catch { /* already closed */ }
         // The port is free only once the pending accept has unwound; a rebind right after must work.
-        await accepting;
-        // Deno leaves the socket file behind; libzmq removes it on close, so do we.
+        await pending;
+        // Deno leaves the socket file behind; libzmq and Node remove it on close, so do we.
         if (address.kind === "ipc" && !address.path.startsWith("\0")) {
-          try {
-            deno().removeSync(address.path);
-          } catch { /* already gone */ }
+          await deno().remove(address.path).catch(() => {});
         }
       },
     };
@@ -224,16 +325,14 @@ export const denoRuntime: Runtime = {
 
   async connect(address): Promise<ByteConnection> {
     try {
-      const options = address.kind === "tcp"
-        ? { transport: "tcp", hostname: address.host, port: address.port }
-        : { transport: "unix", path: address.path };
-      return wrap(await deno().connect(options), address);
+      return wrap(await deno().connect(options(address)), address);
     } catch (err) {
       throw withErrno(err);
     }
   },
 
   defer(fn: () => void): void {
+    // Deno 2 has a global setImmediate (measured ~2 µs per hop, like Node's; setTimeout(0) is ~1-4 ms).
     setImmediate(fn);
   },
 };

@@ -14,6 +14,7 @@ class NodeConnection implements ByteConnection {
   readonly remoteAddress: string;
   #socket: net.Socket;
   #closed = false;
+  #ending = false;
 
   constructor(socket: net.Socket, remoteAddress: string) {
     this.#socket = socket;
@@ -25,6 +26,7 @@ class NodeConnection implements ByteConnection {
   start(handlers: ConnectionHandlers): void {
     const socket = this.#socket;
     socket.on("data", (buf: Buffer) => {
+      if (this.#ending) return; // after end() input is read only to reach the peer's FIN
       // Node allocates a fresh buffer per read; a plain Uint8Array view keeps
       // Buffer's prototype (and its toString) out of the public API.
       handlers.data(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
@@ -41,7 +43,7 @@ class NodeConnection implements ByteConnection {
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
-    if (this.#closed || this.#socket.destroyed) return true;
+    if (this.#closed || this.#socket.destroyed || this.#socket.writableEnded) return true;
     const socket = this.#socket;
     if (chunks.length === 1) socket.write(chunks[0]);
     else {
@@ -68,7 +70,10 @@ class NodeConnection implements ByteConnection {
   }
 
   end(): void {
+    this.#ending = true;
     this.#socket.end();
+    // 'close' needs the peer's FIN read; a paused socket never reads it.
+    this.#socket.resume();
   }
 
   destroy(): void {
