@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { Dealer, Pull, Push, Router, type ZmqError } from "../mod.ts";
 import { texts, withTimeout } from "./support/util.ts";
+import { liveMemory } from "./support/gc.ts";
 
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 
@@ -49,8 +50,7 @@ test("10,000 connect/close cycles against one Router leak neither memory nor con
   })();
   const cycles = 10_000;
   const batch = 50;
-  // Live JS heap plus buffers, not RSS: RSS keeps the allocator's high-water mark (Deno plateaus near 180 MB).
-  const live = () => process.memoryUsage().heapUsed + process.memoryUsage().external;
+  // Live JS heap plus buffers after a full GC, not RSS: RSS keeps the allocator's high-water mark.
   let firstLive = 0;
   for (let done = 0; done < cycles; done += batch) {
     const dealers = Array.from({ length: batch }, (_, i) => {
@@ -61,14 +61,15 @@ test("10,000 connect/close cycles against one Router leak neither memory nor con
     await Promise.all(dealers.map((d) => d.send("hi")));
     for (let i = 0; i < batch; i++) await withTimeout(router.receive(), 10_000, "hello from a dealer");
     await Promise.all(dealers.map((d) => d.close()));
-    if (done === 1000) firstLive = live();
+    if (done === 1000) firstLive = liveMemory();
   }
   // Every connection went away on the Router's side too.
   const deadline = Date.now() + 10_000;
   while (disconnects < cycles && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(disconnects, cycles);
-  const grown = live() - firstLive;
-  assert.ok(grown < 64 * 1024 * 1024, `live memory grew by ${mb(grown)} MB over 9,000 cycles`);
+  const grown = liveMemory() - firstLive;
+  assert.ok(grown < 16 * 1024 * 1024, `live memory grew by ${(grown / 1024 / 1024).toFixed(1)} MB over 9,000 cycles`);
+  console.log(`10,000 cycles: live memory ${(grown / 1024 / 1024).toFixed(1)} MB after cycle 1000 -> end`);
   // And the Router still works.
   const last = new Dealer({ linger: 0, routingId: "last" });
   last.connect(router.lastEndpoint!);

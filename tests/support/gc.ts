@@ -1,0 +1,24 @@
+// A full garbage collection on Node, Deno and Bun, so a memory assertion
+// measures what is still reachable rather than when the collector last ran.
+import v8 from "node:v8";
+import vm from "node:vm";
+
+type Gc = () => void;
+
+function findGc(): Gc {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+  if (bun) return () => bun.gc(true);
+  const exposed = (globalThis as { gc?: Gc }).gc;
+  if (exposed) return exposed;
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as Gc;
+}
+
+let gc: Gc | undefined;
+
+/** Runs a full collection and returns live heap plus external memory, in bytes. */
+export function liveMemory(): number {
+  (gc ??= findGc())();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.external;
+}
