@@ -135,3 +135,85 @@ test("tcp: 10 requests from an omq Request connected to two libzmq Replies split
   await req.close();
   for (const r of reps) await r.close();
 });
+
+test("tcp: probeRouter both ways between omq and libzmq", async () => {
+  const zRouter = await zmq.socket("router", { linger: 0 });
+  const ep = await zRouter.bind("tcp://127.0.0.1:*");
+  const dealer = new omq.Dealer({ linger: 0, probeRouter: true, routingId: "p" });
+  dealer.connect(ep);
+  assert.deepEqual(texts(await zRouter.receive({ timeout: 5000 })), ["p", ""]);
+  const router = new omq.Router({ linger: 0 });
+  await router.bind("tcp://127.0.0.1:*");
+  const zDealer = await zmq.socket("dealer", { linger: 0, probeRouter: true, routingId: "z" });
+  await zDealer.connect(router.lastEndpoint!);
+  assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "libzmq probe")), ["z", ""]);
+  // An omq Router probing a bound libzmq Dealer.
+  const target = await zmq.socket("dealer", { linger: 0 });
+  const prober = new omq.Router({ linger: 0, probeRouter: true });
+  prober.connect(await target.bind("tcp://127.0.0.1:*"));
+  assert.deepEqual(texts(await target.receive({ timeout: 5000 })), [""]);
+  for (const s of [dealer, router, prober]) await s.close();
+  for (const s of [zRouter, zDealer, target]) await s.close();
+});
+
+test("tcp: correlate and relaxed between omq and libzmq Requests and Replies", async () => {
+  // omq Request (correlate, relaxed) → libzmq Router: the request id frame comes first, then the delimiter.
+  const zRouter = await zmq.socket("router", { linger: 0 });
+  const req = new omq.Request({ linger: 0, correlate: true, relaxed: true, routingId: "r" });
+  req.connect(await zRouter.bind("tcp://127.0.0.1:*"));
+  await req.send("first");
+  const first = await zRouter.receive({ timeout: 5000 });
+  await req.send("second");
+  const second = await zRouter.receive({ timeout: 5000 });
+  assert.equal(first[1].byteLength, 4);
+  assert.deepEqual(texts([first[0], ...first.slice(2)]), ["r", "", "first"]);
+  await zRouter.send([...first.slice(0, 3), "stale"]);
+  await zRouter.send([...second.slice(0, 3), "fresh"]);
+  assert.deepEqual(texts(await withTimeout(req.receive(), 5000, "fresh reply")), ["fresh"]);
+  // libzmq Request (correlate, relaxed) → omq Reply: the id travels in the envelope and comes back.
+  const rep = new omq.Reply({ linger: 0 });
+  await rep.bind("tcp://127.0.0.1:*");
+  const zReq = await zmq.socket("req", { linger: 0, correlate: true, relaxed: true });
+  await zReq.connect(rep.lastEndpoint!);
+  for (let i = 0; i < 3; i++) {
+    await zReq.send(`q${i}`);
+    assert.deepEqual(texts(await withTimeout(rep.receive(), 5000, "request")), [`q${i}`]);
+    await rep.send(`a${i}`);
+    assert.deepEqual(texts(await zReq.receive({ timeout: 5000 })), [`a${i}`]);
+  }
+  await req.close();
+  await rep.close();
+  await zRouter.close();
+  await zReq.close();
+});
+
+for (const handover of [false, true]) {
+  test(`tcp: omq Router ${handover ? "hands an id over to" : "ignores"} a second libzmq Dealer with the same id`, async () => {
+    const router = new omq.Router({ linger: 0, handover });
+    let handshakes = 0;
+    const secondReady = (async () => {
+      for await (const e of router.events) if (e.type === "handshake" && ++handshakes === 2) return;
+    })();
+    await router.bind("tcp://127.0.0.1:*");
+    const first = await zmq.socket("dealer", { linger: 0, routingId: "same" });
+    await first.connect(router.lastEndpoint!);
+    await first.send("from first");
+    assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "first")), ["same", "from first"]);
+    const second = await zmq.socket("dealer", { linger: 0, routingId: "same" });
+    await second.connect(router.lastEndpoint!);
+    await withTimeout(secondReady, 5000, "second handshake");
+    await second.send("from second");
+    await first.send("again from first");
+    await router.send(["same", "to same"]);
+    const [winner, loser] = handover ? [second, first] : [first, second];
+    assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "winner's message")), [
+      "same",
+      handover ? "from second" : "again from first",
+    ]);
+    assert.deepEqual(texts(await winner.receive({ timeout: 5000 })), ["to same"]);
+    await assert.rejects(loser.receive({ timeout: 200 }), (e: { code?: string }) => e.code === "EAGAIN");
+    await router.close();
+    await first.close();
+    await second.close();
+  });
+}

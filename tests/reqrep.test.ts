@@ -128,9 +128,154 @@ test("a relaxed Request may resend; correlate ignores replies to older requests"
 test("Router with mandatory rejects unknown routing ids with EHOSTUNREACH; without, drops silently", async () => {
   const router = new Router({ mandatory: true });
   await assert.rejects(router.send(["nobody", "x"]), (e: ZmqError) => e.code === "EHOSTUNREACH" && /6e6f626f6479/.test(e.message));
+  // A message that is only a routing id is dropped silently even when mandatory, as libzmq does.
+  await router.send(["nobody"]);
   router.mandatory = false;
   await router.send(["nobody", "x"]);
   await close(router);
+});
+
+test("Router with mandatory waits while the peer's queue is full; without, drops", async () => {
+  const router = new Router({ mandatory: true, sendHighWaterMark: 1 });
+  await router.bind("inproc://mandatory-full");
+  const dealer = new Dealer({ routingId: "d", receiveHighWaterMark: 1 });
+  dealer.connect("inproc://mandatory-full");
+  // The inproc pipe holds sendHighWaterMark + receiveHighWaterMark = 2 messages.
+  await router.send(["d", "1"]);
+  await router.send(["d", "2"]);
+  router.sendTimeout = 0;
+  await assert.rejects(router.send(["d", "3"]), (e: ZmqError) => e.code === "EAGAIN");
+  router.sendTimeout = -1;
+  const waiting = router.send(["d", "3"]);
+  assert.deepEqual(texts(await withTimeout(dealer.receive(), 5000, "1")), ["1"]);
+  await withTimeout(waiting, 5000, "the waiting send");
+  router.mandatory = false;
+  await router.send(["d", "4"]); // the queue is full again: dropped
+  assert.deepEqual(texts(await dealer.receive()), ["2"]);
+  assert.deepEqual(texts(await dealer.receive()), ["3"]);
+  dealer.receiveTimeout = 0;
+  await assert.rejects(dealer.receive(), (e: ZmqError) => e.code === "EAGAIN");
+  await close(router, dealer);
+});
+
+test("Router ignores a second peer announcing an id in use (no handover)", async () => {
+  const router = new Router();
+  await router.bind("inproc://duplicate");
+  const a = new Dealer({ routingId: "same" });
+  a.connect("inproc://duplicate");
+  await a.send("from a");
+  assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "a")), ["same", "from a"]);
+  const b = new Dealer({ routingId: "same" });
+  b.connect("inproc://duplicate");
+  await b.send("from b");
+  await a.send("again from a");
+  assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "a again")), ["same", "again from a"]);
+  await router.send(["same", "to the first"]);
+  assert.deepEqual(texts(await withTimeout(a.receive(), 5000, "routed to a")), ["to the first"]);
+  b.receiveTimeout = 0;
+  await assert.rejects(b.receive(), (e: ZmqError) => e.code === "EAGAIN");
+  await close(router, a, b);
+});
+
+test("Router.connect with a routing id already in use throws EINVAL", async () => {
+  const router = new Router();
+  router.connect("tcp://127.0.0.1:1", { routingId: "x" });
+  assert.throws(() => router.connect("tcp://127.0.0.1:2", { routingId: "x" }), (e: ZmqError) => e.code === "EINVAL");
+  await close(router);
+});
+
+test("inproc: a Router that connected before the bind learns the binder's routing id", async () => {
+  const client = new Router({ routingId: "cli", mandatory: true });
+  client.connect("inproc://late-router");
+  const server = new Router({ routingId: "srv" });
+  await server.bind("inproc://late-router");
+  await client.send(["srv", "hi"]);
+  assert.deepEqual(texts(await withTimeout(server.receive(), 5000, "at server")), ["cli", "hi"]);
+  await server.send(["cli", "hello"]);
+  assert.deepEqual(texts(await withTimeout(client.receive(), 5000, "at client")), ["srv", "hello"]);
+  await close(server, client);
+});
+
+test("probeRouter: Router, Dealer and Request send an empty message to each new peer", async () => {
+  const router = new Router();
+  await router.bind("tcp://127.0.0.1:*");
+  const dealer = new Dealer({ probeRouter: true, routingId: "dealer" });
+  dealer.connect(router.lastEndpoint!);
+  assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "dealer probe")), ["dealer", ""]);
+  const req = new Request({ probeRouter: true, routingId: "req" });
+  req.connect(router.lastEndpoint!);
+  assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "request probe")), ["req", ""]);
+  const target = new Dealer();
+  await target.bind("tcp://127.0.0.1:*");
+  const prober = new Router({ probeRouter: true });
+  prober.connect(target.lastEndpoint!);
+  assert.deepEqual(texts(await withTimeout(target.receive(), 5000, "router probe")), [""]);
+  await close(router, dealer, req, target, prober);
+});
+
+test("Request discards malformed replies and replies from other peers", async () => {
+  const a = new Router();
+  await a.bind("inproc://malformed-a");
+  const b = new Router();
+  await b.bind("inproc://malformed-b");
+  const req = new Request({ routingId: "req" });
+  req.connect("inproc://malformed-a");
+  req.connect("inproc://malformed-b");
+  await req.send("q"); // round-robin: the first request goes to the first peer, a
+  assert.deepEqual(texts(await withTimeout(a.receive(), 5000, "request")), ["req", "", "q"]);
+  await b.send(["req", "", "not from the peer asked"]);
+  await a.send(["req", "no delimiter"]);
+  await a.send(["req", ""]); // a delimiter with nothing after it
+  await a.send(["req", "x", "", "y"]);
+  await a.send(["req", "", "good", "reply"]);
+  assert.deepEqual(texts(await withTimeout(req.receive(), 5000, "reply")), ["good", "reply"]);
+  await close(req, a, b);
+});
+
+test("Reply discards requests without an envelope delimiter", async () => {
+  const rep = new Reply();
+  await rep.bind("inproc://rep-malformed");
+  const dealer = new Dealer();
+  dealer.connect("inproc://rep-malformed");
+  await dealer.send("no delimiter");
+  await dealer.send(["x", ""]);
+  await dealer.send(["", "good"]);
+  assert.deepEqual(texts(await withTimeout(rep.receive(), 5000, "request")), ["good"]);
+  await rep.send("ok");
+  assert.deepEqual(texts(await withTimeout(dealer.receive(), 5000, "reply")), ["", "ok"]);
+  await close(rep, dealer);
+});
+
+test("a relaxed Request ignores the late reply to a request it gave up on (another peer)", async () => {
+  const a = new Router();
+  await a.bind("inproc://relaxed-a");
+  const b = new Router();
+  await b.bind("inproc://relaxed-b");
+  const req = new Request({ relaxed: true, routingId: "req" });
+  req.connect("inproc://relaxed-a");
+  req.connect("inproc://relaxed-b");
+  await req.send("first");
+  await req.send("second");
+  assert.deepEqual(texts(await withTimeout(a.receive(), 5000, "first")), ["req", "", "first"]);
+  assert.deepEqual(texts(await withTimeout(b.receive(), 5000, "second")), ["req", "", "second"]);
+  await a.send(["req", "", "late"]);
+  await b.send(["req", "", "current"]);
+  assert.deepEqual(texts(await withTimeout(req.receive(), 5000, "reply")), ["current"]);
+  await close(req, a, b);
+});
+
+test("a correlating Request works through a Reply (the request id travels in the envelope)", async () => {
+  const rep = new Reply();
+  await rep.bind("tcp://127.0.0.1:*");
+  const req = new Request({ correlate: true });
+  req.connect(rep.lastEndpoint!);
+  for (let i = 0; i < 3; i++) {
+    await req.send(`q${i}`);
+    assert.deepEqual(texts(await withTimeout(rep.receive(), 5000, "request")), [`q${i}`]);
+    await rep.send(`a${i}`);
+    assert.deepEqual(texts(await withTimeout(req.receive(), 5000, "reply")), [`a${i}`]);
+  }
+  await close(req, rep);
 });
 
 test("Router handover: a new peer with the same id takes it over", async () => {

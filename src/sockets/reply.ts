@@ -1,7 +1,8 @@
 /**
  * REP (RFC 28): receives requests fair-queued, strips their envelope (every
  * frame up to the empty delimiter), and sends the reply back with that
- * envelope to the peer the request came from.
+ * envelope to the peer the request came from. As in libzmq, where REP is a
+ * ROUTER underneath, the reply is routed by the peer's routing id.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { ZmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
+import { RoutingTable } from "../routing/routing-table.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 
 /**
@@ -23,31 +25,53 @@ import { Socket, type SocketOptions } from "../socket.ts";
  */
 export class Reply extends Socket {
   #in = new FairQueue();
-  /** Set between a received request and its reply. */
-  #pending: { peer: Peer; envelope: Message } | null = null;
+  #table = new RoutingTable({
+    handover: () => false,
+    identified: (peer) => this.#in.add(peer),
+    retired: (peer) => this.#in.remove(peer),
+  });
+  /** Set between a received request and its reply: who asked, and the envelope to answer with. */
+  #pending: { routingId: Uint8Array; envelope: Message } | null = null;
 
   constructor(options?: SocketOptions) {
     super("REP", options);
   }
 
   protected override attachPeer(peer: Peer): boolean {
-    this.#in.add(peer);
-    return true;
+    return this.#table.attach(peer);
   }
 
-  protected override detachPeer(_peer: Peer): void {
-    // The fair queue drops the peer once drained; a reply to a gone peer is dropped in sendMessage.
+  protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
+    this.#table.handshake(peer);
+  }
+
+  protected override peerReadable(peer: Peer): void {
+    if (this.#table.ignores(peer)) peer.inbound.clear();
+    else super.peerReadable(peer);
+  }
+
+  protected override detachPeer(peer: Peer): void {
+    // The fair queue drops the peer once drained; a reply to a peer that is gone is dropped in sendMessage.
+    this.#table.detach(peer);
   }
 
   protected override receiveMessage(): Message | undefined {
     if (this.#pending) throw new ZmqError("EFSM", "Reply.receive: the last request has not been answered");
+    this.#table.refresh();
     for (;;) {
       const message = this.#in.receive();
       if (message === undefined) return undefined;
-      const delimiter = message.findIndex((f) => f.byteLength === 0);
-      // A request without an envelope delimiter is malformed; libzmq drops it.
+      // The envelope ends at the first empty frame that has a frame after it; a request without one
+      // is malformed and libzmq's REP discards it.
+      let delimiter = -1;
+      for (let i = 0; i < message.length - 1; i++) {
+        if (message[i].byteLength === 0) {
+          delimiter = i;
+          break;
+        }
+      }
       if (delimiter < 0) continue;
-      this.#pending = { peer: this.#in.lastPeer!, envelope: message.slice(0, delimiter + 1) };
+      this.#pending = { routingId: this.#in.lastPeer!.routingId!, envelope: message.slice(0, delimiter + 1) };
       return message.slice(delimiter + 1);
     }
   }
@@ -56,10 +80,10 @@ export class Reply extends Socket {
     const pending = this.#pending;
     if (!pending) throw new ZmqError("EFSM", "Reply.send: no request to answer");
     this.#pending = null;
-    // Like libzmq's REP (a ROUTER underneath): a reply to a peer that left, or whose queue is full, is dropped.
-    if (!pending.peer.detached && !pending.peer.outbound.full) {
-      pending.peer.outbound.write([...pending.envelope, ...message]);
-    }
+    // As libzmq's REP (a ROUTER underneath): routed by routing id, so a requester that reconnected with
+    // the same id still gets its reply; a reply to a peer that left, or whose queue is full, is dropped.
+    const peer = this.#table.lookup(pending.routingId);
+    if (peer && !peer.outbound.full) peer.outbound.write([...pending.envelope, ...message]);
     return true;
   }
 }

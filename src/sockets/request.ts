@@ -41,8 +41,10 @@ export class Request extends Socket {
   declare probeRouter: boolean;
   #out = new LoadBalancer();
   #in = new FairQueue();
-  /** The peer the pending request went to; null when no reply is expected. */
-  #awaiting: Peer | null = null;
+  /** True between a request and its reply. */
+  #receivingReply = false;
+  /** The peer the pending request went to; null (while receiving a reply) accepts any peer, see detachPeer. */
+  #replyPeer: Peer | null = null;
   #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
 
   constructor(options?: RequestOptions) {
@@ -50,49 +52,58 @@ export class Request extends Socket {
   }
 
   protected override attachPeer(peer: Peer): boolean {
+    // As libzmq's dealer_t::xattach_pipe: a bare empty message, queued until the peer is connected.
+    if (this.probeRouter) peer.outbound.write([EMPTY]);
     this.#out.add(peer);
     this.#in.add(peer);
-    if (this.probeRouter) peer.outbound.write([EMPTY]);
     return true;
   }
 
   protected override detachPeer(peer: Peer): void {
     this.#out.remove(peer);
+    // libzmq's req_t::xpipe_terminated forgets the reply pipe, after which a reply from any peer is taken.
+    if (peer === this.#replyPeer) this.#replyPeer = null;
   }
 
   protected override sendMessage(message: Message): boolean {
-    if (this.#awaiting && !this.relaxed) {
+    if (this.#receivingReply && !this.relaxed) {
       throw new ZmqError("EFSM", "Request.send: a reply to the previous request must be received first");
     }
     let frames: Message;
+    let id = this.#requestId;
     if (this.correlate) {
-      this.#requestId = (this.#requestId + 1) >>> 0;
-      const id = new Uint8Array(4);
-      new DataView(id.buffer).setUint32(0, this.#requestId);
-      frames = [id, EMPTY, ...message];
+      id = (id + 1) >>> 0;
+      const frame = new Uint8Array(4);
+      new DataView(frame.buffer).setUint32(0, id);
+      frames = [frame, EMPTY, ...message];
     } else frames = [EMPTY, ...message];
     if (!this.#out.send(frames)) return false;
-    this.#awaiting = this.#out.lastPeer;
+    this.#requestId = id;
+    this.#receivingReply = true;
+    this.#replyPeer = this.#out.lastPeer;
+    // libzmq eats every message already received when a request goes out, so that in relaxed mode a late
+    // reply to an earlier request (from this same peer) cannot pass for the new one.
+    while (this.#in.receive() !== undefined);
     return true;
   }
 
   protected override receiveMessage(): Message | undefined {
-    if (!this.#awaiting) throw new ZmqError("EFSM", "Request.receive: no request was sent");
+    if (!this.#receivingReply) throw new ZmqError("EFSM", "Request.receive: no request was sent");
     for (;;) {
       const message = this.#in.receive();
       if (message === undefined) return undefined;
       // Replies from other peers (to requests given up in relaxed mode) and malformed ones are dropped, as in libzmq.
-      if (this.#in.lastPeer !== this.#awaiting) continue;
+      if (this.#replyPeer && this.#in.lastPeer !== this.#replyPeer) continue;
       let at = 0;
       if (this.correlate) {
         const id = message[0];
-        if (!id || id.byteLength !== 4 || new DataView(id.buffer, id.byteOffset, 4).getUint32(0) !== this.#requestId) {
-          continue;
-        }
+        if (id.byteLength !== 4 || new DataView(id.buffer, id.byteOffset, 4).getUint32(0) !== this.#requestId) continue;
         at = 1;
       }
-      if (!message[at] || message[at].byteLength !== 0) continue;
-      this.#awaiting = null;
+      // The delimiter must be empty and followed by at least one frame (libzmq checks its MORE flag).
+      if (message.length < at + 2 || message[at].byteLength !== 0) continue;
+      this.#receivingReply = false;
+      this.#replyPeer = null;
       return message.slice(at + 1);
     }
   }

@@ -1,6 +1,6 @@
 /**
- * ROUTER (RFC 28): every peer has a routing id (the one it announced, the
- * one given to `connect`, or a generated one); received messages start with
+ * ROUTER (RFC 28): every peer has a routing id (the one given to `connect`,
+ * the one it announced, or a generated one); received messages start with
  * it and sent messages are routed by it.
  *
  * @module
@@ -10,7 +10,7 @@ import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
-import { idKey, RoutingIds } from "../routing/routing-ids.ts";
+import { RoutingTable } from "../routing/routing-table.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Router`. */
@@ -38,60 +38,53 @@ export class Router extends Socket {
   declare handover: boolean;
   /** Send an empty message to each new peer [ZMQ_PROBE_ROUTER]. */
   declare probeRouter: boolean;
-  #byId = new Map<string, Peer>();
   #in = new FairQueue();
-  #ids = new RoutingIds();
+  #table = new RoutingTable({
+    handover: () => this.handover,
+    identified: (peer) => this.#in.add(peer),
+    retired: (peer) => this.#in.remove(peer),
+  });
 
   constructor(options?: RouterOptions) {
     super("ROUTER", options);
   }
 
   protected override attachPeer(peer: Peer): boolean {
-    // A connected endpoint's peer exists before its handshake: its id is known only then,
-    // unless `connect` named it (libzmq's connect routing id).
-    if (peer.assignedId || peer.link || peer.socketType) this.#identify(peer);
+    if (!this.#table.attach(peer)) return false;
+    // libzmq probes in xattach_pipe, before the peer is identified: a connected peer gets it on connecting.
+    if (this.probeRouter) peer.outbound.write([new Uint8Array(0)]);
     return true;
   }
 
   protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
-    if (peer.routingId === null) this.#identify(peer);
+    this.#table.handshake(peer);
   }
 
-  #identify(peer: Peer): void {
-    let id = peer.assignedId ?? peer.announcedId;
-    if (id) {
-      const existing = this.#byId.get(idKey(id));
-      if (existing && existing !== peer) {
-        // libzmq ignores a newcomer with an id in use, unless handover lets it take the id.
-        if (!this.handover) return;
-        existing.routingId = this.#ids.generate();
-        this.#byId.delete(idKey(id));
-        this.#byId.set(idKey(existing.routingId), existing);
-      }
-    } else id = this.#ids.generate();
-    peer.routingId = id;
-    this.#byId.set(idKey(id), peer);
-    this.#in.add(peer);
-    if (this.probeRouter) peer.outbound.write([new Uint8Array(0)]);
+  protected override peerReadable(peer: Peer): void {
+    // A peer refused for a duplicate id (or handed over) is not read; what it sends is discarded.
+    if (this.#table.ignores(peer)) peer.inbound.clear();
+    else super.peerReadable(peer);
   }
 
   protected override detachPeer(peer: Peer): void {
-    if (peer.routingId && this.#byId.get(idKey(peer.routingId)) === peer) this.#byId.delete(idKey(peer.routingId));
+    this.#table.detach(peer);
   }
 
   protected override sendMessage(message: Message): boolean {
-    if (message.length < 2) throw new ZmqError("EINVAL", "Router.send needs [routingId, ...frames]");
-    const peer = this.#byId.get(idKey(message[0]));
+    // libzmq silently drops a message that is only a routing id, mandatory or not.
+    if (message.length < 2) return true;
+    const peer = this.#table.lookup(message[0]);
     if (!peer) {
-      if (this.mandatory) throw new ZmqError("EHOSTUNREACH", `no peer with routing id ${hex(message[0])}`);
+      if (this.mandatory) throw new ZmqError("EHOSTUNREACH", `Router.send: no peer with routing id ${hex(message[0])}`);
       return true; // libzmq drops messages for unknown peers silently
     }
-    if (peer.outbound.full) return !this.mandatory; // dropped, or wait for room when mandatory
+    if (peer.outbound.full) return !this.mandatory; // dropped, or (mandatory: libzmq's EAGAIN) wait for room
     peer.outbound.write(message.slice(1));
     return true;
   }
 
   protected override receiveMessage(): Message | undefined {
+    this.#table.refresh();
     const message = this.#in.receive();
     if (message === undefined) return undefined;
     // A new array: over inproc the frames array may be shared with other receivers.
