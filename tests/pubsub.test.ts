@@ -1,13 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Publisher, type Socket, Subscriber, XPublisher, XSubscriber } from "../mod.ts";
-import { tempIpcPath, texts, withTimeout } from "./support/util.ts";
+import { bytes, tempIpcPath, texts, withTimeout } from "./support/util.ts";
 
 const transports = {
   tcp: () => "tcp://127.0.0.1:*",
   ipc: () => tempIpcPath(),
   inproc: () => `inproc://ps-${Math.random().toString(36).slice(2)}`,
 };
+
+/** A subscription message as an XPublisher reports it, as numbers for deepEqual. */
+const subMsg = (prefix: string, on = true): number[] => [on ? 1 : 0, ...bytes(prefix)];
+
+/** The next message an XPublisher reports, as numbers. */
+async function nextReport(xpub: XPublisher, what: string): Promise<number[]> {
+  return [...(await withTimeout(xpub.receive(), 5000, what))[0]];
+}
 
 async function close(...sockets: Socket[]): Promise<void> {
   for (const s of sockets) s.linger = 0;
@@ -56,24 +64,29 @@ for (const [transport, endpoint] of Object.entries(transports)) {
     assert.deepEqual([...(await withTimeout(xpub.receive(), 5000, "unsubscribe"))[0]], [0, ...new TextEncoder().encode("topic")]);
     await close(xpub, sub);
   });
-}
 
-test("subscriptions are counted: two subscribes need two unsubscribes", async () => {
-  const xpub = new XPublisher();
-  await xpub.bind("inproc://counted");
-  const sub = new Subscriber();
-  sub.connect("inproc://counted");
-  sub.subscribe("t");
-  sub.subscribe("t");
-  sub.unsubscribe("t");
-  await xpub.send(["t", "still subscribed"]);
-  assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, "after one unsubscribe")), ["t", "still subscribed"]);
-  sub.unsubscribe("t");
-  sub.receiveTimeout = 100;
-  await xpub.send(["t", "gone"]);
-  await assert.rejects(sub.receive(), (e: { code?: string }) => e.code === "EAGAIN");
-  await close(xpub, sub);
-});
+  test(`${transport}: subscriptions are counted: two subscribes need two unsubscribes`, async () => {
+    const xpub = new XPublisher();
+    await xpub.bind(endpoint());
+    const sub = new Subscriber();
+    sub.connect(xpub.lastEndpoint!);
+    sub.subscribe("t");
+    sub.subscribe("t");
+    assert.deepEqual(await nextReport(xpub, "subscribe"), subMsg("t"));
+    sub.unsubscribe("t");
+    // A marker after the first unsubscribe: the XPUB must see it, not a cancel of "t".
+    sub.subscribe("marker");
+    assert.deepEqual(await nextReport(xpub, "marker"), subMsg("marker"));
+    await xpub.send(["t", "still subscribed"]);
+    assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, "after one unsubscribe")), ["t", "still subscribed"]);
+    sub.unsubscribe("t");
+    assert.deepEqual(await nextReport(xpub, "cancel after the second unsubscribe"), subMsg("t", false));
+    sub.receiveTimeout = 100;
+    await xpub.send(["t", "gone"]);
+    await assert.rejects(sub.receive(), (e: { code?: string }) => e.code === "EAGAIN");
+    await close(xpub, sub);
+  });
+}
 
 test("subscriptions are sent again after the publisher restarts on the same endpoint", async () => {
   const pub1 = new Publisher();
@@ -175,4 +188,135 @@ test("conflate keeps only the newest message (SUB over tcp, PULL over inproc); o
   assert.deepEqual(texts(await pull.receive()), ["9"]);
   assert.throws(() => new Request({ conflate: true } as never), TypeError);
   await close(pull, push);
+});
+
+test("Publisher rejects receive and Subscriber rejects send with ENOTSUP; SUB and XSUB linger 0 by default as in libzmq", async () => {
+  const pub = new Publisher();
+  const sub = new Subscriber();
+  await assert.rejects(pub.receive(), (e: { code?: string }) => e.code === "ENOTSUP");
+  await assert.rejects(sub.send("x"), (e: { code?: string }) => e.code === "ENOTSUP");
+  assert.equal(sub.linger, 0);
+  assert.equal(new XSubscriber().linger, 0);
+  assert.equal(new XSubscriber({ linger: 5 }).linger, 5);
+  assert.equal(pub.linger, -1);
+  await close(pub, sub);
+});
+
+test("a subscription made before the connection reaches the publisher once, and once again after a reconnect", async () => {
+  const endpoint = tempIpcPath();
+  const sub = new Subscriber({ reconnectInterval: 20 });
+  sub.connect(endpoint);
+  sub.subscribe("x");
+  // verbose: a duplicate subscribe would be reported too.
+  const xpub1 = new XPublisher({ verbose: true });
+  await xpub1.bind(endpoint);
+  assert.deepEqual(await nextReport(xpub1, "queued subscription"), subMsg("x"));
+  sub.subscribe("marker");
+  assert.deepEqual(await nextReport(xpub1, "marker, not a duplicate"), subMsg("marker"));
+  await close(xpub1);
+  const xpub2 = new XPublisher({ verbose: true });
+  await xpub2.bind(endpoint);
+  const seen = [await nextReport(xpub2, "resent 1"), await nextReport(xpub2, "resent 2")].map(String).sort();
+  assert.deepEqual(seen, [String(subMsg("marker")), String(subMsg("x"))]);
+  sub.subscribe("marker2");
+  assert.deepEqual(await nextReport(xpub2, "marker2, not a duplicate"), subMsg("marker2"));
+  await close(xpub2, sub);
+});
+
+test("an XPublisher reports a prefix's cancel when its last subscriber leaves, not before", async () => {
+  const xpub = new XPublisher();
+  await xpub.bind("inproc://leave");
+  const a = new Subscriber();
+  const b = new Subscriber();
+  a.connect("inproc://leave");
+  b.connect("inproc://leave");
+  a.subscribe("news");
+  b.subscribe("news");
+  assert.deepEqual(await nextReport(xpub, "first subscribe"), subMsg("news"));
+  await close(a);
+  b.subscribe("marker");
+  assert.deepEqual(await nextReport(xpub, "marker: no cancel while b remains"), subMsg("marker"));
+  await close(b);
+  const gone = [await nextReport(xpub, "cancel 1"), await nextReport(xpub, "cancel 2")].map(String).sort();
+  assert.deepEqual(gone, [String(subMsg("marker", false)), String(subMsg("news", false))]);
+  await close(xpub);
+});
+
+test("an XPublisher passes up what an XSubscriber sends that is not a subscription", async () => {
+  const xpub = new XPublisher();
+  await xpub.bind("tcp://127.0.0.1:*");
+  const xsub = new XSubscriber();
+  xsub.connect(xpub.lastEndpoint!);
+  await xsub.send(new Uint8Array([1, 97]));
+  await xsub.send(["hello", "upstream"]);
+  await xsub.send(new Uint8Array([2, 98]));
+  assert.deepEqual(await nextReport(xpub, "subscription"), [1, 97]);
+  assert.deepEqual(texts(await withTimeout(xpub.receive(), 5000, "data")), ["hello", "upstream"]);
+  assert.deepEqual(await nextReport(xpub, "a frame starting with 2 is data"), [2, 98]);
+  await close(xpub, xsub);
+});
+
+test("XPublisher manual: subscriptions take effect only through subscribe(), for the peer received last", async () => {
+  const xpub = new XPublisher({ manual: true });
+  await xpub.bind("inproc://manual");
+  const sub = new Subscriber();
+  sub.connect("inproc://manual");
+  sub.subscribe("weather");
+  assert.deepEqual(await nextReport(xpub, "request"), subMsg("weather"));
+  xpub.subscribe("weather/paris");
+  await xpub.send("weather/london: rain");
+  await xpub.send("weather/paris: sun");
+  // The SUB filters on "weather" itself: only the XPUB's choice keeps london out.
+  assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, "paris")), ["weather/paris: sun"]);
+  xpub.unsubscribe("weather/paris");
+  xpub.subscribe("weather/london");
+  await xpub.send("weather/paris: sun");
+  await xpub.send("weather/london: fog");
+  assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, "london")), ["weather/london: fog"]);
+  // Manual mode passes every subscribe up, even a repeated one.
+  sub.subscribe("weather");
+  assert.deepEqual(await nextReport(xpub, "repeat"), subMsg("weather"));
+  await close(xpub, sub);
+});
+
+test("XPublisher noDrop: a send waits for room (EAGAIN with sendTimeout 0) and nothing is lost", async () => {
+  const xpub = new XPublisher({ noDrop: true, sendHighWaterMark: 5 });
+  await xpub.bind("inproc://nodrop");
+  const sub = new Subscriber({ receiveHighWaterMark: 5 });
+  sub.connect("inproc://nodrop");
+  sub.subscribe();
+  await nextReport(xpub, "subscription");
+  xpub.sendTimeout = 0;
+  let sent = 0;
+  for (; sent < 100; sent++) {
+    if (!(await xpub.send(`${sent}`).then(() => true, (e) => (assert.equal(e.code, "EAGAIN"), false)))) break;
+  }
+  assert.ok(sent >= 5 && sent < 100, `sent ${sent} before EAGAIN`);
+  xpub.sendTimeout = -1;
+  const last = xpub.send(`${sent}`);
+  for (let i = 0; i <= sent; i++) {
+    assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, `message ${i}`)), [`${i}`]);
+  }
+  await withTimeout(last, 5000, "the waiting send");
+  await close(xpub, sub);
+});
+
+test("XPublisher verboser reports every cancel; an empty welcomeMessage is not sent", async () => {
+  const xpub = new XPublisher({ verboser: true, welcomeMessage: "" });
+  await xpub.bind("inproc://verboser");
+  const a = new Subscriber();
+  const b = new Subscriber();
+  a.connect("inproc://verboser");
+  b.connect("inproc://verboser");
+  a.subscribe("");
+  b.subscribe("");
+  assert.deepEqual(await nextReport(xpub, "a"), [1]);
+  assert.deepEqual(await nextReport(xpub, "b (verbose)"), [1]);
+  a.unsubscribe("");
+  assert.deepEqual(await nextReport(xpub, "a's cancel although b remains"), [0]);
+  await xpub.send("only b");
+  assert.deepEqual(texts(await withTimeout(b.receive(), 5000, "b")), ["only b"]);
+  a.receiveTimeout = 50;
+  await assert.rejects(a.receive(), (e: { code?: string }) => e.code === "EAGAIN");
+  await close(xpub, a, b);
 });

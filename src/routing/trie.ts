@@ -1,7 +1,9 @@
 /**
  * Prefix subscriptions of a publisher's peers (libzmq's `mtrie`): which peers
  * want messages whose first frame starts with a prefix. A peer subscribing to
- * the same prefix twice is kept once, as in libzmq.
+ * the same prefix twice is kept once and one cancel removes it, as in libzmq:
+ * the counting happens at the subscriber, which sends a cancel only for its
+ * last unsubscribe (see `CountedPrefixes`).
  *
  * @module
  */
@@ -29,26 +31,29 @@ export class SubscriptionTrie {
     return fresh;
   }
 
-  /** Removes `peer` from `prefix`; true when the prefix has no peer left (and had this one). */
-  remove(prefix: Uint8Array, peer: Peer): boolean {
+  /**
+   * Removes `peer` from `prefix`: "last" when no peer wants the prefix any more, "remain" when
+   * others still do, "absent" when the peer had no such subscription (libzmq's `rm_result`).
+   */
+  remove(prefix: Uint8Array, peer: Peer): "last" | "remain" | "absent" {
     const key = latin1(prefix);
     const peers = this.#byPrefix.get(key);
-    if (!peers || !peers.delete(peer)) return false;
-    if (peers.size > 0) return false;
+    if (!peers || !peers.delete(peer)) return "absent";
+    if (peers.size > 0) return "remain";
     this.#byPrefix.delete(key);
-    return true;
+    return "last";
   }
 
-  /** Removes a peer everywhere; returns the prefixes that no peer wants any more. */
-  removePeer(peer: Peer): Uint8Array[] {
-    const emptied: Uint8Array[] = [];
+  /** Removes a peer everywhere; returns each prefix it had and whether that was the last peer for it. */
+  removePeer(peer: Peer): { prefix: Uint8Array; last: boolean }[] {
+    const removed: { prefix: Uint8Array; last: boolean }[] = [];
     for (const [key, peers] of this.#byPrefix) {
-      if (peers.delete(peer) && peers.size === 0) {
-        this.#byPrefix.delete(key);
-        emptied.push(Uint8Array.from(key, (c) => c.charCodeAt(0)));
-      }
+      if (!peers.delete(peer)) continue;
+      const last = peers.size === 0;
+      if (last) this.#byPrefix.delete(key);
+      removed.push({ prefix: Uint8Array.from(key, (c) => c.charCodeAt(0)), last });
     }
-    return emptied;
+    return removed;
   }
 
   /** Calls `fn` once for each peer with a prefix of `frame`. */

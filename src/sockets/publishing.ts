@@ -1,17 +1,21 @@
 /**
  * What PUB and XPUB share (libzmq's `xpub`, which `pub` extends): subscriptions
- * arrive from each peer as `[0x01|0x00, ...prefix]` messages and messages fan
- * out to the peers whose prefixes match, dropped for a peer whose queue is full.
+ * arrive from each peer as `[0x01|0x00, ...prefix]` messages (the engine turns
+ * ZMTP 3.1 SUBSCRIBE/CANCEL commands into this form) and each message fans out
+ * to the peers whose prefixes match its first frame, dropped for a peer whose
+ * queue is full.
  *
  * @module
  */
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
+import { Distributor } from "../routing/distributor.ts";
 import { SubscriptionTrie } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 
 /** Options shared by `Publisher` and `XPublisher`. */
 export interface PublishingOptions extends SocketOptions {
+  /** Send to the peers whose subscriptions do NOT match [ZMQ_INVERT_MATCHING]. */
   invertMatching?: boolean;
 }
 
@@ -19,48 +23,50 @@ export interface PublishingOptions extends SocketOptions {
 export abstract class PublishingSocket extends Socket {
   /** Send to the peers whose subscriptions do NOT match [ZMQ_INVERT_MATCHING]. */
   declare invertMatching: boolean;
+  /** The subscriptions that filter what is sent. */
   protected readonly subscriptions: SubscriptionTrie = new SubscriptionTrie();
-  protected readonly peers: Set<Peer> = new Set();
+  /** Every attached peer. */
+  protected readonly out: Distributor = new Distributor();
 
   protected constructor(type: "PUB" | "XPUB", options?: PublishingOptions) {
     super(type, options);
   }
 
   protected override attachPeer(peer: Peer): boolean {
-    this.peers.add(peer);
+    this.out.add(peer);
     return true;
   }
 
   protected override detachPeer(peer: Peer): void {
-    this.peers.delete(peer);
-    for (const prefix of this.subscriptions.removePeer(peer)) this.subscriptionChanged(peer, prefix, false, true);
+    this.out.remove(peer);
+    this.peerSubscriptionsGone(peer, this.subscriptions.removePeer(peer));
   }
 
-  /** Reads what subscribers sent: subscriptions are applied; anything else is dropped (libzmq does the same). */
+  /**
+   * Reads what a subscriber sent. A one-frame message starting with 1 or 0 is a
+   * subscription or a cancel; anything else is handed to `otherMessage` (PUB
+   * drops it, XPUB passes it up, as libzmq does).
+   */
   protected override peerReadable(peer: Peer): void {
     let message: Message | undefined;
     while ((message = peer.inbound.read()) !== undefined) {
       const frame = message[0];
-      if (message.length !== 1 || !frame || frame.byteLength === 0 || frame[0] > 1) {
-        this.otherMessage(peer, message);
-        continue;
-      }
-      const subscribe = frame[0] === 1;
-      const prefix = frame.subarray(1);
-      this.subscriptionReceived(peer, prefix, subscribe);
+      if (message.length === 1 && frame.byteLength > 0 && frame[0] <= 1) {
+        this.subscriptionReceived(peer, frame.subarray(1), frame[0] === 1);
+      } else this.otherMessage(peer, message);
     }
   }
 
-  /** A subscription arrived; the default applies it. XPUB also reports it to the application. */
+  /** A subscription or cancel arrived from `peer`; the default applies it (XPUB may also pass it up). */
   protected subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
-    const changed = subscribe ? this.subscriptions.add(prefix, peer) : this.subscriptions.remove(prefix, peer);
-    this.subscriptionChanged(peer, prefix, subscribe, changed);
+    if (subscribe) this.subscriptions.add(prefix, peer);
+    else this.subscriptions.remove(prefix, peer);
   }
 
-  /** Hook for XPUB: a subscription was applied; `changed` when the prefix gained its first or lost its last peer. */
-  protected subscriptionChanged(_peer: Peer, _prefix: Uint8Array, _subscribe: boolean, _changed: boolean): void {}
+  /** `peer` went away with these subscriptions (`last`: nobody else wants that prefix). XPUB reports them. */
+  protected peerSubscriptionsGone(_peer: Peer, _removed: { prefix: Uint8Array; last: boolean }[]): void {}
 
-  /** Hook for XPUB: a message from a subscriber that is not a subscription. */
+  /** A message from a subscriber that is not a subscription: PUB drops it. */
   protected otherMessage(_peer: Peer, _message: Message): void {}
 
   /** Whether a send must wait rather than drop (XPUB's noDrop). */
@@ -68,20 +74,23 @@ export abstract class PublishingSocket extends Socket {
     return false;
   }
 
-  protected override sendMessage(message: Message): boolean {
+  /** The peers a message goes to: those with a matching prefix, or with none when matching is inverted. */
+  protected targetsOf(message: Message): Peer[] {
     const targets: Peer[] = [];
     if (this.invertMatching) {
       const matched = new Set<Peer>();
       this.subscriptions.forEachMatch(message[0], (p) => matched.add(p));
-      for (const p of this.peers) if (!matched.has(p)) targets.push(p);
+      for (const p of this.out.peers) if (!matched.has(p)) targets.push(p);
     } else this.subscriptions.forEachMatch(message[0], (p) => targets.push(p));
-    if (this.blocksWhenFull && targets.some((p) => p.outbound.full)) return false;
-    for (const peer of targets) {
-      // A slow subscriber loses messages at its high-water mark; the publisher never blocks (RFC 29).
-      if (peer.detached || peer.outbound.full) continue;
-      // inproc subscribers receive the array itself: give each its own.
-      peer.outbound.write(peer.link ? message.slice() : message);
-    }
+    return targets;
+  }
+
+  protected override sendMessage(message: Message): boolean {
+    const targets = this.targetsOf(message);
+    // XPUB_NODROP: wait until every matching peer has room, as libzmq's check_hwm does.
+    if (this.blocksWhenFull && this.out.anyFull(targets)) return false;
+    // Otherwise a slow subscriber loses messages at its high-water mark; the publisher never blocks (RFC 29).
+    this.out.send(message, targets);
     return true;
   }
 }

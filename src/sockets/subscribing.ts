@@ -1,61 +1,74 @@
 /**
  * What SUB and XSUB share (libzmq's `xsub`, which `sub` extends): messages are
  * fair-queued from all publishers; subscriptions go to every publisher as
- * `[0x01|0x00, ...prefix]` and are sent again whenever a publisher
- * (re)connects, so a restarted publisher learns them.
+ * `[0x01|0x00, ...prefix]` (the engine sends them as ZMTP 3.1 SUBSCRIBE/CANCEL
+ * commands to 3.1 peers) and are sent again whenever a publisher reconnects,
+ * so a restarted publisher learns them.
  *
  * @module
  */
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
+import { Distributor } from "../routing/distributor.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { CountedPrefixes } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 
 /** The fan-in half of publish/subscribe. */
 export abstract class SubscribingSocket extends Socket {
+  /** What this socket is subscribed to, counted. */
   protected readonly prefixes: CountedPrefixes = new CountedPrefixes();
-  protected readonly peers: Set<Peer> = new Set();
+  /** Every attached publisher, for subscriptions (and XSUB's other messages). */
+  protected readonly out: Distributor = new Distributor();
+  /** Incoming messages, fair-queued. */
   protected readonly incoming: FairQueue = new FairQueue();
+  /** Peers that have completed a handshake (a connected endpoint's peer is attached before its first). */
+  #handshaken = new WeakSet<Peer>();
 
   protected constructor(type: "SUB" | "XSUB", options?: SocketOptions) {
-    super(type, options);
+    // libzmq's xsub sets ZMQ_LINGER to 0: pending subscriptions are not worth waiting for at close.
+    super(type, options?.linger === undefined ? { ...options, linger: 0 } : options);
   }
 
   protected override attachPeer(peer: Peer): boolean {
-    this.peers.add(peer);
+    this.out.add(peer);
     this.incoming.add(peer);
+    // A connected endpoint's peer is attached before its first handshake: its pipe holds these until then.
     this.#sendAll(peer);
     return true;
   }
 
-  protected override peerHandshake(peer: Peer, reconnected: boolean): void {
-    // What was queued for the old connection went with it (libzmq resends on a pipe "hiccup").
-    if (reconnected) this.#sendAll(peer);
+  protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
+    // The base passes `reconnected` for any pre-existing peer, which includes a connected
+    // endpoint's first handshake: its subscriptions are already queued from attachPeer.
+    if (!this.#handshaken.has(peer)) {
+      this.#handshaken.add(peer);
+      return;
+    }
+    // libzmq "hiccups" the pipe on a reconnect: whatever was queued is dropped and every
+    // subscription is sent again, so the new connection gets each exactly once.
+    peer.outbound.clear();
+    this.#sendAll(peer);
   }
 
   protected override detachPeer(peer: Peer): void {
-    this.peers.delete(peer);
+    this.out.remove(peer);
   }
 
   #sendAll(peer: Peer): void {
+    // Past the high-water mark if need be, as libzmq does when it attaches a pipe.
     for (const prefix of this.prefixes) peer.outbound.write([subscription(prefix, true)]);
   }
 
   /** Records a (un)subscription and forwards it to every publisher when it changes what we want. */
   protected applySubscription(prefix: Uint8Array, subscribe: boolean): void {
-    // libzmq 4.3 forwards every subscribe (XPUB verbose relies on it) but an unsubscribe only for the last one.
+    // libzmq 4.3 forwards every subscribe (XPUB verbose relies on it) but a cancel only for the last one.
     const forward = subscribe ? (this.prefixes.add(prefix), true) : this.prefixes.remove(prefix);
-    if (forward) this.sendToAll([subscription(prefix, subscribe)]);
-  }
-
-  /** Writes a message to every publisher, dropped for one whose queue is full. */
-  protected sendToAll(message: Message): void {
-    for (const peer of this.peers) if (!peer.outbound.full) peer.outbound.write(message);
+    if (forward) this.out.sendToAll([subscription(prefix, subscribe)]);
   }
 }
 
-/** The subscription message for a prefix. */
+/** The subscription (`subscribe`) or cancel message for a prefix: `[0x01|0x00, ...prefix]`. */
 export function subscription(prefix: Uint8Array, subscribe: boolean): Uint8Array {
   const message = new Uint8Array(prefix.byteLength + 1);
   message[0] = subscribe ? 1 : 0;

@@ -1,22 +1,39 @@
 /**
  * XPUB (RFC 29): a PUB that hands subscriptions to the application as
  * messages `[0x01, ...prefix]` / `[0x00, ...prefix]` (only on change unless
- * `verbose`), for building proxies and last-value caches.
+ * `verbose`), and passes up whatever else subscribers send: the downstream
+ * half of a pub/sub proxy, or a publisher that only produces what is wanted.
  *
  * @module
  */
-import type { Message } from "../message.ts";
+import { type FrameLike, type Message, toFrame } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
+import { SubscriptionTrie } from "../routing/trie.ts";
 import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
+import { subscription } from "./subscribing.ts";
 
 /** Options of an `XPublisher`. */
 export interface XPublisherOptions extends PublishingOptions {
+  /** Pass every subscribe up, not only the first for a prefix [ZMQ_XPUB_VERBOSE]. */
   verbose?: boolean;
+  /** Pass every subscribe and every cancel up [ZMQ_XPUB_VERBOSER]. */
   verboser?: boolean;
+  /** Subscriptions take effect only when the application applies them [ZMQ_XPUB_MANUAL]. */
   manual?: boolean;
+  /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. */
   welcomeMessage?: string | Uint8Array | null;
+  /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
   noDrop?: boolean;
+}
+
+/**
+ * Something an XPUB has for the application. `peer`: the subscriber a subscription came from (manual
+ * mode applies to it), null for a cancel made up when a peer left, undefined for other messages.
+ */
+interface Pending {
+  message: Message;
+  peer?: Peer | null;
 }
 
 /**
@@ -27,51 +44,108 @@ export interface XPublisherOptions extends PublishingOptions {
  * await using xpub = new XPublisher();
  * await xpub.bind("tcp://127.0.0.1:5556");
  * const [sub] = await xpub.receive(); // [0x01, ...topic] when a subscriber subscribes
+ * await xpub.send(["topic", "data"]);
+ * ```
+ *
+ * @example Manual mode: the application decides what each subscriber gets.
+ * ```ts
+ * await using xpub = new XPublisher({ manual: true });
+ * await xpub.bind("tcp://127.0.0.1:5556");
+ * const [request] = await xpub.receive();      // [0x01, ..."weather"]
+ * xpub.subscribe("weather/paris");              // applies to the peer that sent it
  * ```
  */
 export class XPublisher extends PublishingSocket {
   /** Pass every subscribe up, not only the first for a prefix [ZMQ_XPUB_VERBOSE]. */
   declare verbose: boolean;
-  /** Pass every subscribe and unsubscribe up [ZMQ_XPUB_VERBOSER]. */
+  /** Pass every subscribe and every cancel up [ZMQ_XPUB_VERBOSER]. */
   declare verboser: boolean;
-  /** Subscriptions are applied by the application sending them back [ZMQ_XPUB_MANUAL]. */
+  /** Subscriptions take effect only through `subscribe`/`unsubscribe` [ZMQ_XPUB_MANUAL]. */
   declare manual: boolean;
-  /** Sent to each new subscriber as it connects [ZMQ_XPUB_WELCOME_MSG]. */
+  /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. Read back as bytes. */
   declare welcomeMessage: Uint8Array | string | null;
   /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
   declare noDrop: boolean;
-  #received: Message[] = [];
-  /** The peer whose subscription was passed up last: manual mode applies the application's decision to it. */
+  #pending: Pending[] = [];
+  /** What each peer asked for in manual mode, so that its cancels can be passed up when it leaves. */
+  #requested = new SubscriptionTrie();
+  /** Manual mode: the peer of the last message received, to which `subscribe`/`unsubscribe` apply. */
   #lastPeer: Peer | null = null;
 
   constructor(options?: XPublisherOptions) {
     super("XPUB", options);
   }
 
+  /**
+   * Manual mode: subscribes the peer whose subscription message was received
+   * last to each prefix (none means everything), like libzmq's ZMQ_SUBSCRIBE
+   * on a ZMQ_XPUB_MANUAL socket. Does nothing without such a peer.
+   */
+  subscribe(...prefixes: FrameLike[]): void {
+    this.#manualApply(prefixes, true);
+  }
+
+  /** Manual mode: cancels a subscription of the peer whose subscription message was received last. */
+  unsubscribe(...prefixes: FrameLike[]): void {
+    this.#manualApply(prefixes, false);
+  }
+
+  #manualApply(prefixes: FrameLike[], subscribe: boolean): void {
+    const peer = this.#lastPeer;
+    if (!this.manual || !peer || peer.detached) return;
+    for (const p of prefixes.length === 0 ? [""] : prefixes) {
+      if (subscribe) this.subscriptions.add(toFrame(p), peer);
+      else this.subscriptions.remove(toFrame(p), peer);
+    }
+  }
+
   protected override attachPeer(peer: Peer): boolean {
     super.attachPeer(peer);
     const welcome = this.options.welcomeMessage as Uint8Array | null;
-    if (welcome) peer.outbound.write([welcome]);
+    // libzmq writes it past the high-water mark, and only when it is not empty.
+    if (welcome && welcome.byteLength > 0) peer.outbound.write([welcome]);
     return true;
   }
 
+  protected override detachPeer(peer: Peer): void {
+    if (this.manual) {
+      // libzmq reports every subscription the peer asked for, then drops what was applied silently.
+      this.#passUpAll(this.#requested.removePeer(peer).map((r) => ({ prefix: r.prefix, last: true })));
+      this.subscriptions.removePeer(peer);
+      this.out.remove(peer);
+    } else super.detachPeer(peer);
+    if (this.#lastPeer === peer) this.#lastPeer = null;
+  }
+
+  protected override peerSubscriptionsGone(_peer: Peer, removed: { prefix: Uint8Array; last: boolean }[]): void {
+    this.#passUpAll(removed.filter((r) => r.last || this.verboser));
+  }
+
+  #passUpAll(removed: { prefix: Uint8Array }[]): void {
+    for (const { prefix } of removed) this.#pending.push({ message: [subscription(prefix, false)], peer: null });
+    if (removed.length > 0) this.wakeReceivers();
+  }
+
   protected override subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
-    if (!this.manual) return super.subscriptionReceived(peer, prefix, subscribe);
-    this.#lastPeer = peer;
-    this.#passUp(prefix, subscribe);
+    let notify: boolean;
+    if (this.manual) {
+      if (subscribe) this.#requested.add(prefix, peer);
+      else this.#requested.remove(prefix, peer);
+      notify = true;
+    } else if (subscribe) {
+      notify = this.subscriptions.add(prefix, peer) || this.verbose || this.verboser;
+    } else {
+      // As libzmq: a cancel is passed up unless other peers still hold the prefix (or always, verboser).
+      notify = this.subscriptions.remove(prefix, peer) !== "remain" || this.verboser;
+    }
+    if (!notify) return;
+    this.#pending.push({ message: [subscription(prefix, subscribe)], peer });
+    this.wakeReceivers();
   }
 
-  protected override subscriptionChanged(_peer: Peer, prefix: Uint8Array, subscribe: boolean, changed: boolean): void {
-    // libzmq passes a subscribe up when the prefix is new (or always, verbose), an unsubscribe when the
-    // last subscriber left (or always, verboser).
-    if (changed || (subscribe ? this.verbose || this.verboser : this.verboser)) this.#passUp(prefix, subscribe);
-  }
-
-  #passUp(prefix: Uint8Array, subscribe: boolean): void {
-    const message = new Uint8Array(prefix.byteLength + 1);
-    message[0] = subscribe ? 1 : 0;
-    message.set(prefix, 1);
-    this.#received.push([message]);
+  protected override otherMessage(_peer: Peer, message: Message): void {
+    // libzmq's XPUB passes messages coming upstream (from an XSUB) to the application.
+    this.#pending.push({ message });
     this.wakeReceivers();
   }
 
@@ -79,19 +153,11 @@ export class XPublisher extends PublishingSocket {
     return this.noDrop;
   }
 
-  protected override sendMessage(message: Message): boolean {
-    const frame = message[0];
-    if (this.manual && message.length === 1 && frame && frame.byteLength > 0 && frame[0] <= 1 && this.#lastPeer) {
-      // Manual mode: the application confirms (or makes up) a subscription for the last peer that sent one.
-      if (frame[0] === 1) this.subscriptions.add(frame.subarray(1), this.#lastPeer);
-      else this.subscriptions.remove(frame.subarray(1), this.#lastPeer);
-      return true;
-    }
-    return super.sendMessage(message);
-  }
-
   protected override receiveMessage(): Message | undefined {
-    return this.#received.shift();
+    const next = this.#pending.shift();
+    if (!next) return undefined;
+    if (this.manual && next.peer !== undefined) this.#lastPeer = next.peer && !next.peer.detached ? next.peer : null;
+    return next.message;
   }
 }
 

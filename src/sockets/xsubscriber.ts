@@ -1,7 +1,8 @@
 /**
  * XSUB (RFC 29): a SUB whose subscriptions are messages the application sends
  * (`[0x01, ...prefix]` / `[0x00, ...prefix]`), receiving everything that
- * arrives: the upstream half of a pub/sub proxy.
+ * arrives, unfiltered: the upstream half of a pub/sub proxy. Other messages
+ * it sends go to every publisher (an XPUB passes them to its application).
  *
  * @module
  */
@@ -26,9 +27,10 @@ export class XSubscriber extends SubscribingSocket {
 
   protected override sendMessage(message: Message): boolean {
     const frame = message[0];
-    if (message.length === 1 && frame && frame.byteLength > 0 && frame[0] <= 1) {
+    if (message.length === 1 && frame.byteLength > 0 && frame[0] <= 1) {
+      // Recorded (counted) so that a reconnected publisher gets it again, as libzmq's xsub does.
       this.applySubscription(frame.subarray(1), frame[0] === 1);
-    } else this.sendToAll(message);
+    } else this.out.sendToAll(message);
     return true;
   }
 
