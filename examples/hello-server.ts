@@ -5,13 +5,13 @@
  *   node --import tsx examples/hello-server.ts [endpoint] [count] [--connect]
  *   deno run -A examples/hello-server.ts …   |   bun examples/hello-server.ts …
  *
- * Defaults: tcp://*:5555, answers forever. `--connect` connects instead of
+ * Defaults: tcp://*:5555, answers 10 requests. `--connect` connects instead of
  * binding (a worker behind examples/queue-device.ts).
  */
 import process from "node:process";
 import { Reply } from "../mod.ts";
 
-const [endpoint = "tcp://*:5555", count = "Infinity"] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const [endpoint = "tcp://*:5555", count = "10"] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const responder = new Reply();
 if (process.argv.includes("--connect")) responder.connect(endpoint);
 else await responder.bind(endpoint);

@@ -12,17 +12,14 @@ import process from "node:process";
 import { Dealer, Proxy, Router } from "../mod.ts";
 
 const [frontAt = "tcp://*:5559", backAt = "tcp://*:5560", seconds = "60"] = process.argv.slice(2);
-const frontend = new Router();
-const backend = new Dealer();
+const frontend = new Router({ linger: 0 });
+const backend = new Dealer({ linger: 0 });
 await frontend.bind(frontAt);
 await backend.bind(backAt);
 console.log(`Queue: clients on ${frontAt}, workers on ${backAt}`);
 
+// Runs until terminated, then closes both sockets (as zeromq.js's Proxy does).
 const queue = new Proxy(frontend, backend);
 const timer = setTimeout(() => queue.terminate(), Number(seconds) * 1000);
 await queue.run();
 clearTimeout(timer);
-frontend.linger = 0;
-backend.linger = 0;
-await frontend.close();
-await backend.close();

@@ -8,80 +8,141 @@
  */
 import type { Message } from "./message.ts";
 import type { Socket } from "./socket.ts";
-import type { ZmqError } from "./errors.ts";
+import { ZmqError } from "./errors.ts";
+
+/** Proxies made by `proxy()`: they leave the sockets open when they end (libzmq's zmq_proxy). */
+const keepOpen = new WeakSet<Proxy>();
+
+/** Socket types that have no send or no receive (RFC 29, 30): a proxy skips those directions up front. */
+const CANNOT_SEND = new Set(["PULL", "SUB"]);
+const CANNOT_RECEIVE = new Set(["PUSH", "PUB"]);
 
 /**
- * A steerable proxy, shaped like zeromq.js's: `run()` forwards until
- * `terminate()` or until either socket closes; `pause()`/`resume()` stop and
- * restart forwarding (messages wait in the sockets meanwhile).
+ * A steerable proxy, shaped like zeromq.js's: `run()` forwards both ways until
+ * `terminate()` or until either socket closes, then closes both sockets (as
+ * zeromq.js does); `pause()`/`resume()` stop and restart forwarding, and
+ * messages wait in the sockets meanwhile.
  *
  * @example
  * ```ts
- * const frontEnd = new Router();
- * const backEnd = new Dealer();
- * await frontEnd.bind("tcp://*:5559");
- * await backEnd.bind("tcp://*:5560");
- * const queue = new Proxy(frontEnd, backEnd);
- * const running = queue.run();
- * // ... later
- * queue.terminate();
- * await running;
+ * import { Dealer, Proxy, Router } from "omq";
+ * const queue = new Proxy(new Router(), new Dealer());
+ * await queue.frontEnd.bind("tcp://*:5559");
+ * await queue.backEnd.bind("tcp://*:5560");
+ * setTimeout(() => queue.terminate(), 5000);
+ * await queue.run();
  * ```
  */
 export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
+  /** The front-end socket, as given. */
   readonly frontEnd: F;
+  /** The back-end socket, as given. */
   readonly backEnd: B;
   #capture: Socket | undefined;
+  #running: Promise<void> | null = null;
+  /** Aborted when the run ends (terminate, a socket closed, an error). */
   #stop = new AbortController();
-  #paused: Promise<void> | null = null;
-  #resume: (() => void) | null = null;
+  /** Aborted by `pause()`: withdraws the pending receives so nothing is taken while paused. */
+  #hold = new AbortController();
+  #paused: { promise: Promise<void>; resolve: () => void } | null = null;
 
+  /**
+   * @param capture Optional socket that gets a copy of every message forwarded either way
+   *   (libzmq's capture socket: usually a Publisher, Push, Dealer or Pair).
+   */
   constructor(frontEnd: F, backEnd: B, capture?: Socket) {
     this.frontEnd = frontEnd;
     this.backEnd = backEnd;
     this.#capture = capture;
   }
 
-  /** Forwards both ways until `terminate()` or a socket closes. */
-  async run(): Promise<void> {
-    await Promise.all([this.#forward(this.frontEnd, this.backEnd), this.#forward(this.backEnd, this.frontEnd)]);
+  /**
+   * Forwards until `terminate()` or until either socket closes. Rejects if a
+   * send fails (libzmq's proxy returns -1 then), after stopping both directions.
+   */
+  run(): Promise<void> {
+    if (this.#running) return Promise.reject(new ZmqError("EFSM", "Proxy.run: the proxy is already running"));
+    if (this.#stop.signal.aborted) return Promise.reject(new ZmqError("EFSM", "Proxy.run: the proxy was terminated"));
+    return this.#running = this.#run();
   }
 
-  /** Stops forwarding; messages stay queued in the sockets. */
+  /** Stops forwarding; messages stay queued in the sockets (up to their high-water marks). */
   pause(): void {
-    this.#paused ??= new Promise((resolve) => (this.#resume = resolve));
+    if (this.#paused || this.#stop.signal.aborted) return;
+    let resolve!: () => void;
+    this.#paused = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+    this.#hold.abort();
   }
 
   /** Forwards again after `pause()`. */
   resume(): void {
-    this.#resume?.();
+    const paused = this.#paused;
+    if (!paused) return;
     this.#paused = null;
-    this.#resume = null;
+    this.#hold = new AbortController();
+    paused.resolve();
   }
 
-  /** Ends `run()`; the sockets stay open and belong to the caller. */
+  /** Ends `run()`; as in zeromq.js, the front-end and back-end sockets are closed then. */
   terminate(): void {
-    this.#stop.abort();
+    this.#end();
     this.resume();
   }
 
+  /** Stops both directions, withdrawing their pending receives. */
+  #end(): void {
+    this.#stop.abort();
+    this.#hold.abort();
+  }
+
+  async #run(): Promise<void> {
+    const onClose = () => this.#end();
+    void this.frontEnd.whenClosed.then(onClose);
+    void this.backEnd.whenClosed.then(onClose);
+    const directions = [this.#forward(this.frontEnd, this.backEnd), this.#forward(this.backEnd, this.frontEnd)];
+    try {
+      // One failing direction ends the other too.
+      await Promise.all(directions.map((d) => d.catch((err) => {
+        this.#end();
+        throw err;
+      })));
+    } finally {
+      this.#end();
+      await Promise.allSettled(directions);
+      if (!keepOpen.has(this)) await Promise.all([this.frontEnd.close(), this.backEnd.close()]);
+    }
+  }
+
   async #forward(from: Socket, to: Socket): Promise<void> {
-    const signal = this.#stop.signal;
-    while (!signal.aborted) {
-      if (this.#paused) await this.#paused;
+    if (CANNOT_RECEIVE.has(from.socketType) || CANNOT_SEND.has(to.socketType)) return;
+    const stopped = this.#stop.signal;
+    const stoppedPromise = new Promise<void>((resolve) => stopped.addEventListener("abort", () => resolve(), { once: true }));
+    while (!stopped.aborted) {
+      if (this.#paused) {
+        await this.#paused.promise;
+        continue;
+      }
+      const hold = this.#hold.signal;
       let message: Message;
       try {
-        message = await from.receive({ signal });
+        message = await from.receive({ signal: hold });
       } catch (err) {
-        // Stopped, closed, or a direction the socket type cannot receive (a Push front end): this direction ends.
-        if (signal.aborted || isCode(err, "ETERM", "ENOTSUP")) return;
+        // Paused or stopped: nothing was taken. EAGAIN: the socket's own receiveTimeout ran out.
+        if (hold.aborted || isCode(err, "EAGAIN")) continue;
+        // A socket that turns out to have no receive: this direction does not exist.
+        if (isCode(err, "ENOTSUP")) return;
+        if (isCode(err, "ETERM")) return this.#end();
         throw err;
       }
       if (this.#capture && !this.#capture.closed) await this.#capture.send(message).catch(() => {});
+      const sent = to.send(message);
+      // Waiting for room must not hold up terminate(); the message still goes out once there is room.
+      sent.catch(() => {});
       try {
-        await to.send(message);
+        await Promise.race([sent, stoppedPromise]);
       } catch (err) {
-        if (isCode(err, "ETERM")) return;
+        if (isCode(err, "ETERM")) return this.#end();
+        if (isCode(err, "ENOTSUP")) return;
         throw err;
       }
     }
@@ -93,10 +154,13 @@ function isCode(err: unknown, ...codes: string[]): boolean {
 }
 
 /**
- * Runs a proxy between two sockets until either closes (libzmq's zmq_proxy).
+ * Runs a proxy between two sockets until either closes (libzmq's zmq_proxy);
+ * unlike `Proxy.run()` it leaves the sockets open. `capture` gets a copy of
+ * every message.
  *
  * @example
  * ```ts
+ * import { proxy, XPublisher, XSubscriber } from "omq";
  * const xsub = new XSubscriber();
  * const xpub = new XPublisher();
  * xsub.connect("tcp://weather-server:5556");
@@ -105,5 +169,7 @@ function isCode(err: unknown, ...codes: string[]): boolean {
  * ```
  */
 export function proxy(frontEnd: Socket, backEnd: Socket, capture?: Socket): Promise<void> {
-  return new Proxy(frontEnd, backEnd, capture).run();
+  const p = new Proxy(frontEnd, backEnd, capture);
+  keepOpen.add(p);
+  return p.run();
 }

@@ -174,6 +174,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   #onWritable = (): void => this.#retrySends();
   #handshakeWaiters: (() => void)[] = [];
   #assignedIds = new Map<string, Uint8Array | null>();
+  #markClosed!: () => void;
+  /** @internal Resolves when `close()` is called (a proxy stops forwarding then). */
+  readonly whenClosed: Promise<void> = new Promise((resolve) => (this.#markClosed = resolve));
 
   protected constructor(socketType: SocketType, options?: SocketOptions) {
     this.socketType = socketType;
@@ -741,6 +744,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
 
   async #close(): Promise<void> {
     this.#closed = true;
+    this.#markClosed();
     for (const r of this.#receivers.splice(0)) {
       clearTimeout(r.timer);
       r.reject(closedError("receive"));

@@ -21,6 +21,7 @@ export class StreamEngine implements Connection {
   #scheduled = false;
   #blocked = false;
   #paused = false;
+  #flushWaiters: (() => void)[] = [];
 
   constructor(conn: ByteConnection, host: EngineHost) {
     this.#conn = conn;
@@ -56,13 +57,21 @@ export class StreamEngine implements Connection {
     if (peer.outbound.size > 0) this.#schedule();
   }
 
+  /** Resolves once every queued message has been handed to the transport (or the connection is gone). */
   whenFlushed(): Promise<void> {
-    return Promise.resolve();
+    if (this.#flushed) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push(resolve));
+  }
+
+  get #flushed(): boolean {
+    return this.#closed || (!this.#blocked && !this.#scheduled && (this.#peer === null || this.#peer.outbound.size === 0));
   }
 
   close(graceful = false): void {
     if (this.#closed) return;
-    if (graceful) this.#flush();
+    // The runtime queues what it is given even above its limit, so a graceful close hands it everything left.
+    if (graceful) this.#flush(true);
+    if (this.#closed as boolean) return; // the queue held a close request
     this.#finish();
     if (graceful) this.#conn.end();
     else this.#conn.destroy();
@@ -87,9 +96,9 @@ export class StreamEngine implements Connection {
     });
   }
 
-  #flush(): void {
+  #flush(force = false): void {
     const peer = this.#peer;
-    if (!peer || this.#closed || this.#blocked) return;
+    if (!peer || this.#closed || (this.#blocked && !force)) return;
     const chunks: Uint8Array[] = [];
     let message;
     while ((message = peer.outbound.read()) !== undefined) {
@@ -102,11 +111,17 @@ export class StreamEngine implements Connection {
       for (const frame of message) if (frame.byteLength > 0) chunks.push(frame);
     }
     if (chunks.length > 0 && !this.#conn.write(chunks)) this.#blocked = true;
+    if (this.#flushed) this.#wakeFlushWaiters();
+  }
+
+  #wakeFlushWaiters(): void {
+    for (const w of this.#flushWaiters.splice(0)) w();
   }
 
   #finish(error?: Error): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#wakeFlushWaiters();
     if (this.#peer) this.#peer.outbound.onReadable = null;
     this.#host.closed(this, { error });
   }

@@ -4,7 +4,6 @@ import {
   Dealer,
   Proxy,
   proxy,
-  Publisher,
   Pull,
   Push,
   Reply,
@@ -33,22 +32,29 @@ async function close(...sockets: Socket[]): Promise<void> {
 
 const name = () => `inproc://proxy-${Math.random().toString(36).slice(2)}`;
 
-test("STREAMER (Pull↔Push) passes a pipeline through; run() ends when a socket closes", async () => {
+test("STREAMER (Pull↔Push) passes a pipeline through with a capture copy; proxy() ends when the back end closes", async () => {
   const front = new Pull();
   const back = new Push();
-  const [inEp, outEp] = [name(), name()];
+  const capture = new Push();
+  const [inEp, outEp, capEp] = [name(), name(), name()];
   await front.bind(inEp);
   await back.bind(outEp);
-  const running = proxy(front, back);
+  await capture.bind(capEp);
+  const running = proxy(front, back, capture);
   const producer = new Push();
   producer.connect(inEp);
   const consumer = new Pull();
   consumer.connect(outEp);
+  const tap = new Pull();
+  tap.connect(capEp);
   for (let i = 0; i < 50; i++) await producer.send(["job", `${i}`]);
   for (let i = 0; i < 50; i++) assert.deepEqual(texts(await withTimeout(consumer.receive(), 5000, "job")), ["job", `${i}`]);
-  await close(front, back);
+  for (let i = 0; i < 50; i++) assert.deepEqual(texts(await withTimeout(tap.receive(), 5000, "copy")), ["job", `${i}`]);
+  // The front end is idle in receive() and the Push has no receive: the proxy still notices the close.
+  await close(back);
   await withTimeout(running, 5000, "proxy end");
-  await close(producer, consumer);
+  assert.equal(front.closed, false, "proxy() leaves the sockets to the caller, as zmq_proxy does");
+  await close(front, capture, producer, consumer, tap);
 });
 
 test("QUEUE (Router↔Dealer) between Request clients and Reply workers keeps envelopes and routes replies back", async () => {
@@ -57,52 +63,63 @@ test("QUEUE (Router↔Dealer) between Request clients and Reply workers keeps en
   await front.bind("tcp://127.0.0.1:*");
   await back.bind("tcp://127.0.0.1:*");
   const queue = new Proxy(front, back);
+  assert.equal(queue.frontEnd, front);
+  assert.equal(queue.backEnd, back);
   const running = queue.run();
   const workers = [new Reply(), new Reply()];
+  const served = [0, 0];
   for (const [k, w] of workers.entries()) {
     w.connect(back.lastEndpoint!);
     (async () => {
-      for await (const [req] of w) await w.send([`worker ${k}`, req]);
+      for await (const [req] of w) {
+        served[k]++;
+        await w.send([`worker ${k}`, req]);
+      }
     })();
   }
   const clients = [new Request(), new Request(), new Request()];
   for (const c of clients) c.connect(front.lastEndpoint!);
   await Promise.all(clients.map(async (c, k) => {
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       await c.send(`client ${k} #${i}`);
-      const [, echoed] = texts(await withTimeout(c.receive(), 5000, "reply through the queue"));
+      const [worker, echoed] = texts(await withTimeout(c.receive(), 5000, "reply through the queue"));
+      assert.match(worker, /^worker [01]$/);
       assert.equal(echoed, `client ${k} #${i}`);
     }
   }));
+  assert.equal(served[0] + served[1], 30);
   queue.terminate();
   await withTimeout(running, 5000, "terminate");
-  await close(front, back, ...workers, ...clients);
+  // zeromq.js closes both sockets when a Proxy terminates.
+  assert.ok(front.closed && back.closed);
+  await close(...workers, ...clients);
 });
 
 test("FORWARDER (XSubscriber↔XPublisher): subscriptions flow upstream, messages downstream", async () => {
-  const upstream = new Publisher();
+  const upstream = new XPublisher();
   await upstream.bind(name());
   const xsub = new XSubscriber();
   const xpub = new XPublisher();
   xsub.connect(upstream.lastEndpoint!);
   await xpub.bind(name());
-  const running = proxy(xpub, xsub);
+  const running = proxy(xsub, xpub);
   const sub = new Subscriber();
   sub.connect(xpub.lastEndpoint!);
   sub.subscribe("weather");
-  let got: string[] | null = null;
-  const receiving = sub.receive().then((m) => (got = texts(m)));
-  for (let i = 0; i < 200 && !got; i++) {
-    await upstream.send(["weather", "sunny"]);
-    await upstream.send(["sports", "ignored"]);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.deepEqual(await withTimeout(receiving, 5000, "forwarded"), ["weather", "sunny"]);
-  await close(upstream, xsub, xpub, sub);
+  const [subscription] = await withTimeout(upstream.receive(), 5000, "subscription upstream");
+  assert.deepEqual([...subscription], [1, ...new TextEncoder().encode("weather")]);
+  await upstream.send(["sports", "ignored"]);
+  await upstream.send(["weather", "sunny"]);
+  assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, "forwarded")), ["weather", "sunny"]);
+  sub.unsubscribe("weather");
+  const [cancel] = await withTimeout(upstream.receive(), 5000, "unsubscription upstream");
+  assert.deepEqual([...cancel], [0, ...new TextEncoder().encode("weather")]);
+  await close(xsub);
   await withTimeout(running, 5000, "proxy end");
+  await close(upstream, xpub, sub);
 });
 
-test("pause() holds messages in the sockets and resume() forwards them", async () => {
+test("pause() takes nothing from the front end until resume(); terminate() ends run()", async () => {
   const front = new Pull();
   const back = new Push();
   const [inEp, outEp] = [name(), name()];
@@ -112,27 +129,39 @@ test("pause() holds messages in the sockets and resume() forwards them", async (
   const running = steer.run();
   const producer = new Push();
   producer.connect(inEp);
-  const consumer = new Pull({ receiveTimeout: 100 });
+  const consumer = new Pull();
   consumer.connect(outEp);
   await producer.send("before");
   assert.deepEqual(texts(await withTimeout(consumer.receive(), 5000, "before")), ["before"]);
   steer.pause();
   await producer.send("during");
-  await new Promise((r) => setTimeout(r, 20));
   await producer.send("during 2");
-  // The proxy may hold one message it had already taken; the rest wait until resume.
-  const early = await consumer.receive().then(texts, () => null);
+  // Nothing arrives while paused (absence is only visible over time).
+  await assert.rejects(consumer.receive({ signal: AbortSignal.timeout(200) }));
   steer.resume();
-  consumer.receiveTimeout = 5000;
-  const rest = [];
-  for (let i = early ? 1 : 0; i < 2; i++) rest.push(texts(await consumer.receive())[0]);
-  assert.deepEqual([...(early ?? []), ...rest], ["during", "during 2"]);
+  assert.deepEqual(texts(await withTimeout(consumer.receive(), 5000, "after resume")), ["during"]);
+  assert.deepEqual(texts(await withTimeout(consumer.receive(), 5000, "after resume")), ["during 2"]);
+  steer.pause();
   steer.terminate();
-  await withTimeout(running, 5000, "terminate");
+  await withTimeout(running, 5000, "terminate while paused");
+  await assert.rejects(steer.run(), (e: { code?: string }) => e.code === "EFSM");
   await close(front, back, producer, consumer);
 });
 
-test("an omq QUEUE between libzmq clients and libzmq workers", async () => {
+test("a failing send ends the whole proxy: run() rejects with it", async () => {
+  const front = new Dealer();
+  const back = new Router({ mandatory: true });
+  await front.bind(name());
+  await back.bind(name());
+  const running = proxy(front, back);
+  const client = new Dealer();
+  client.connect(front.lastEndpoint!);
+  await client.send(["nobody", "hello"]);
+  await assert.rejects(withTimeout(running, 5000, "proxy end"), (e: { code?: string }) => e.code === "EHOSTUNREACH");
+  await close(front, back, client);
+});
+
+test("an omq QUEUE between libzmq REQ clients and libzmq REP workers", async () => {
   const front = new Router();
   const back = new Dealer();
   await front.bind("tcp://127.0.0.1:*");
@@ -140,15 +169,19 @@ test("an omq QUEUE between libzmq clients and libzmq workers", async () => {
   const running = proxy(front, back);
   const worker = await zmq.socket("rep", { linger: 0 });
   await worker.connect(back.lastEndpoint!);
-  const client = await zmq.socket("req", { linger: 0 });
-  await client.connect(front.lastEndpoint!);
+  const clients = [await zmq.socket("req", { linger: 0 }), await zmq.socket("req", { linger: 0 })];
+  for (const c of clients) await c.connect(front.lastEndpoint!);
   for (let i = 0; i < 3; i++) {
-    await client.send(`hello ${i}`);
-    const [req] = await worker.receive({ timeout: 5000 });
-    await worker.send([new TextDecoder().decode(req).replace("hello", "world")]);
-    assert.deepEqual(texts(await client.receive({ timeout: 5000 })), [`world ${i}`]);
+    // Both clients wait at once: each reply must find its way back to the client that asked.
+    await Promise.all(clients.map((c, k) => c.send(`hello ${k}.${i}`)));
+    for (let n = 0; n < 2; n++) {
+      const [req] = await worker.receive({ timeout: 5000 });
+      await worker.send([new TextDecoder().decode(req).replace("hello", "world")]);
+    }
+    const replies = await Promise.all(clients.map((c) => c.receive({ timeout: 5000 })));
+    assert.deepEqual(replies.map(texts), [[`world 0.${i}`], [`world 1.${i}`]]);
   }
-  await client.close();
+  for (const c of clients) await c.close();
   await worker.close();
   await close(front, back);
   await withTimeout(running, 5000, "proxy end");

@@ -19,6 +19,7 @@ import { StreamEngine } from "../stream-engine.ts";
 
 /** Options of a `Stream`. */
 export interface StreamOptions extends SocketOptions {
+  /** Deliver `[routingId, ""]` when a peer connects or disconnects (default true) [ZMQ_STREAM_NOTIFY]. */
   notify?: boolean;
 }
 
@@ -42,6 +43,8 @@ export class Stream extends Socket {
   #byId = new Map<string, Peer>();
   #in = new FairQueue();
   #ids = new RoutingIds();
+  /** Peers the application closed with an empty frame. */
+  #closedByUs = new WeakSet<Peer>();
 
   constructor(options?: StreamOptions) {
     super("STREAM", options);
@@ -67,6 +70,11 @@ export class Stream extends Socket {
 
   protected override detachPeer(peer: Peer): void {
     if (peer.routingId && this.#byId.get(idKey(peer.routingId)) === peer) this.#byId.delete(idKey(peer.routingId));
+    if (this.#closedByUs.delete(peer)) {
+      // libzmq neither notifies nor reconnects after the application closed a connection.
+      if (!this.closed) this.#stopDialing(peer.endpoint);
+      return;
+    }
     // The disconnect notice follows whatever data the peer sent last (the queue drains before the peer is dropped).
     if (this.notify) peer.inbound.write([EMPTY]);
   }
@@ -74,10 +82,26 @@ export class Stream extends Socket {
   protected override sendMessage(message: Message): boolean {
     if (message.length < 2) throw new ZmqError("EINVAL", "Stream.send needs [routingId, data]");
     const peer = this.#byId.get(idKey(message[0]));
+    // libzmq's stream.cpp: an id with no connection behind it is EHOSTUNREACH, whatever the options.
     if (!peer) throw new ZmqError("EHOSTUNREACH", "Stream.send: no connection with that routing id");
+    if (message.length === 2 && message[1].byteLength === 0) {
+      // Close: the id is gone at once (later sends to it fail), the engine writes what is queued, then closes.
+      this.#byId.delete(idKey(message[0]));
+      this.#closedByUs.add(peer);
+      peer.outbound.write([EMPTY]);
+      return true;
+    }
     if (peer.outbound.full) return false;
     peer.outbound.write(message.slice(1));
     return true;
+  }
+
+  #stopDialing(endpoint: string): void {
+    try {
+      this.disconnect(endpoint);
+    } catch {
+      // A bound endpoint's connection: nothing to stop.
+    }
   }
 
   protected override receiveMessage(): Message | undefined {
