@@ -93,6 +93,11 @@ export class Context {
     return connectorPeer;
   }
 
+  /** Whether a socket is bound at `inproc://name` (ZAP asks a handler only when one is bound, as libzmq). */
+  isBound(name: string): boolean {
+    return this.#bound.has(name);
+  }
+
   /** Forgets a connect that is still waiting for its bind. */
   cancelPending(peer: Peer): void {
     for (const [name, list] of this.#pending) {

@@ -87,6 +87,8 @@ export class Engine implements Connection {
   #decoder: FrameDecoder;
   #encoder = new FrameEncoder();
   #peer: Peer | null = null;
+  /** After a CURVE handshake: the mechanism that wraps every frame in a MESSAGE command. */
+  #sealed: Mechanism | null = null;
   #frames: Uint8Array[] = [];
   #flushScheduled = false;
   #writeBlocked = false;
@@ -196,6 +198,11 @@ export class Engine implements Connection {
     }
     const state = this.#state;
     if (state === ACTIVE) {
+      if (this.#sealed) {
+        const opened = this.#open(flags, body);
+        if (!opened) return;
+        ({ flags, body } = opened);
+      }
       if (flags & COMMAND) return this.#command(body);
       this.#frames.push(body);
       if (flags & MORE) return;
@@ -235,7 +242,8 @@ export class Engine implements Connection {
       for (const body of step.send) this.#encoder.frame(body, COMMAND);
       this.#conn.write(this.#encoder.take());
     }
-    if (step.error) return this.#fail(step.error.kind, new Error(step.error.message));
+    // A last command (ERROR) goes out before the close.
+    if (step.error) return this.#fail(step.error.kind, new Error(step.error.message), step.send !== undefined);
     if (step.ready) this.#ready(step.ready);
   }
 
@@ -249,6 +257,8 @@ export class Engine implements Connection {
       return;
     }
     this.#peer = peer;
+    const mechanism = this.#options.mechanism;
+    if (mechanism.encode && mechanism.decode) this.#sealed = mechanism;
     this.#state = ACTIVE;
     this.#startHeartbeats();
     peer.zmtpMinor = this.peerMinor;
@@ -268,7 +278,7 @@ export class Engine implements Connection {
           this.#peerTtl = ttl;
           this.#startHeartbeats();
         }
-        this.#encoder.frame(encodeCommand("PONG", data.subarray(2, 18)), COMMAND);
+        this.#out(encodeCommand("PONG", data.subarray(2, 18)), COMMAND);
         this.#scheduleFlush();
         return;
       }
@@ -337,7 +347,7 @@ export class Engine implements Connection {
         lastPing = now;
         if (this.#pingDeadline === 0) this.#pingDeadline = now + timeout;
         const ttl = Math.min(0xffff, Math.round((this.#options.heartbeatTimeToLive ?? 0) / 100));
-        this.#encoder.frame(encodeCommand("PING", new Uint8Array([ttl >> 8, ttl & 0xff])), COMMAND);
+        this.#out(encodeCommand("PING", new Uint8Array([ttl >> 8, ttl & 0xff])), COMMAND);
         this.#scheduleFlush();
       }
     }, period);
@@ -364,12 +374,36 @@ export class Engine implements Connection {
       if (convertSubscriptions && message.length === 1 && message[0].byteLength > 0 && message[0][0] <= 1) {
         // ZMTP 3.1 carries (un)subscriptions as SUBSCRIBE/CANCEL commands (RFC 37).
         const m = message[0];
-        encoder.frame(encodeCommand(m[0] === 1 ? "SUBSCRIBE" : "CANCEL", m.subarray(1)), COMMAND);
+        this.#out(encodeCommand(m[0] === 1 ? "SUBSCRIBE" : "CANCEL", m.subarray(1)), COMMAND);
+      } else if (this.#sealed) {
+        for (let i = 0, last = message.length - 1; i <= last; i++) this.#out(message[i], i < last ? MORE : 0);
       } else encoder.message(message);
       if (encoder.pendingBytes >= MAX_BATCH_BYTES && !this.#write()) return;
     }
     if (!encoder.empty) this.#write();
     this.#notifyFlushed();
+  }
+
+  /**
+   * Queues one frame; after a CURVE handshake, sealed in a MESSAGE (RFC 26). libzmq 4.3 sends
+   * MESSAGE as a plain final frame (its flags live inside the box), and takes a frame with the
+   * COMMAND bit as a command even after decoding it, so we send it the same way.
+   */
+  #out(body: Uint8Array, flags: number): void {
+    if (this.#sealed) this.#encoder.frame(this.#sealed.encode!(body, flags), 0);
+    else this.#encoder.frame(body, flags);
+  }
+
+  /** Opens one sealed frame; a bad one drops the connection with a protocol error, as libzmq's decode does. */
+  #open(_flags: number, body: Uint8Array): { flags: number; body: Uint8Array } | null {
+    try {
+      // The outer flags say nothing (libzmq sends 0); MORE and COMMAND come out of the box.
+      return this.#sealed!.decode!(body);
+    } catch (err) {
+      this.#finish({ handshake: "protocol", error: err as Error });
+      this.#conn.destroy();
+      return null;
+    }
   }
 
   /** Writes what is encoded; false if the transport asked us to wait for `drain`. */
@@ -394,17 +428,21 @@ export class Engine implements Connection {
 
   // --- end ---
 
-  #fail(kind: HandshakeFailure, error: Error): void {
+  #fail(kind: HandshakeFailure, error: Error, graceful = false): void {
     if (this.#state === CLOSED) return;
     const handshake = this.#state !== ACTIVE ? kind : undefined;
     this.#finish({ handshake, error });
-    this.#conn.destroy();
+    if (graceful) this.#conn.end();
+    else this.#conn.destroy();
   }
 
   #closed(error?: Error): void {
     if (this.#state === CLOSED) return;
     // As libzmq: a connection lost before the handshake completed is a handshake failure too.
-    this.#finish({ handshake: this.#state !== ACTIVE ? "other" : undefined, error });
+    // A mechanism may know better what it means (CURVE: the server could not open our HELLO).
+    const known = this.#state === HANDSHAKE ? this.#options.mechanism.closedDuringHandshake?.() : undefined;
+    if (known) error = new Error(known.message, { cause: error });
+    this.#finish({ handshake: this.#state !== ACTIVE ? known?.kind ?? "other" : undefined, error });
   }
 
   #finish(end: EngineEnd): void {

@@ -5,12 +5,15 @@
  *
  * @module
  */
+import { keyText } from "./curve-keys.ts";
 
 /** How one option is checked and what it starts as. */
 export type OptionSpec =
   | { readonly kind: "int"; readonly default: number; readonly min: number; readonly max?: number }
   | { readonly kind: "bool"; readonly default: boolean }
-  | { readonly kind: "bytes"; readonly default: Uint8Array | null; readonly maxLength: number };
+  | { readonly kind: "bytes"; readonly default: Uint8Array | null; readonly maxLength: number }
+  /** A CURVE key: 40 Z85 characters or 32 bytes, kept as Z85 text. */
+  | { readonly kind: "key"; readonly default: null };
 
 const SPECS = new WeakMap<object, Map<string, OptionSpec>>();
 const encoder = new TextEncoder();
@@ -80,6 +83,12 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       }
       return bytes;
     }
+    case "key":
+      if (value === null) return null;
+      if (typeof value !== "string" && !(value instanceof Uint8Array)) {
+        throw new TypeError(`option ${name} must be a Z85 string or a 32-byte Uint8Array`);
+      }
+      return keyText(value, `option ${name}`);
   }
 }
 

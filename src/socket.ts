@@ -19,6 +19,10 @@ import { defineOptions, initialOptions, type OptionHolder } from "./options.ts";
 import { compatible, type SocketType } from "./zmtp/socket-type.ts";
 import { metadataText, type Metadata } from "./zmtp/command.ts";
 import { NullMechanism } from "./zmtp/mechanisms/null.ts";
+import { PlainClient, PlainServer } from "./zmtp/mechanisms/plain.ts";
+import { CurveClient, CurveServer } from "./zmtp/mechanisms/curve.ts";
+import { keyBytes } from "./curve-keys.ts";
+import { zapAddress, zapFor } from "./zap.ts";
 import type { Mechanism } from "./zmtp/mechanism.ts";
 
 /** Options every socket takes, as properties and in its constructor. */
@@ -47,6 +51,14 @@ export interface SocketOptions {
   ipv6?: boolean;
   /** PUSH, PULL, PUB, SUB and DEALER only (others throw): keep only the newest message. */
   conflate?: boolean;
+  plainServer?: boolean;
+  plainUsername?: string | Uint8Array | null;
+  plainPassword?: string | Uint8Array | null;
+  curveServer?: boolean;
+  curvePublicKey?: string | Uint8Array | null;
+  curveSecretKey?: string | Uint8Array | null;
+  curveServerKey?: string | Uint8Array | null;
+  zapDomain?: string | Uint8Array | null;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -151,6 +163,22 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   declare routingId: Uint8Array | string | null;
   /** Accepted for zeromq.js compatibility; IPv6 works whenever an IPv6 address is given [ZMQ_IPV6]. */
   declare ipv6: boolean;
+  /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
+  declare plainServer: boolean;
+  /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */
+  declare plainUsername: Uint8Array | string | null;
+  /** PLAIN client password [ZMQ_PLAIN_PASSWORD]. Read back as bytes. */
+  declare plainPassword: Uint8Array | string | null;
+  /** Be the CURVE server (RFC 26); needs `curveSecretKey` [ZMQ_CURVE_SERVER]. */
+  declare curveServer: boolean;
+  /** This socket's long-term CURVE public key (client side), Z85 or 32 bytes; read back as Z85 [ZMQ_CURVE_PUBLICKEY]. */
+  declare curvePublicKey: string | Uint8Array | null;
+  /** This socket's long-term CURVE secret key, Z85 or 32 bytes; read back as Z85 [ZMQ_CURVE_SECRETKEY]. */
+  declare curveSecretKey: string | Uint8Array | null;
+  /** The server's long-term public key; setting it makes connections CURVE clients [ZMQ_CURVE_SERVERKEY]. */
+  declare curveServerKey: string | Uint8Array | null;
+  /** The ZAP domain sent with each authentication request (RFC 27) [ZMQ_ZAP_DOMAIN]. Read back as bytes. */
+  declare zapDomain: Uint8Array | string | null;
 
   /** The ZMTP socket type name, e.g. "PUSH". */
   readonly socketType: SocketType;
@@ -503,10 +531,31 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
 
   // --- internals ---
 
-  /** The mechanism for a new connection. */
-  protected createMechanism(_asServer: boolean): Mechanism {
+  /**
+   * The mechanism for a new connection. As in libzmq the role comes from the
+   * options, not from bind/connect: `curveServer`, else `curveServerKey` (client),
+   * else `plainServer`, else `plainUsername` (client), else NULL.
+   */
+  protected createMechanism(_accepted: boolean, remoteAddress = ""): Mechanism {
     const metadata: [string, Uint8Array | string][] = [["Socket-Type", this.socketType]];
     if (ANNOUNCES_IDENTITY.has(this.socketType)) metadata.push(["Identity", (this.options.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
+    const o = this.options;
+    const key = (name: string) => (o[name] === null ? null : keyBytes(o[name] as string, name));
+    const zap = () =>
+      zapFor(this.context, {
+        domain: o.zapDomain as Uint8Array | null,
+        address: zapAddress(remoteAddress),
+        routingId: o.routingId as Uint8Array | null,
+      });
+    if (o.curveServer) return new CurveServer(metadata, key("curveSecretKey"), zap());
+    if (o.curveServerKey !== null) {
+      return new CurveClient(metadata, key("curveServerKey")!, key("curvePublicKey"), key("curveSecretKey"));
+    }
+    if (o.plainServer) return new PlainServer(metadata, zap());
+    if (o.plainUsername !== null || o.plainPassword !== null) {
+      const empty = new Uint8Array(0);
+      return new PlainClient(metadata, (o.plainUsername as Uint8Array | null) ?? empty, (o.plainPassword as Uint8Array | null) ?? empty);
+    }
     return new NullMechanism(metadata);
   }
 
@@ -559,9 +608,10 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     if (this.tcpKeepalive >= 0 && endpoint.startsWith("tcp:")) {
       conn.setKeepAlive(this.tcpKeepalive === 1, this.tcpKeepaliveIdle > 0 ? this.tcpKeepaliveIdle * 1000 : 0);
     }
+    const mechanism = this.createMechanism(dialer === null, conn.remoteAddress);
     const engine = this.createEngine(conn, {
-      mechanism: this.createMechanism(dialer === null),
-      asServer: dialer === null,
+      mechanism,
+      asServer: mechanism.asServer ?? dialer === null,
       maxMessageSize: this.maxMessageSize,
       handshakeInterval: this.handshakeInterval,
       socketType: this.socketType,
@@ -813,4 +863,12 @@ defineOptions(Socket, {
   maxMessageSize: { kind: "int", default: -1, min: -1 },
   routingId: { kind: "bytes", default: null, maxLength: 255 },
   ipv6: { kind: "bool", default: false },
+  plainServer: { kind: "bool", default: false },
+  plainUsername: { kind: "bytes", default: null, maxLength: 255 },
+  plainPassword: { kind: "bytes", default: null, maxLength: 255 },
+  curveServer: { kind: "bool", default: false },
+  curvePublicKey: { kind: "key", default: null },
+  curveSecretKey: { kind: "key", default: null },
+  curveServerKey: { kind: "key", default: null },
+  zapDomain: { kind: "bytes", default: null, maxLength: 255 },
 });

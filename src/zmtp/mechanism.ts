@@ -28,4 +28,18 @@ export interface Mechanism {
   start(): HandshakeStep;
   /** Handles a command received during the handshake. */
   receive(command: Uint8Array): HandshakeStep | Promise<HandshakeStep>;
+  /** The greeting's as-server flag (PLAIN/CURVE: the configured role); absent: the engine's default. */
+  readonly asServer?: boolean;
+  /**
+   * After the handshake, wraps one outgoing frame (flags MORE/COMMAND) into the
+   * command body that carries it (CURVE's MESSAGE, RFC 26). Absent: frames go as they are.
+   */
+  encode?(body: Uint8Array, flags: number): Uint8Array;
+  /**
+   * After the handshake, unwraps one incoming frame body (whatever its outer flags) into the frame
+   * it carries. Throws for anything the peer must not send (the engine drops the connection).
+   */
+  decode?(command: Uint8Array): { readonly flags: number; readonly body: Uint8Array };
+  /** The failure to report if the peer closes mid-handshake (CURVE: likely a wrong server key); absent: "other". */
+  closedDuringHandshake?(): HandshakeStep["error"];
 }

@@ -49,6 +49,7 @@ const remaining = (deadline) => (deadline < 0 ? -1 : Math.max(0, deadline - Date
 
 /** @type {Map<number, {sock: any, type: string, sending: Promise<unknown>, receiving: Promise<unknown>, events: object[], waiters: Set<Function>}>} */
 const sockets = new Map();
+let zap = null;
 let nextSid = 1;
 
 function entry(sid) {
@@ -201,6 +202,41 @@ const ops = {
   },
   curveKeyPair() {
     return zmq.curveKeyPair();
+  },
+  // A ZAP handler (RFC 27) in this process's default context: a Router at inproc://zeromq.zap.01
+  // that allows PLAIN users by { user: password } and CURVE clients by public key; NULL always.
+  async zapHandler({ plain, curve }) {
+    if (zap) throw Object.assign(new Error("a ZAP handler is already running"), { code: "EADDRINUSE" });
+    const router = new zmq.Router({ linger: 0 });
+    await router.bind("inproc://zeromq.zap.01");
+    const allowedKeys = (curve || []).map(decodeValue);
+    zap = { router, requests: [] };
+    const state = zap;
+    (async () => {
+      try {
+        for await (const [id, delimiter, version, requestId, domain, address, routingId, mechanism, ...credentials] of router) {
+          const m = mechanism.toString();
+          state.requests.push({ domain: domain.toString(), address: address.toString(), mechanism: m, credentials: credentials.map(encodeValue) });
+          let ok = m === "NULL";
+          let user = "";
+          if (m === "PLAIN" && plain) {
+            user = credentials[0].toString();
+            ok = Object.prototype.hasOwnProperty.call(plain, user) && plain[user] === credentials[1].toString();
+          }
+          if (m === "CURVE") ok = allowedKeys.some((k) => k.equals(credentials[0]));
+          await router.send([id, delimiter, version, requestId, ok ? "200" : "400", ok ? "OK" : "denied", ok ? user : "", ""]);
+        }
+      } catch {
+        // closed
+      }
+    })();
+  },
+  zapRequests() {
+    return zap ? zap.requests.splice(0) : [];
+  },
+  zapClose() {
+    if (zap) zap.router.close();
+    zap = null;
   },
   shutdown() {
     setImmediate(shutdown);

@@ -235,6 +235,26 @@ export class Libzmq implements AsyncDisposable {
     return this.call("curveKeyPair") as Promise<{ publicKey: string; secretKey: string }>;
   }
 
+  /**
+   * Runs a ZAP handler (RFC 27) in the libzmq process: allows PLAIN users by `{ user: password }` and
+   * CURVE clients whose public key (32 bytes) is listed; NULL always. One at a time per peer process.
+   */
+  async zapHandler(rules: { plain?: Record<string, string>; curve?: Uint8Array[] }): Promise<{
+    requests(): Promise<{ domain: string; address: string; mechanism: string; credentials: Uint8Array[] }[]>;
+    close(): Promise<void>;
+  }> {
+    await this.call("zapHandler", { plain: rules.plain ?? null, curve: (rules.curve ?? []).map(encodeValue) });
+    return {
+      requests: async () => {
+        const list = (await this.call("zapRequests")) as { domain: string; address: string; mechanism: string; credentials: Wire[] }[];
+        return list.map((r) => ({ ...r, credentials: r.credentials.map((c) => decodeValue(c) as Uint8Array) }));
+      },
+      close: async () => {
+        await this.call("zapClose");
+      },
+    };
+  }
+
   /** Closes all sockets (linger 0) and waits for the peer to exit. Safe to call twice. */
   async close(): Promise<void> {
     if (!this.#exit) {

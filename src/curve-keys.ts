@@ -1,0 +1,61 @@
+/**
+ * CURVE long-term keys (RFC 26): Curve25519 key pairs as Z85 text, the form
+ * libzmq's `zmq_curve_keypair` and zeromq.js's `curveKeyPair()` produce.
+ *
+ * @module
+ */
+import { x25519 } from "@noble/curves/ed25519.js";
+import { decode, encode } from "./zmtp/z85.ts";
+
+/** A CURVE key pair, each key 32 bytes as 40 Z85 characters. */
+export interface CurveKeyPair {
+  readonly publicKey: string;
+  readonly secretKey: string;
+}
+
+/**
+ * Makes a new long-term CURVE key pair from the platform's CSPRNG.
+ *
+ * @example
+ * ```ts
+ * import { curveKeyPair, Reply } from "omq";
+ * const server = curveKeyPair();
+ * const rep = new Reply({ curveServer: true, curveSecretKey: server.secretKey });
+ * // clients need server.publicKey as their curveServerKey
+ * ```
+ */
+export function curveKeyPair(): CurveKeyPair {
+  const secret = crypto.getRandomValues(new Uint8Array(32));
+  return { publicKey: encode(x25519.getPublicKey(secret)), secretKey: encode(secret) };
+}
+
+/**
+ * The public key that belongs to a secret key (libzmq's `zmq_curve_public`).
+ *
+ * @example
+ * ```ts
+ * import { curveKeyPair, curvePublicKey } from "omq";
+ * const { publicKey, secretKey } = curveKeyPair();
+ * curvePublicKey(secretKey) === publicKey; // true
+ * ```
+ */
+export function curvePublicKey(secretKey: string | Uint8Array): string {
+  return encode(x25519.getPublicKey(keyBytes(secretKey, "secretKey")));
+}
+
+/** A key given as 40 Z85 characters or 32 bytes, as 32 bytes; `RangeError` naming `what` otherwise. */
+export function keyBytes(value: string | Uint8Array, what: string): Uint8Array {
+  if (value instanceof Uint8Array) {
+    if (value.byteLength !== 32) throw new RangeError(`${what} must be 32 bytes, got ${value.byteLength}`);
+    return value.slice();
+  }
+  if (typeof value !== "string" || value.length !== 40) {
+    throw new RangeError(`${what} must be 40 Z85 characters or 32 bytes`);
+  }
+  return decode(value);
+}
+
+/** A key given as 40 Z85 characters or 32 bytes, as Z85 text (how the socket options keep it). */
+export function keyText(value: string | Uint8Array, what: string): string {
+  return encode(keyBytes(value, what));
+}
