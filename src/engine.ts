@@ -186,7 +186,7 @@ export class Engine implements Connection {
       throw new GreetingError(`the peer uses the ${greeting.mechanism} mechanism, this socket ${mechanism.name}`);
     }
     this.#state = HANDSHAKE;
-    this.#step(mechanism.start());
+    this.#run(mechanism.start());
   }
 
   #frame(flags: number, body: Uint8Array): void {
@@ -211,15 +211,18 @@ export class Engine implements Connection {
       this.#deliver(message);
     } else if (state === HANDSHAKE) {
       if (!(flags & COMMAND)) throw new FrameError("a message frame arrived before the handshake was done");
-      const step = this.#options.mechanism.receive(body);
-      if (step instanceof Promise) {
-        this.#pendingFrames = [];
-        step.then(
-          (s) => this.#resumeHandshake(s),
-          (err) => this.#fail("other", err as Error),
-        );
-      } else this.#step(step);
+      this.#run(this.#options.mechanism.receive(body));
     }
+  }
+
+  /** Takes a handshake step; while an asynchronous one (a ZAP request) runs, the peer's frames wait. */
+  #run(step: HandshakeStep | Promise<HandshakeStep>): void {
+    if (!(step instanceof Promise)) return this.#step(step);
+    this.#pendingFrames = [];
+    step.then(
+      (s) => this.#resumeHandshake(s),
+      (err) => this.#fail("other", err as Error),
+    );
   }
 
   #resumeHandshake(step: HandshakeStep): void {

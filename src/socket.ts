@@ -556,7 +556,8 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
       const empty = new Uint8Array(0);
       return new PlainClient(metadata, (o.plainUsername as Uint8Array | null) ?? empty, (o.plainPassword as Uint8Array | null) ?? empty);
     }
-    return new NullMechanism(metadata);
+    // libzmq 4.3 (mechanism_base_t::zap_required): NULL asks ZAP only when a domain is set.
+    return new NullMechanism(metadata, o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0 ? zap() : null);
   }
 
   #engineDialer = new WeakMap<Connection, Dialer>();

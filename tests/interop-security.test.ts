@@ -92,6 +92,36 @@ test("PLAIN: libzmq clients against an omq server whose omq ZAP handler accepts 
   await close(good, bad, pull, zap);
 });
 
+test("NULL with a ZAP domain on the omq side: a libzmq client is refused while the handler says 400, a new one let in once it says 200", async () => {
+  const context = new Context();
+  let allow = false;
+  const zap = new Router({ context, linger: 0 });
+  await zap.bind("inproc://zeromq.zap.01");
+  const mechanisms: string[] = [];
+  (async () => {
+    for await (const [id, delimiter, version, requestId, , , , mechanism] of zap) {
+      mechanisms.push(decoder.decode(mechanism));
+      await zap.send([id, delimiter, version, requestId, allow ? "200" : "400", allow ? "OK" : "no", "", ""]);
+    }
+  })().catch(() => {});
+  const pull = new Pull({ context, zapDomain: "global", linger: 0 });
+  const events = record(pull);
+  await pull.bind(TCP);
+  const push = await zmq.socket("push", { reconnectInterval: 20 });
+  await push.connect(pull.lastEndpoint!);
+  push.send("from libzmq", { timeout: -1 }).catch(() => {});
+  await push.waitEvent(["handshake:error:auth"], { timeout: 5000 });
+  assert.ok(events.some((e) => e.type === "handshake:error:auth"), "omq reports the refused client");
+  // libzmq treats a refusal as a protocol error and does not reconnect that session; a new socket is let in.
+  allow = true;
+  const again = await zmq.socket("push");
+  await again.connect(pull.lastEndpoint!);
+  await again.send("let in");
+  assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "receive")), ["let in"]);
+  assert.ok(mechanisms.length >= 2 && mechanisms.every((m) => m === "NULL"));
+  await close(push, again, pull, zap);
+});
+
 test("PLAIN: omq clients against a libzmq server with a libzmq ZAP handler; refused credentials give an auth event", async () => {
   const handler = await zmq.zapHandler({ plain: { admin: "secret" } });
   try {

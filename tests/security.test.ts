@@ -245,3 +245,42 @@ test("ZAP: a 300 reply drops the client without an ERROR, a malformed reply is a
   await eventually(() => serverEvents.some((e) => e.type === "handshake:error:protocol"));
   await close(push, pull, zap);
 });
+
+test("NULL with a ZAP domain asks the handler (mechanism NULL, domain, address); 400 refuses with an auth error", async () => {
+  const context = new Context();
+  let allow = false;
+  const { zap, requests } = await zapHandler(context, () => (allow ? ["200", "OK"] : ["400", "not you"]));
+  const pull = new Pull({ context, zapDomain: "global" });
+  const serverEvents = record(pull);
+  await pull.bind(TCP);
+  const push = new Push({ reconnectInterval: 20 });
+  const clientEvents = record(push);
+  push.connect(pull.lastEndpoint!);
+  await push.send("hello");
+  await eventually(() => clientEvents.some((e) => e.type === "handshake:error:auth"));
+  assert.ok(serverEvents.some((e) => e.type === "handshake:error:auth"));
+  const [, , , domain, address, , mechanism, ...credentials] = requests[0];
+  assert.deepEqual([decoder.decode(domain), decoder.decode(address), decoder.decode(mechanism)], [
+    "global",
+    "127.0.0.1",
+    "NULL",
+  ]);
+  assert.equal(credentials.length, 0);
+  // The client keeps reconnecting; once the handler allows it, the queued message goes through.
+  allow = true;
+  assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "receive")), ["hello"]);
+  await close(push, pull, zap);
+});
+
+test("NULL without a ZAP domain never asks the handler, as libzmq 4.3", async () => {
+  const context = new Context();
+  const { zap, requests } = await zapHandler(context, () => ["400", "no"]);
+  const pull = new Pull({ context });
+  await pull.bind(TCP);
+  const push = new Push();
+  push.connect(pull.lastEndpoint!);
+  await push.send("hello");
+  assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "receive")), ["hello"]);
+  assert.equal(requests.length, 0);
+  await close(push, pull, zap);
+});

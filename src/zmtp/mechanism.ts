@@ -24,8 +24,8 @@ export interface HandshakeStep {
 export interface Mechanism {
   /** The name in the greeting ("NULL", "PLAIN", "CURVE"). */
   readonly name: string;
-  /** Commands to send once the greetings are exchanged. */
-  start(): HandshakeStep;
+  /** Commands to send once the greetings are exchanged (NULL with a ZAP domain asks ZAP first). */
+  start(): HandshakeStep | Promise<HandshakeStep>;
   /** Handles a command received during the handshake. */
   receive(command: Uint8Array): HandshakeStep | Promise<HandshakeStep>;
   /** The greeting's as-server flag (PLAIN/CURVE: the configured role); absent: the engine's default. */
