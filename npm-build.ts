@@ -18,9 +18,13 @@ const out = join(root, "npm");
 const source = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 rmSync(out, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], {
-  stdio: "inherit",
-});
+execFileSync(
+  process.execPath,
+  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
+  {
+    stdio: "inherit",
+  },
+);
 
 const pkg = {
   name: source.name,

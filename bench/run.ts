@@ -46,7 +46,10 @@ function run(argv: string[]): Promise<string> {
     const child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(" ")} exited with ${code}`))));
+    child.on(
+      "exit",
+      (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(" ")} exited with ${code}`))),
+    );
   });
 }
 
@@ -62,7 +65,16 @@ const twoProcessCases = (["tcp", "ipc"] as const).flatMap((transport) =>
 async function twoProcess(impl: string, c: (typeof twoProcessCases)[number], dir: string): Promise<number> {
   const script = join(root, "bench/two-process.ts");
   const endpoint = c.transport === "tcp" ? "tcp://127.0.0.1:*" : `ipc://${dir}/two-${impl}.sock`;
-  const recv = spawn(process.execPath, ["--import", "tsx", script, "recv", impl, endpoint, String(c.size), String(c.count)], {
+  const recv = spawn(process.execPath, [
+    "--import",
+    "tsx",
+    script,
+    "recv",
+    impl,
+    endpoint,
+    String(c.size),
+    String(c.count),
+  ], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -93,7 +105,9 @@ const add = (key: string, v: number | undefined) => {
   samples.set(key, [...(samples.get(key) ?? []), v]);
 };
 
-console.log(`omq bench: ${runs} run(s) per row, median reported${quick ? " (quick: tiny counts, figures meaningless)" : ""}`);
+console.log(
+  `omq bench: ${runs} run(s) per row, median reported${quick ? " (quick: tiny counts, figures meaningless)" : ""}`,
+);
 const dir = mkdtempSync(join(tmpdir(), "omq-bench-"));
 for (let r = 0; r < runs; r++) {
   for (const [runtime, impl] of [["node", "zeromq.js"], ["node", "omq"], ["deno", "omq"], ["bun", "omq"]] as const) {
@@ -157,7 +171,14 @@ cases.forEach((c, i) => {
 twoProcessCases.forEach((c, i) => {
   const f = (v: number) => fmtRate(v, c.size);
   const key = (impl: string) => `2p${i}|node|${impl}|rate`;
-  rows.push([`push→pull ${c.transport} ${c.size} B, 2 processes`, cell(key("zeromq.js"), f), cell(key("omq"), f), ratio(value(key("omq")), value(key("zeromq.js"))), "", ""]);
+  rows.push([
+    `push→pull ${c.transport} ${c.size} B, 2 processes`,
+    cell(key("zeromq.js"), f),
+    cell(key("omq"), f),
+    ratio(value(key("omq")), value(key("zeromq.js"))),
+    "",
+    "",
+  ]);
 });
 
 const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
@@ -168,6 +189,8 @@ console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of rows.slice(1)) console.log(line(r));
 console.log("\nRatios: throughput omq/zeromq.js, latency zeromq.js/omq (above 1× means omq is ahead).");
 if (noisy > 0) {
-  console.log(`${noisy} figure(s) marked ~ varied by more than 25% between runs: the machine was too noisy to trust them; rerun.`);
+  console.log(
+    `${noisy} figure(s) marked ~ varied by more than 25% between runs: the machine was too noisy to trust them; rerun.`,
+  );
 }
 console.log("Rerun: npm run bench (-- --runs=5 for steadier medians)");

@@ -75,7 +75,9 @@ async function libzmqWorker(name: string, tasksFrom: string, resultsTo: string):
   };
 }
 
-console.log(`omq pipeline demo on ${runtimeName}: ${TASKS} tasks, one ventilator, workers on tcp, ipc and inproc, one sink\n`);
+console.log(
+  `omq pipeline demo on ${runtimeName}: ${TASKS} tasks, one ventilator, workers on tcp, ipc and inproc, one sink\n`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), "omq-demo-"));
 const sink = new Pull();
@@ -129,8 +131,14 @@ for (const w of workers) {
   console.log(`${w.name.padEnd(13)} ${w.transport.padEnd(10)} ${String(perWorker.get(w.name) ?? 0).padStart(5)}`);
 }
 console.log("(the ventilator round-robins over workers whose queue has room, so faster links take more)");
-console.log(`\n${TASKS} tasks out and ${TASKS} results back in ${ms.toFixed(0)} ms (${Math.round(TASKS / ms * 1000)} round trips/s)`);
-console.log(`checksum ${checksum === expected ? "ok" : `WRONG: ${checksum} != ${expected}`}: every result arrived exactly once`);
+console.log(
+  `\n${TASKS} tasks out and ${TASKS} results back in ${ms.toFixed(0)} ms (${
+    Math.round(TASKS / ms * 1000)
+  } round trips/s)`,
+);
+console.log(
+  `checksum ${checksum === expected ? "ok" : `WRONG: ${checksum} != ${expected}`}: every result arrived exactly once`,
+);
 
 for (const s of [ventilator, sink]) s.linger = 0;
 await Promise.all(workers.map((w) => w.stop()));
@@ -138,4 +146,3 @@ await ventilator.close();
 await sink.close();
 rmSync(dir, { recursive: true, force: true });
 if (checksum !== expected) throw new Error("the demo lost or duplicated results");
-

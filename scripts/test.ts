@@ -130,6 +130,7 @@ const total = { passed: 0, failed: 0 };
 let ok = true;
 for (const name of selected) {
   const { code, output } = await run(runtimes[name]!.command(relFiles));
+  // deno-lint-ignore no-control-regex -- ANSI colour codes start with ESC
   const counts = runtimes[name]!.parse(output.replace(/\x1b\[[0-9;]*m/g, ""));
   if (!counts) {
     ok = false;

@@ -13,7 +13,12 @@ import { Pipe } from "./pipe.ts";
 export interface InprocSocket {
   readonly socketType: string;
   /** High-water marks and routing id, read when a link is made. */
-  inprocOptions(): { sendHighWaterMark: number; receiveHighWaterMark: number; routingId: Uint8Array | null; conflate: boolean };
+  inprocOptions(): {
+    sendHighWaterMark: number;
+    receiveHighWaterMark: number;
+    routingId: Uint8Array | null;
+    conflate: boolean;
+  };
   /** Takes one end of a new link. */
   inprocAttach(peer: Peer): void;
 }

@@ -9,7 +9,14 @@
 import type { ByteConnection } from "../transports/runtime/types.ts";
 import { runtime } from "../transports/runtime/mod.ts";
 import { COMMAND, FrameDecoder, FrameEncoder, FrameError, MORE } from "./zmtp/frame.ts";
-import { checkSignature, decodeGreeting, encodeGreeting, GREETING_SIZE, GreetingError, SIGNATURE_SIZE } from "./zmtp/greeting.ts";
+import {
+  checkSignature,
+  decodeGreeting,
+  encodeGreeting,
+  GREETING_SIZE,
+  GreetingError,
+  SIGNATURE_SIZE,
+} from "./zmtp/greeting.ts";
 import { decodeCommand, decodeError, encodeCommand, type Metadata } from "./zmtp/command.ts";
 import type { HandshakeFailure, HandshakeStep, Mechanism } from "./zmtp/mechanism.ts";
 import type { Peer } from "./peer.ts";
@@ -336,7 +343,10 @@ export class Engine implements Connection {
     if (this.peerMinor < 1 || (interval <= 0 && this.#peerTtl <= 0)) return;
     clearInterval(this.#heartbeat);
     this.#lastReceived = Date.now();
-    const period = Math.max(10, Math.min(interval || Infinity, (this.#peerTtl || Infinity) / 4, (timeout || Infinity) / 4));
+    const period = Math.max(
+      10,
+      Math.min(interval || Infinity, (this.#peerTtl || Infinity) / 4, (timeout || Infinity) / 4),
+    );
     let lastPing = 0;
     this.#heartbeat = setInterval(() => {
       const now = Date.now();

@@ -55,7 +55,7 @@ export class EventQueue implements AsyncIterable<SocketEvent> {
       if (this.#buffer.length >= MAX_BUFFERED) this.#buffer.shift();
       this.#buffer.push(event);
     }
-    if (this.#ended) for (const w of this.#waiters.splice(0)) w({ value: undefined, done: true });
+    if (this.#ended) { for (const w of this.#waiters.splice(0)) w({ value: undefined, done: true }); }
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SocketEvent> {

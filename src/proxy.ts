@@ -102,10 +102,12 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     const directions = [this.#forward(this.frontEnd, this.backEnd), this.#forward(this.backEnd, this.frontEnd)];
     try {
       // One failing direction ends the other too.
-      await Promise.all(directions.map((d) => d.catch((err) => {
-        this.#end();
-        throw err;
-      })));
+      await Promise.all(directions.map((d) =>
+        d.catch((err) => {
+          this.#end();
+          throw err;
+        })
+      ));
     } finally {
       this.#end();
       await Promise.allSettled(directions);
@@ -116,7 +118,9 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   async #forward(from: Socket, to: Socket): Promise<void> {
     if (CANNOT_RECEIVE.has(from.socketType) || CANNOT_SEND.has(to.socketType)) return;
     const stopped = this.#stop.signal;
-    const stoppedPromise = new Promise<void>((resolve) => stopped.addEventListener("abort", () => resolve(), { once: true }));
+    const stoppedPromise = new Promise<void>((resolve) =>
+      stopped.addEventListener("abort", () => resolve(), { once: true })
+    );
     while (!stopped.aborted) {
       if (this.#paused) {
         await this.#paused.promise;

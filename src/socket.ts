@@ -9,7 +9,7 @@ import { runtime } from "../transports/runtime/mod.ts";
 import type { ByteConnection, Listener } from "../transports/runtime/types.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
 import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
-import { type SocketEvent, EventQueue } from "./events.ts";
+import { EventQueue, type SocketEvent } from "./events.ts";
 import { type FrameLike, type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
 import { Peer } from "./peer.ts";
 import { type Connection, Engine, type EngineEnd, type EngineHost, type EngineOptions } from "./engine.ts";
@@ -17,7 +17,7 @@ import { Dialer } from "./dialer.ts";
 import { type Context, context as defaultContext, type InprocSocket } from "./context.ts";
 import { defineOptions, initialOptions, type OptionHolder } from "./options.ts";
 import { compatible, type SocketType } from "./zmtp/socket-type.ts";
-import { metadataText, type Metadata } from "./zmtp/command.ts";
+import { type Metadata, metadataText } from "./zmtp/command.ts";
 import { NullMechanism } from "./zmtp/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "./zmtp/mechanisms/plain.ts";
 import { CurveClient, CurveServer } from "./zmtp/mechanisms/curve.ts";
@@ -538,7 +538,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
    */
   protected createMechanism(_accepted: boolean, remoteAddress = ""): Mechanism {
     const metadata: [string, Uint8Array | string][] = [["Socket-Type", this.socketType]];
-    if (ANNOUNCES_IDENTITY.has(this.socketType)) metadata.push(["Identity", (this.options.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
+    if (ANNOUNCES_IDENTITY.has(this.socketType)) {
+      metadata.push(["Identity", (this.options.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
+    }
     const o = this.options;
     const key = (name: string) => (o[name] === null ? null : keyBytes(o[name] as string, name));
     const zap = () =>
@@ -554,10 +556,17 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     if (o.plainServer) return new PlainServer(metadata, zap());
     if (o.plainUsername !== null || o.plainPassword !== null) {
       const empty = new Uint8Array(0);
-      return new PlainClient(metadata, (o.plainUsername as Uint8Array | null) ?? empty, (o.plainPassword as Uint8Array | null) ?? empty);
+      return new PlainClient(
+        metadata,
+        (o.plainUsername as Uint8Array | null) ?? empty,
+        (o.plainPassword as Uint8Array | null) ?? empty,
+      );
     }
     // libzmq 4.3 (mechanism_base_t::zap_required): NULL asks ZAP only when a domain is set.
-    return new NullMechanism(metadata, o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0 ? zap() : null);
+    return new NullMechanism(
+      metadata,
+      o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0 ? zap() : null,
+    );
   }
 
   #engineDialer = new WeakMap<Connection, Dialer>();
@@ -641,7 +650,10 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
       this.#events.emit({
         type: "handshake:error:protocol",
         address: endpoint,
-        error: new ZmqError("EPROTO", `${endpoint}: a ${theirs || "nameless"} peer cannot talk to a ${this.socketType} socket`),
+        error: new ZmqError(
+          "EPROTO",
+          `${endpoint}: a ${theirs || "nameless"} peer cannot talk to a ${this.socketType} socket`,
+        ),
       });
       return null;
     }
@@ -785,7 +797,10 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
       return;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([promise, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+    await Promise.race([
+      promise,
+      new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
+    ]);
     clearTimeout(timer);
   }
 

@@ -64,7 +64,8 @@ export class StreamEngine implements Connection {
   }
 
   get #flushed(): boolean {
-    return this.#closed || (!this.#blocked && !this.#scheduled && (this.#peer === null || this.#peer.outbound.size === 0));
+    return this.#closed ||
+      (!this.#blocked && !this.#scheduled && (this.#peer === null || this.#peer.outbound.size === 0));
   }
 
   close(graceful = false): void {

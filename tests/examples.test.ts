@@ -81,7 +81,10 @@ test("queue device: clients and workers through a Router/Dealer proxy", async ()
     const back = tempIpcPath("back");
     start("queue-device", front, back, "60");
     // Workers serve until killed: the Dealer may hand one worker more than its share while the other connects.
-    const workers = [start("hello-server", back, "1000", "--connect"), start("hello-server", back, "1000", "--connect")];
+    const workers = [
+      start("hello-server", back, "1000", "--connect"),
+      start("hello-server", back, "1000", "--connect"),
+    ];
     const clients = [start("hello-client", front, "3"), start("hello-client", front, "3")];
     for (const [k, c] of clients.entries()) assert.match(await finished(c, `client ${k}`), /Received reply 2: World/);
     // A worker prints before it replies, but its output may reach us after the client's exit.

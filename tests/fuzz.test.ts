@@ -31,26 +31,35 @@ function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
 
 test("the frame decoder only ever throws FrameError, and never delivers a frame above its limit", () => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 600 }), fc.array(fc.nat(), { maxLength: 6 }), fc.integer({ min: 0, max: 300 }), (bytes, cuts, limit) => {
-      const decoder = new FrameDecoder({ frame: (_f, body) => assert.ok(body.byteLength <= limit) }, limit);
-      try {
-        for (const chunk of split(bytes, cuts)) decoder.push(chunk);
-      } catch (err) {
-        if (!(err instanceof FrameError)) throw err;
-      }
-    }),
+    fc.property(
+      fc.uint8Array({ maxLength: 600 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      fc.integer({ min: 0, max: 300 }),
+      (bytes, cuts, limit) => {
+        const decoder = new FrameDecoder({ frame: (_f, body) => assert.ok(body.byteLength <= limit) }, limit);
+        try {
+          for (const chunk of split(bytes, cuts)) decoder.push(chunk);
+        } catch (err) {
+          if (!(err instanceof FrameError)) throw err;
+        }
+      },
+    ),
     params,
   );
 });
 
 test("any encoded message decodes to itself, however the stream is split", () => {
   fc.assert(
-    fc.property(fc.array(fc.uint8Array({ maxLength: 400 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 8 }), (frames, cuts) => {
-      const got: Uint8Array[] = [];
-      const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body.slice()) });
-      for (const chunk of split(encodeFrames(frames), cuts)) decoder.push(chunk);
-      assert.deepEqual(got, frames.map((f) => Uint8Array.from(f)));
-    }),
+    fc.property(
+      fc.array(fc.uint8Array({ maxLength: 400 }), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      (frames, cuts) => {
+        const got: Uint8Array[] = [];
+        const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body.slice()) });
+        for (const chunk of split(encodeFrames(frames), cuts)) decoder.push(chunk);
+        assert.deepEqual(got, frames.map((f) => Uint8Array.from(f)));
+      },
+    ),
     params,
   );
 });
@@ -104,7 +113,10 @@ class FakeConnection implements ByteConnection {
   }
 }
 
-const validStart = [encodeGreeting("NULL", false), encodeFrames([encodeCommand("READY", encodeMetadata([["Socket-Type", "PUSH"]]))], 0x04)];
+const validStart = [
+  encodeGreeting("NULL", false),
+  encodeFrames([encodeCommand("READY", encodeMetadata([["Socket-Type", "PUSH"]]))], 0x04),
+];
 
 test("an engine fed random or mutated streams never throws out, and holds at most its limit per frame", () => {
   fc.assert(

@@ -58,7 +58,10 @@ test("peers that answer PINGs stay connected; libzmq answers ours and we answer 
   await new Promise((r) => setTimeout(r, 600)); // idle for 6 timeouts: only heartbeats keep the links
   await omqPush.send("omq 2");
   await libzmqPush.send(["libzmq 2"]);
-  const second = new Set([texts(await withTimeout(pull.receive(), 5000, "a"))[0], texts(await withTimeout(pull.receive(), 5000, "b"))[0]]);
+  const second = new Set([
+    texts(await withTimeout(pull.receive(), 5000, "a"))[0],
+    texts(await withTimeout(pull.receive(), 5000, "b"))[0],
+  ]);
   assert.deepEqual([...second].sort(), ["libzmq 2", "omq 2"]);
   assert.ok(!events.includes("disconnect"), `unexpected disconnect: ${events.join(",")}`);
   await libzmqPush.close();
@@ -70,7 +73,13 @@ test("peers that answer PINGs stay connected; libzmq answers ours and we answer 
 test("TCP keepalive options are applied where the runtime allows and traffic flows", async () => {
   const pull = new Pull({ tcpKeepalive: 1, tcpKeepaliveIdle: 30, linger: 0 });
   await pull.bind("tcp://127.0.0.1:*");
-  const push = new Push({ tcpKeepalive: 1, tcpKeepaliveIdle: 30, tcpKeepaliveCount: 5, tcpKeepaliveInterval: 10, linger: 0 });
+  const push = new Push({
+    tcpKeepalive: 1,
+    tcpKeepaliveIdle: 30,
+    tcpKeepaliveCount: 5,
+    tcpKeepaliveInterval: 10,
+    linger: 0,
+  });
   push.connect(pull.lastEndpoint!);
   await push.send("kept alive");
   assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "message")), ["kept alive"]);

@@ -74,7 +74,7 @@ const client = () =>
   new CurveClient(METADATA, z85.decode(SERVER.publicKey), z85.decode(CLIENT.publicKey), z85.decode(CLIENT.secretKey));
 
 /** Runs `attack` against a CURVE Pull, expects the attacker dropped with a protocol error, then a good Push served. */
-async function survives(attack: (port: number) => Promise<RawPeer>, mechanism = "CURVE"): Promise<void> {
+async function survives(attack: (port: number) => RawPeer | Promise<RawPeer>, mechanism = "CURVE"): Promise<void> {
   const pull = mechanism === "CURVE"
     ? new Pull({ curveServer: true, curveSecretKey: SERVER.secretKey, linger: 0 })
     : new Pull({ plainServer: true, linger: 0 });
@@ -122,7 +122,7 @@ const flip = (bytes: Uint8Array, at: number): Uint8Array => {
 };
 
 test("CURVE: a truncated HELLO closes the connection; the socket keeps serving", async () => {
-  await survives(async (port) => {
+  await survives((port) => {
     const raw = new RawPeer(port, "CURVE");
     raw.send(client().start().send![0].subarray(0, 150));
     return raw;
@@ -183,7 +183,7 @@ test("CURVE: a replayed MESSAGE (same nonce) after the handshake closes the conn
 });
 
 test("CURVE: a bit flipped in the HELLO box closes the connection; the socket keeps serving", async () => {
-  await survives(async (port) => {
+  await survives((port) => {
     const raw = new RawPeer(port, "CURVE");
     raw.send(flip(client().start().send![0], 150));
     return raw;
@@ -210,7 +210,7 @@ test("CURVE: a bit flipped in a MESSAGE after the handshake closes the connectio
 });
 
 test("PLAIN: a truncated HELLO closes the connection with a protocol error", async () => {
-  await survives(async (port) => {
+  await survives((port) => {
     const raw = new RawPeer(port, "PLAIN");
     raw.send(encodeCommand("HELLO", new Uint8Array([5, 97, 100])));
     return raw;
@@ -218,7 +218,7 @@ test("PLAIN: a truncated HELLO closes the connection with a protocol error", asy
 });
 
 test("PLAIN: INITIATE before HELLO closes the connection with a protocol error", async () => {
-  await survives(async (port) => {
+  await survives((port) => {
     const raw = new RawPeer(port, "PLAIN");
     raw.send(encodeCommand("INITIATE", encodeMetadata(METADATA)));
     return raw;

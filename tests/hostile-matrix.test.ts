@@ -20,7 +20,10 @@ const cat = (...parts: Uint8Array[]) => {
   return out;
 };
 const hello = (type: string) =>
-  cat(encodeGreeting("NULL", false), encodeFrames([encodeCommand("READY", encodeMetadata([["Socket-Type", type]]))], 0x04));
+  cat(
+    encodeGreeting("NULL", false),
+    encodeFrames([encodeCommand("READY", encodeMetadata([["Socket-Type", type]]))], 0x04),
+  );
 
 /** Each attack: the bytes a hostile peer sends after connecting (given the type it pretends to be). */
 const attacks: Record<string, (type: string) => Uint8Array> = {

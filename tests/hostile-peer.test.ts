@@ -59,7 +59,10 @@ async function withVictim(
 }
 
 test("non-ZMTP bytes (an HTTP request) are refused at the signature", async () => {
-  const events = await withVictim({}, (ep) => rawPeer(ep, new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+  const events = await withVictim(
+    {},
+    (ep) => rawPeer(ep, new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n")),
+  );
   assert.ok(events.some((e) => e.type === "handshake:error:protocol"), JSON.stringify(events.map((e) => e.type)));
 });
 
@@ -99,7 +102,10 @@ test("a peer that stops mid-frame and leaves delivers nothing partial", async ()
 });
 
 test("a peer that never finishes its greeting is dropped after handshakeInterval", async () => {
-  const events = await withVictim({ handshakeInterval: 200 }, (ep) => rawPeer(ep, encodeGreeting("NULL", false).subarray(0, 20)));
+  const events = await withVictim(
+    { handshakeInterval: 200 },
+    (ep) => rawPeer(ep, encodeGreeting("NULL", false).subarray(0, 20)),
+  );
   assert.ok(events.some((e) => e.type.startsWith("handshake:error")));
 });
 

@@ -14,7 +14,8 @@ after(async () => {
   await zmq.close();
 });
 
-const pattern = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed + (i >> 9)) & 0xff);
+const pattern = (n: number, seed: number) =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 131 + seed + (i >> 9)) & 0xff);
 
 /** The messages every direction must carry intact: multipart, empty frames, the short/long boundary, 5 MB. */
 const payloads = (): Uint8Array[][] => [
@@ -63,7 +64,9 @@ for (const [transport, endpoint] of Object.entries(endpoints)) {
     const pull = new Pull();
     pull.connect(ep);
     for (const p of payloads()) await push.send(p, { timeout: 20_000 });
-    for (const [i, p] of payloads().entries()) assertSame(await withTimeout(pull.receive(), 20_000, `message ${i}`), p, `message ${i}`);
+    for (const [i, p] of payloads().entries()) {
+      assertSame(await withTimeout(pull.receive(), 20_000, `message ${i}`), p, `message ${i}`);
+    }
     await push.close();
     await close(pull);
   });

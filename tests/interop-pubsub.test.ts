@@ -43,7 +43,7 @@ function omqSide(kind: PubKind | SubKind): Side {
       await s.bind(ep);
       return s.lastEndpoint!;
     },
-    connect: async (ep) => s.connect(ep),
+    connect: (ep) => Promise.resolve(s.connect(ep)),
     send: (frames) => s.send(frames),
     // receiveTimeout, not a race: an abandoned receive() would swallow the next message.
     receive(timeout = 5000) {
@@ -68,7 +68,8 @@ async function libzmqSide(kind: PubKind | SubKind): Promise<Side> {
     connect: (ep) => s.connect(ep),
     send: (frames) => s.send(frames),
     receive: (timeout = 5000) => s.receive({ timeout }),
-    subscribe: (prefix, on) => kind === "sub" ? (on ? s.subscribe(prefix) : s.unsubscribe(prefix)) : s.send(sub(prefix, on)),
+    subscribe: (prefix, on) =>
+      kind === "sub" ? (on ? s.subscribe(prefix) : s.unsubscribe(prefix)) : s.send(sub(prefix, on)),
     close: () => s.close(),
   };
 }

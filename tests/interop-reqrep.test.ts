@@ -34,7 +34,7 @@ function omqSide(kind: Kind, routingId?: string): Side {
       await s.bind(ep);
       return s.lastEndpoint!;
     },
-    connect: async (ep, rid) => s.connect(ep, rid ? { routingId: rid } : undefined),
+    connect: (ep, rid) => Promise.resolve(s.connect(ep, rid ? { routingId: rid } : undefined)),
     send: (frames) => s.send(frames),
     receive: () => withTimeout(s.receive(), 5000, `omq ${kind} receive`),
     close: () => s.close(),
@@ -60,14 +60,18 @@ const asClient: Record<Kind, { wrap(body: string): (string | Uint8Array)[]; unwr
   rep: { wrap: () => [], unwrap: () => [] },
 };
 
-const pairs: [Kind, Kind][] = [["req", "rep"], ["req", "router"], ["dealer", "rep"], ["dealer", "router"], ["router", "router"]];
+const pairs: [Kind, Kind][] = [["req", "rep"], ["req", "router"], ["dealer", "rep"], ["dealer", "router"], [
+  "router",
+  "router",
+]];
 const endpoints = { tcp: () => "tcp://127.0.0.1:*", ipc: () => tempIpcPath() };
 
 for (const [clientKind, serverKind] of pairs) {
   for (const [transport, endpoint] of Object.entries(endpoints)) {
     for (const omqIs of ["client", "server"] as const) {
       for (const binder of ["client", "server"] as const) {
-        const name = `${transport}: ${clientKind.toUpperCase()}–${serverKind.toUpperCase()}, omq ${omqIs}, ${binder} binds`;
+        const name =
+          `${transport}: ${clientKind.toUpperCase()}–${serverKind.toUpperCase()}, omq ${omqIs}, ${binder} binds`;
         test(name, async () => {
           // Router–Router needs known ids on both sides: the server announces "srv", the client "cli".
           const clientId = clientKind === "router" || clientKind === "dealer" ? "cli" : undefined;

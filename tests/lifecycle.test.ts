@@ -12,7 +12,9 @@ for (const transport of ["tcp", "ipc"]) {
     const pull = new Pull();
     await pull.bind(transport === "tcp" ? "tcp://127.0.0.1:*" : tempIpcPath());
     const [cmd, ...args] = runtimeCommand(sender);
-    const child = spawn(cmd, [...args, pull.lastEndpoint!, String(100_000), "40"], { stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(cmd, [...args, pull.lastEndpoint!, String(100_000), "40"], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
     try {
       for (let i = 0; i < 40; i++) {
@@ -35,7 +37,11 @@ test("after every socket is closed the process exits by itself (no timer, listen
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
-  const code = await withTimeout(new Promise<number | null>((resolve) => child.on("exit", resolve)), 20_000, "exit by itself")
+  const code = await withTimeout(
+    new Promise<number | null>((resolve) => child.on("exit", resolve)),
+    20_000,
+    "exit by itself",
+  )
     .finally(() => child.kill());
   assert.match(out, /closed/);
   assert.equal(code, 0);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, Pair, Pull, Push, type Socket, type SocketEvent, ZmqError } from "../mod.ts";
+import { Context, Pair, Pull, Push, type Socket, type SocketEvent, type ZmqError } from "../mod.ts";
 import { eventually, tempIpcPath, withTimeout } from "./support/util.ts";
 
 const text = (frames: Uint8Array[]) => frames.map((f) => new TextDecoder().decode(f));
@@ -248,7 +248,10 @@ test("forbidden operations reject with ENOTSUP; bad endpoints with EINVAL/EPROTO
   assert.throws(() => push.connect("tcp://*:5555"), (e: ZmqError) => e.code === "EINVAL");
   await pull.bind("tcp://127.0.0.1:*");
   const other = new Pull();
-  await assert.rejects(other.bind(pull.lastEndpoint!), (e: ZmqError) => e.code === "EADDRINUSE" && e.message.includes(pull.lastEndpoint!));
+  await assert.rejects(
+    other.bind(pull.lastEndpoint!),
+    (e: ZmqError) => e.code === "EADDRINUSE" && e.message.includes(pull.lastEndpoint!),
+  );
   await closeAll(pull, push, other);
 });
 

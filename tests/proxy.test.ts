@@ -48,7 +48,9 @@ test("STREAMER (Pull↔Push) passes a pipeline through with a capture copy; prox
   const tap = new Pull();
   tap.connect(capEp);
   for (let i = 0; i < 50; i++) await producer.send(["job", `${i}`]);
-  for (let i = 0; i < 50; i++) assert.deepEqual(texts(await withTimeout(consumer.receive(), 5000, "job")), ["job", `${i}`]);
+  for (let i = 0; i < 50; i++) {
+    assert.deepEqual(texts(await withTimeout(consumer.receive(), 5000, "job")), ["job", `${i}`]);
+  }
   for (let i = 0; i < 50; i++) assert.deepEqual(texts(await withTimeout(tap.receive(), 5000, "copy")), ["job", `${i}`]);
   // The front end is idle in receive() and the Push has no receive: the proxy still notices the close.
   await close(back);

@@ -23,7 +23,11 @@ async function close(...sockets: Socket[]): Promise<void> {
 }
 
 /** Publishes `probe` until `sub` receives a message: subscriptions travel asynchronously. */
-async function untilSubscribed(pub: { send(m: string[]): Promise<void> }, sub: Socket, probe: string[]): Promise<string[]> {
+async function untilSubscribed(
+  pub: { send(m: string[]): Promise<void> },
+  sub: Socket,
+  probe: string[],
+): Promise<string[]> {
   let got: string[] | null = null;
   const receiving = sub.receive().then((m) => (got = texts(m)));
   for (let i = 0; i < 500 && got === null; i++) {
@@ -59,9 +63,15 @@ for (const [transport, endpoint] of Object.entries(transports)) {
     const sub = new Subscriber();
     sub.connect(xpub.lastEndpoint!);
     sub.subscribe("topic");
-    assert.deepEqual([...(await withTimeout(xpub.receive(), 5000, "subscribe"))[0]], [1, ...new TextEncoder().encode("topic")]);
+    assert.deepEqual([...(await withTimeout(xpub.receive(), 5000, "subscribe"))[0]], [
+      1,
+      ...new TextEncoder().encode("topic"),
+    ]);
     sub.unsubscribe("topic");
-    assert.deepEqual([...(await withTimeout(xpub.receive(), 5000, "unsubscribe"))[0]], [0, ...new TextEncoder().encode("topic")]);
+    assert.deepEqual([...(await withTimeout(xpub.receive(), 5000, "unsubscribe"))[0]], [
+      0,
+      ...new TextEncoder().encode("topic"),
+    ]);
     await close(xpub, sub);
   });
 
@@ -98,7 +108,7 @@ test("subscriptions are sent again after the publisher restarts on the same endp
   await untilSubscribed(pub1, sub, ["news", "1"]);
   await close(pub1);
   const pub2 = new Publisher();
-  for (let i = 0; ; i++) {
+  for (let i = 0;; i++) {
     try {
       await pub2.bind(endpoint);
       break;

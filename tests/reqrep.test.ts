@@ -127,7 +127,10 @@ test("a relaxed Request may resend; correlate ignores replies to older requests"
 
 test("Router with mandatory rejects unknown routing ids with EHOSTUNREACH; without, drops silently", async () => {
   const router = new Router({ mandatory: true });
-  await assert.rejects(router.send(["nobody", "x"]), (e: ZmqError) => e.code === "EHOSTUNREACH" && /6e6f626f6479/.test(e.message));
+  await assert.rejects(
+    router.send(["nobody", "x"]),
+    (e: ZmqError) => e.code === "EHOSTUNREACH" && /6e6f626f6479/.test(e.message),
+  );
   // A message that is only a routing id is dropped silently even when mandatory, as libzmq does.
   await router.send(["nobody"]);
   router.mandatory = false;

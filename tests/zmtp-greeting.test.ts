@@ -58,7 +58,17 @@ test("commands and metadata round-trip; names are case-insensitive", () => {
 
 test("READY as libzmq encodes it (bytes from the RFC layout)", () => {
   // 5READY 11Socket-Type 0004 PAIR
-  const wire = new Uint8Array([5, ...new TextEncoder().encode("READY"), 11, ...new TextEncoder().encode("Socket-Type"), 0, 0, 0, 4, ...new TextEncoder().encode("PAIR")]);
+  const wire = new Uint8Array([
+    5,
+    ...new TextEncoder().encode("READY"),
+    11,
+    ...new TextEncoder().encode("Socket-Type"),
+    0,
+    0,
+    0,
+    4,
+    ...new TextEncoder().encode("PAIR"),
+  ]);
   assert.deepEqual(encodeCommand("READY", encodeMetadata([["Socket-Type", "PAIR"]])), wire);
 });
 

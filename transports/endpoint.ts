@@ -61,7 +61,9 @@ function parseTcp(endpoint: string, rest: string, forBind: boolean): Endpoint {
 /** The endpoint string for a bound address, as `lastEndpoint` reports it. */
 export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress): string {
   if (endpoint.transport === "inproc") return `inproc://${endpoint.name}`;
-  if (bound.kind === "ipc") return bound.path.startsWith("\0") ? `ipc://@${bound.path.slice(1)}` : `ipc://${bound.path}`;
+  if (bound.kind === "ipc") {
+    return bound.path.startsWith("\0") ? `ipc://@${bound.path.slice(1)}` : `ipc://${bound.path}`;
+  }
   // libzmq reports a wildcard bind as 0.0.0.0, which peers can connect to.
   const host = endpoint.transport === "tcp" && endpoint.wildcardHost ? "0.0.0.0" : bound.host;
   return `tcp://${host.includes(":") ? `[${host}]` : host}:${bound.port}`;

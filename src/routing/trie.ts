@@ -25,7 +25,7 @@ export class SubscriptionTrie {
     const key = latin1(prefix);
     let peers = this.#byPrefix.get(key);
     const fresh = !peers;
-    if (!peers) this.#byPrefix.set(key, (peers = new Set()));
+    if (!peers) this.#byPrefix.set(key, peers = new Set());
     peers.add(peer);
     if (key.length > this.#longest) this.#longest = key.length;
     return fresh;
@@ -62,7 +62,7 @@ export class SubscriptionTrie {
     const head = frame ? latin1(frame, Math.min(frame.byteLength, this.#longest)) : "";
     if (this.#byPrefix.size === 1) {
       const [[key, peers]] = this.#byPrefix;
-      if (head.startsWith(key)) for (const p of peers) fn(p);
+      if (head.startsWith(key)) { for (const p of peers) fn(p); }
       return;
     }
     const seen = new Set<Peer>();

@@ -9,7 +9,7 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { Socket, type SocketOptions, offerConflate } from "../socket.ts";
+import { offerConflate, Socket, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Dealer`. */
 export interface DealerOptions extends SocketOptions {

@@ -6,7 +6,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
-import { Socket, type SocketOptions, offerConflate } from "../socket.ts";
+import { offerConflate, Socket, type SocketOptions } from "../socket.ts";
 
 /**
  * The receiving end of a pipeline.

@@ -7,7 +7,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { Socket, type SocketOptions, offerConflate } from "../socket.ts";
+import { offerConflate, Socket, type SocketOptions } from "../socket.ts";
 
 /**
  * The sending end of a pipeline.

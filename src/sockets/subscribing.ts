@@ -7,7 +7,6 @@
  *
  * @module
  */
-import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { Distributor } from "../routing/distributor.ts";
 import { FairQueue } from "../routing/fair-queue.ts";

@@ -72,7 +72,7 @@ export class FrameEncoder {
     this.#reserve(9 + size);
     const buf = this.#buf;
     let pos = writeHeader(buf, this.#pos, flags, size);
-    if (size < 16) for (let i = 0; i < size; i++) buf[pos + i] = body[i];
+    if (size < 16) { for (let i = 0; i < size; i++) buf[pos + i] = body[i]; }
     else buf.set(body, pos);
     pos += size;
     this.#pos = pos;
@@ -255,7 +255,9 @@ export class FrameDecoder {
       if (hi >= 0x20_0000) throw new FrameError("frame size exceeds 2^53 bytes");
       size = hi * 0x1_0000_0000 + lo;
     }
-    if (size > this.maxFrameSize) throw new FrameError(`frame of ${size} bytes exceeds the limit of ${this.maxFrameSize}`);
+    if (size > this.maxFrameSize) {
+      throw new FrameError(`frame of ${size} bytes exceeds the limit of ${this.maxFrameSize}`);
+    }
     return size;
   }
 }

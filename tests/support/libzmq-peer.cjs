@@ -214,9 +214,16 @@ const ops = {
     const state = zap;
     (async () => {
       try {
-        for await (const [id, delimiter, version, requestId, domain, address, routingId, mechanism, ...credentials] of router) {
+        for await (
+          const [id, delimiter, version, requestId, domain, address, _routingId, mechanism, ...credentials] of router
+        ) {
           const m = mechanism.toString();
-          state.requests.push({ domain: domain.toString(), address: address.toString(), mechanism: m, credentials: credentials.map(encodeValue) });
+          state.requests.push({
+            domain: domain.toString(),
+            address: address.toString(),
+            mechanism: m,
+            credentials: credentials.map(encodeValue),
+          });
           let ok = m === "NULL";
           let user = "";
           if (m === "PLAIN" && plain) {
@@ -224,7 +231,16 @@ const ops = {
             ok = Object.prototype.hasOwnProperty.call(plain, user) && plain[user] === credentials[1].toString();
           }
           if (m === "CURVE") ok = allowedKeys.some((k) => k.equals(credentials[0]));
-          await router.send([id, delimiter, version, requestId, ok ? "200" : "400", ok ? "OK" : "denied", ok ? user : "", ""]);
+          await router.send([
+            id,
+            delimiter,
+            version,
+            requestId,
+            ok ? "200" : "400",
+            ok ? "OK" : "denied",
+            ok ? user : "",
+            "",
+          ]);
         }
       } catch {
         // closed

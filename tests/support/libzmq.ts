@@ -246,7 +246,12 @@ export class Libzmq implements AsyncDisposable {
     await this.call("zapHandler", { plain: rules.plain ?? null, curve: (rules.curve ?? []).map(encodeValue) });
     return {
       requests: async () => {
-        const list = (await this.call("zapRequests")) as { domain: string; address: string; mechanism: string; credentials: Wire[] }[];
+        const list = (await this.call("zapRequests")) as {
+          domain: string;
+          address: string;
+          mechanism: string;
+          credentials: Wire[];
+        }[];
         return list.map((r) => ({ ...r, credentials: r.credentials.map((c) => decodeValue(c) as Uint8Array) }));
       },
       close: async () => {
