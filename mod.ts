@@ -29,7 +29,9 @@ export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts"
 export { XPublisher, type XPublisherOptions } from "./src/sockets/xpublisher.ts";
 export { XSubscriber } from "./src/sockets/xsubscriber.ts";
 export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
-export type { PublishingOptions } from "./src/sockets/publishing.ts";
+export type { PublishingOptions, PublishingSocket } from "./src/sockets/publishing.ts";
+export type { SubscribingSocket } from "./src/sockets/subscribing.ts";
+export type { SocketType } from "./src/zmtp/socket-type.ts";
 export { Proxy, proxy } from "./src/proxy.ts";
 export { Context, context } from "./src/context.ts";
 export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/curve-keys.ts";

@@ -50,7 +50,10 @@ export class Context {
   #bound = new Map<string, InprocSocket>();
   #pending = new Map<string, PendingLink[]>();
 
-  /** Registers `socket` at `inproc://name`; throws `EADDRINUSE` if taken. Links connectors that came first. */
+  /**
+   * Registers `socket` at `inproc://name`; throws `EADDRINUSE` if taken. Links connectors that came first. @ignore
+   * @ignore
+   */
   bindInproc(name: string, socket: InprocSocket): void {
     if (this.#bound.has(name)) throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound`);
     this.#bound.set(name, socket);
@@ -59,7 +62,10 @@ export class Context {
     for (const link of pending ?? []) this.#complete(socket, link.peer);
   }
 
-  /** Removes the binding (existing links stay). */
+  /**
+   * Removes the binding (existing links stay). @ignore
+   * @ignore
+   */
   unbindInproc(name: string, socket: InprocSocket): void {
     if (this.#bound.get(name) === socket) this.#bound.delete(name);
   }
@@ -67,6 +73,7 @@ export class Context {
   /**
    * Links `connector` to whatever binds `inproc://name`, now or later (libzmq
    * 4 lets connect come first). Returns the connector's end.
+   * @ignore
    */
   connectInproc(name: string, connector: InprocSocket, assignedId: Uint8Array | null = null): Peer {
     const binder = this.#bound.get(name);
@@ -103,7 +110,10 @@ export class Context {
     return this.#bound.has(name);
   }
 
-  /** Forgets a connect that is still waiting for its bind. */
+  /**
+   * Forgets a connect that is still waiting for its bind.
+   * @ignore
+   */
   cancelPending(peer: Peer): void {
     for (const [name, list] of this.#pending) {
       const rest = list.filter((l) => l.connectorPeer !== peer);

@@ -9,7 +9,9 @@ import { decode, encode } from "./zmtp/z85.ts";
 
 /** A CURVE key pair, each key 32 bytes as 40 Z85 characters. */
 export interface CurveKeyPair {
+  /** The key to give peers (a server's is every client's `curveServerKey`). */
   readonly publicKey: string;
+  /** The key to keep: `curveSecretKey` of the socket that owns the pair. */
   readonly secretKey: string;
 }
 

@@ -34,6 +34,7 @@ export class ZmqError extends Error {
   /** The endpoint involved, when there is one. */
   readonly address?: string;
 
+  /** Creates a ZmqError; every option can also be set later as a property of the same name. */
   constructor(code: ErrorCode, message: string, options?: { address?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ZmqError";

@@ -24,6 +24,7 @@ export type SocketEventType =
 
 /** One monitor event. */
 export interface SocketEvent {
+  /** What happened, with zeromq.js's names ("bind", "accept", "disconnect", "handshake:error:auth", ...). */
   readonly type: SocketEventType;
   /** The endpoint concerned, e.g. "tcp://127.0.0.1:5555". */
   readonly address?: string;

@@ -47,6 +47,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   #paused: { promise: Promise<void>; resolve: () => void } | null = null;
 
   /**
+   * Joins two sockets; nothing moves until `run()`.
+   *
    * @param capture Optional socket that gets a copy of every message forwarded either way
    *   (libzmq's capture socket: usually a Publisher, Push, Dealer or Pair).
    */

@@ -29,35 +29,63 @@ import type { Mechanism } from "./zmtp/mechanism.ts";
 export interface SocketOptions {
   /** The context whose inproc namespace the socket uses (default: the shared `context`). */
   context?: Context;
+  /** See {@linkcode Socket.sendHighWaterMark}. */
   sendHighWaterMark?: number;
+  /** See {@linkcode Socket.receiveHighWaterMark}. */
   receiveHighWaterMark?: number;
+  /** See {@linkcode Socket.sendTimeout}. */
   sendTimeout?: number;
+  /** See {@linkcode Socket.receiveTimeout}. */
   receiveTimeout?: number;
+  /** See {@linkcode Socket.linger}. */
   linger?: number;
+  /** See {@linkcode Socket.reconnectInterval}. */
   reconnectInterval?: number;
+  /** See {@linkcode Socket.reconnectMaxInterval}. */
   reconnectMaxInterval?: number;
+  /** See {@linkcode Socket.connectTimeout}. */
   connectTimeout?: number;
+  /** See {@linkcode Socket.handshakeInterval}. */
   handshakeInterval?: number;
+  /** See {@linkcode Socket.heartbeatInterval}. */
   heartbeatInterval?: number;
+  /** See {@linkcode Socket.heartbeatTimeout}. */
   heartbeatTimeout?: number;
+  /** See {@linkcode Socket.heartbeatTimeToLive}. */
   heartbeatTimeToLive?: number;
+  /** See {@linkcode Socket.tcpKeepalive}. */
   tcpKeepalive?: number;
+  /** See {@linkcode Socket.tcpKeepaliveIdle}. */
   tcpKeepaliveIdle?: number;
+  /** See {@linkcode Socket.tcpKeepaliveCount}. */
   tcpKeepaliveCount?: number;
+  /** See {@linkcode Socket.tcpKeepaliveInterval}. */
   tcpKeepaliveInterval?: number;
+  /** See {@linkcode Socket.immediate}. */
   immediate?: boolean;
+  /** See {@linkcode Socket.maxMessageSize}. */
   maxMessageSize?: number;
+  /** See {@linkcode Socket.routingId}. */
   routingId?: string | Uint8Array | null;
+  /** See {@linkcode Socket.ipv6}. */
   ipv6?: boolean;
   /** PUSH, PULL, PUB, SUB and DEALER only (others throw): keep only the newest message. */
   conflate?: boolean;
+  /** See {@linkcode Socket.plainServer}. */
   plainServer?: boolean;
+  /** See {@linkcode Socket.plainUsername}. */
   plainUsername?: string | Uint8Array | null;
+  /** See {@linkcode Socket.plainPassword}. */
   plainPassword?: string | Uint8Array | null;
+  /** See {@linkcode Socket.curveServer}. */
   curveServer?: boolean;
+  /** See {@linkcode Socket.curvePublicKey}. */
   curvePublicKey?: string | Uint8Array | null;
+  /** See {@linkcode Socket.curveSecretKey}. */
   curveSecretKey?: string | Uint8Array | null;
+  /** See {@linkcode Socket.curveServerKey}. */
   curveServerKey?: string | Uint8Array | null;
+  /** See {@linkcode Socket.zapDomain}. */
   zapDomain?: string | Uint8Array | null;
 }
 
@@ -119,7 +147,7 @@ const ANNOUNCES_IDENTITY = new Set(["REQ", "DEALER", "ROUTER"]);
  * const [a, b] = await pull.receive();
  * ```
  */
-export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable, InprocSocket, OptionHolder {
+export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable {
   /** Most messages queued towards one peer; `send` waits beyond it [ZMQ_SNDHWM]. 0: no limit. */
   declare sendHighWaterMark: number;
   /** Most messages queued from one peer before reading from it pauses [ZMQ_RCVHWM]. 0: no limit. */
@@ -206,6 +234,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   /** @internal Resolves when `close()` is called (a proxy stops forwarding then). */
   readonly whenClosed: Promise<void> = new Promise((resolve) => (this.#markClosed = resolve));
 
+  /** Socket types call this with their ZMTP type name. */
   protected constructor(socketType: SocketType, options?: SocketOptions) {
     this.socketType = socketType;
     const { context, ...rest } = options ?? {};
@@ -215,19 +244,37 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
 
   // --- routing rules, supplied by each socket type ---
 
-  /** Starts routing to and from a new peer; returns false to refuse it (PAIR takes one). */
+  /**
+
+   * Starts routing to and from a new peer; returns false to refuse it (PAIR takes one).
+
+   * @ignore
+
+   */
   protected abstract attachPeer(peer: Peer): boolean;
-  /** Stops sending to a peer that is gone (fair queues drop it once drained, themselves). */
+  /**
+   * Stops sending to a peer that is gone (fair queues drop it once drained, themselves).
+   * @ignore
+   */
   protected abstract detachPeer(peer: Peer): void;
-  /** Routes one outgoing message; false when it must wait for room. Throws for a forbidden send. */
+  /**
+   * Routes one outgoing message; false when it must wait for room. Throws for a forbidden send.
+   * @ignore
+   */
   protected sendMessage(_message: Message): boolean {
     throw new ZmqError("ENOTSUP", `send is not supported by ${this.socketType} sockets`);
   }
-  /** The next incoming message, if one is ready. Throws for a forbidden receive. */
+  /**
+   * The next incoming message, if one is ready. Throws for a forbidden receive.
+   * @ignore
+   */
   protected receiveMessage(): Message | undefined {
     throw new ZmqError("ENOTSUP", `receive is not supported by ${this.socketType} sockets`);
   }
-  /** A peer's inbound pipe has new messages (or ended). Publishers override this to read subscriptions. */
+  /**
+   * A peer's inbound pipe has new messages (or ended). Publishers override this to read subscriptions.
+   * @ignore
+   */
   protected peerReadable(_peer: Peer): void {
     this.#deliver();
   }
@@ -237,10 +284,14 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
    * `announcedId` are set). `reconnected` is true when the peer existed before
    * (a connected endpoint came back): SUB resends its subscriptions here, as
    * libzmq does on a pipe "hiccup".
+   * @ignore
    */
   protected peerHandshake(_peer: Peer, _reconnected: boolean): void {}
 
-  /** Whether a peer announcing `socketType` may talk to this socket (RFC 37 table; STREAM has no ZMTP peer). */
+  /**
+   * Whether a peer announcing `socketType` may talk to this socket (RFC 37 table; STREAM has no ZMTP peer).
+   * @ignore
+   */
   protected compatibleWith(socketType: string): boolean {
     return compatible(this.socketType, socketType);
   }
@@ -248,12 +299,16 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
   /**
    * Makes the engine for a new tcp/ipc connection. The default speaks ZMTP;
    * STREAM overrides it with a raw-bytes engine honouring the same contract.
+   * @ignore
    */
   protected createEngine(conn: ByteConnection, options: EngineOptions, host: EngineHost): Connection {
     return new Engine(conn, options, host);
   }
 
-  /** Whether queues keep only the newest message; types offering `conflate` override it. */
+  /**
+   * Whether queues keep only the newest message; types offering `conflate` override it.
+   * @ignore
+   */
   protected get conflating(): boolean {
     return false;
   }
@@ -535,6 +590,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
    * The mechanism for a new connection. As in libzmq the role comes from the
    * options, not from bind/connect: `curveServer`, else `curveServerKey` (client),
    * else `plainServer`, else `plainUsername` (client), else NULL.
+   * @ignore
    */
   protected createMechanism(_accepted: boolean, remoteAddress = ""): Mechanism {
     const metadata: [string, Uint8Array | string][] = [["Socket-Type", this.socketType]];
@@ -763,17 +819,32 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable,
     }
   }
 
-  /** Lets a socket type wake up waiting senders after its own state changed (REQ got its reply). */
+  /**
+
+   * Lets a socket type wake up waiting senders after its own state changed (REQ got its reply).
+
+   * @ignore
+
+   */
   protected wakeSenders(): void {
     this.#retrySends();
   }
 
-  /** Lets a socket type wake up waiting receivers after its own state changed. */
+  /**
+   * Lets a socket type wake up waiting receivers after its own state changed.
+   * @ignore
+   */
   protected wakeReceivers(): void {
     this.#deliver();
   }
 
-  /** Emits a monitor event (for socket types with events of their own). */
+  /**
+
+   * Emits a monitor event (for socket types with events of their own).
+
+   * @ignore
+
+   */
   protected emit(event: SocketEvent): void {
     this.#events.emit(event);
   }

@@ -13,6 +13,7 @@ import { offerConflate, Socket, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Dealer`. */
 export interface DealerOptions extends SocketOptions {
+  /** Send an empty message to each ROUTER peer on connect [ZMQ_PROBE_ROUTER]. */
   probeRouter?: boolean;
 }
 
@@ -34,10 +35,12 @@ export class Dealer extends Socket {
   #out = new LoadBalancer();
   #in = new FairQueue();
 
+  /** Creates a Dealer; every option can also be set later as a property of the same name. */
   constructor(options?: DealerOptions) {
     super("DEALER", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     this.#out.add(peer);
     this.#in.add(peer);
@@ -45,14 +48,17 @@ export class Dealer extends Socket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     this.#out.remove(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     return this.#out.send(message);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     return this.#in.receive();
   }

@@ -26,22 +26,26 @@ export class Pair extends Socket {
   /** A peer that went away while it still had messages for us. */
   #draining: Peer | null = null;
 
+  /** Creates a Pair; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions) {
     super("PAIR", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     if (this.#peer) return false;
     this.#peer = peer;
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     if (this.#peer !== peer) return;
     this.#peer = null;
     if (peer.inbound.size > 0) this.#draining = peer;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     const peer = this.#peer;
     if (!peer || peer.outbound.full) return false;
@@ -49,6 +53,7 @@ export class Pair extends Socket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     if (this.#draining) {
       const message = this.#draining.inbound.read();

@@ -22,6 +22,7 @@ import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
 export class Publisher extends PublishingSocket {
   /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
   declare conflate: boolean;
+  /** Creates a Publisher; every option can also be set later as a property of the same name. */
   constructor(options?: PublishingOptions) {
     super("PUB", options);
   }

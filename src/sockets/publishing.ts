@@ -23,20 +23,29 @@ export interface PublishingOptions extends SocketOptions {
 export abstract class PublishingSocket extends Socket {
   /** Send to the peers whose subscriptions do NOT match [ZMQ_INVERT_MATCHING]. */
   declare invertMatching: boolean;
-  /** The subscriptions that filter what is sent. */
+  /**
+   * The subscriptions that filter what is sent.
+   * @ignore
+   */
   protected readonly subscriptions: SubscriptionTrie = new SubscriptionTrie();
-  /** Every attached peer. */
+  /**
+   * Every attached peer.
+   * @ignore
+   */
   protected readonly out: Distributor = new Distributor();
 
+  /** Publisher and XPublisher call this with their ZMTP type name. */
   protected constructor(type: "PUB" | "XPUB", options?: PublishingOptions) {
     super(type, options);
   }
 
+  /** @ignore */
   protected override attachPeer(peer: Peer): boolean {
     this.out.add(peer);
     return true;
   }
 
+  /** @ignore */
   protected override detachPeer(peer: Peer): void {
     this.out.remove(peer);
     this.peerSubscriptionsGone(peer, this.subscriptions.removePeer(peer));
@@ -46,6 +55,7 @@ export abstract class PublishingSocket extends Socket {
    * Reads what a subscriber sent. A one-frame message starting with 1 or 0 is a
    * subscription or a cancel; anything else is handed to `otherMessage` (PUB
    * drops it, XPUB passes it up, as libzmq does).
+   * @ignore
    */
   protected override peerReadable(peer: Peer): void {
     let message: Message | undefined;
@@ -57,24 +67,39 @@ export abstract class PublishingSocket extends Socket {
     }
   }
 
-  /** A subscription or cancel arrived from `peer`; the default applies it (XPUB may also pass it up). */
+  /**
+   * A subscription or cancel arrived from `peer`; the default applies it (XPUB may also pass it up).
+   * @ignore
+   */
   protected subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
     if (subscribe) this.subscriptions.add(prefix, peer);
     else this.subscriptions.remove(prefix, peer);
   }
 
-  /** `peer` went away with these subscriptions (`last`: nobody else wants that prefix). XPUB reports them. */
+  /**
+   * `peer` went away with these subscriptions (`last`: nobody else wants that prefix). XPUB reports them.
+   * @ignore
+   */
   protected peerSubscriptionsGone(_peer: Peer, _removed: { prefix: Uint8Array; last: boolean }[]): void {}
 
-  /** A message from a subscriber that is not a subscription: PUB drops it. */
+  /**
+   * A message from a subscriber that is not a subscription: PUB drops it.
+   * @ignore
+   */
   protected otherMessage(_peer: Peer, _message: Message): void {}
 
-  /** Whether a send must wait rather than drop (XPUB's noDrop). */
+  /**
+   * Whether a send must wait rather than drop (XPUB's noDrop).
+   * @ignore
+   */
   protected get blocksWhenFull(): boolean {
     return false;
   }
 
-  /** The peers a message goes to: those with a matching prefix, or with none when matching is inverted. */
+  /**
+   * The peers a message goes to: those with a matching prefix, or with none when matching is inverted.
+   * @ignore
+   */
   protected targetsOf(message: Message): Peer[] {
     const targets: Peer[] = [];
     if (this.invertMatching) {
@@ -85,6 +110,7 @@ export abstract class PublishingSocket extends Socket {
     return targets;
   }
 
+  /** @ignore */
   protected override sendMessage(message: Message): boolean {
     const targets = this.targetsOf(message);
     // XPUB_NODROP: wait until every matching peer has room, as libzmq's check_hwm does.

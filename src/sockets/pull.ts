@@ -23,19 +23,23 @@ export class Pull extends Socket {
   declare conflate: boolean;
   #in = new FairQueue();
 
+  /** Creates a Pull; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions) {
     super("PULL", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     this.#in.add(peer);
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(_peer: Peer): void {
     // The fair queue drops the peer itself once its last message is read.
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     return this.#in.receive();
   }

@@ -24,19 +24,23 @@ export class Push extends Socket {
   declare conflate: boolean;
   #out = new LoadBalancer();
 
+  /** Creates a Push; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions) {
     super("PUSH", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     this.#out.add(peer);
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     this.#out.remove(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     return this.#out.send(message);
   }

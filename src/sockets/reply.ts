@@ -33,28 +33,34 @@ export class Reply extends Socket {
   /** Set between a received request and its reply: who asked, and the envelope to answer with. */
   #pending: { routingId: Uint8Array; envelope: Message } | null = null;
 
+  /** Creates a Reply; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions) {
     super("REP", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     return this.#table.attach(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
     this.#table.handshake(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override peerReadable(peer: Peer): void {
     if (this.#table.ignores(peer)) peer.inbound.clear();
     else super.peerReadable(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     // The fair queue drops the peer once drained; a reply to a peer that is gone is dropped in sendMessage.
     this.#table.detach(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     if (this.#pending) throw new ZmqError("EFSM", "Reply.receive: the last request has not been answered");
     this.#table.refresh();
@@ -76,6 +82,7 @@ export class Reply extends Socket {
     }
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     const pending = this.#pending;
     if (!pending) throw new ZmqError("EFSM", "Reply.send: no request to answer");

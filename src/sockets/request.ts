@@ -14,8 +14,11 @@ import { Socket, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Request`. */
 export interface RequestOptions extends SocketOptions {
+  /** Prefix each request with a request id and drop replies that do not carry it [ZMQ_REQ_CORRELATE]. */
   correlate?: boolean;
+  /** Allow a new request before the previous reply came; the old one is abandoned [ZMQ_REQ_RELAXED]. */
   relaxed?: boolean;
+  /** Send an empty message to each ROUTER peer on connect [ZMQ_PROBE_ROUTER]. */
   probeRouter?: boolean;
 }
 
@@ -47,10 +50,12 @@ export class Request extends Socket {
   #replyPeer: Peer | null = null;
   #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
 
+  /** Creates a Request; every option can also be set later as a property of the same name. */
   constructor(options?: RequestOptions) {
     super("REQ", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     // As libzmq's dealer_t::xattach_pipe: a bare empty message, queued until the peer is connected.
     if (this.probeRouter) peer.outbound.write([EMPTY]);
@@ -59,12 +64,14 @@ export class Request extends Socket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     this.#out.remove(peer);
     // libzmq's req_t::xpipe_terminated forgets the reply pipe, after which a reply from any peer is taken.
     if (peer === this.#replyPeer) this.#replyPeer = null;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     if (this.#receivingReply && !this.relaxed) {
       throw new ZmqError("EFSM", "Request.send: a reply to the previous request must be received first");
@@ -87,6 +94,7 @@ export class Request extends Socket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     if (!this.#receivingReply) throw new ZmqError("EFSM", "Request.receive: no request was sent");
     for (;;) {

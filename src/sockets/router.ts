@@ -15,8 +15,11 @@ import { Socket, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Router`. */
 export interface RouterOptions extends SocketOptions {
+  /** Fail a send to an unknown routing id with EHOSTUNREACH instead of dropping it [ZMQ_ROUTER_MANDATORY]. */
   mandatory?: boolean;
+  /** A new peer announcing a routing id already in use takes it over [ZMQ_ROUTER_HANDOVER]. */
   handover?: boolean;
+  /** Send an empty message to each ROUTER peer on connect [ZMQ_PROBE_ROUTER]. */
   probeRouter?: boolean;
 }
 
@@ -45,10 +48,12 @@ export class Router extends Socket {
     retired: (peer) => this.#in.remove(peer),
   });
 
+  /** Creates a Router; every option can also be set later as a property of the same name. */
   constructor(options?: RouterOptions) {
     super("ROUTER", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     if (!this.#table.attach(peer)) return false;
     // libzmq probes in xattach_pipe, before the peer is identified: a connected peer gets it on connecting.
@@ -56,20 +61,24 @@ export class Router extends Socket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
     this.#table.handshake(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override peerReadable(peer: Peer): void {
     // A peer refused for a duplicate id (or handed over) is not read; what it sends is discarded.
     if (this.#table.ignores(peer)) peer.inbound.clear();
     else super.peerReadable(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     this.#table.detach(peer);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     // libzmq silently drops a message that is only a routing id, mandatory or not.
     if (message.length < 2) return true;
@@ -83,6 +92,7 @@ export class Router extends Socket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     this.#table.refresh();
     const message = this.#in.receive();

@@ -46,18 +46,22 @@ export class Stream extends Socket {
   /** Peers the application closed with an empty frame. */
   #closedByUs = new WeakSet<Peer>();
 
+  /** Creates a Stream; every option can also be set later as a property of the same name. */
   constructor(options?: StreamOptions) {
     super("STREAM", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override createEngine(conn: ByteConnection, _options: EngineOptions, host: EngineHost): Connection {
     return new StreamEngine(conn, host);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override compatibleWith(_socketType: string): boolean {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     if (peer.link) return false; // inproc has no raw bytes
     const id = peer.assignedId ?? this.#ids.generate();
@@ -68,6 +72,7 @@ export class Stream extends Socket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     if (peer.routingId && this.#byId.get(idKey(peer.routingId)) === peer) this.#byId.delete(idKey(peer.routingId));
     if (this.#closedByUs.delete(peer)) {
@@ -79,6 +84,7 @@ export class Stream extends Socket {
     if (this.notify) peer.inbound.write([EMPTY]);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     if (message.length < 2) throw new ZmqError("EINVAL", "Stream.send needs [routingId, data]");
     const peer = this.#byId.get(idKey(message[0]));
@@ -104,6 +110,7 @@ export class Stream extends Socket {
     }
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     const message = this.#in.receive();
     return message === undefined ? undefined : [this.#in.lastPeer!.routingId!, ...message];

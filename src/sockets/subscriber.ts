@@ -12,6 +12,7 @@ import { offerConflate, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Subscriber`. */
 export interface SubscriberOptions extends SocketOptions {
+  /** Receive only the messages that match none of the subscriptions [ZMQ_INVERT_MATCHING]. */
   invertMatching?: boolean;
 }
 
@@ -32,6 +33,7 @@ export class Subscriber extends SubscribingSocket {
   /** Receive the messages that do NOT match the subscriptions [ZMQ_INVERT_MATCHING]. */
   declare invertMatching: boolean;
 
+  /** Creates a Subscriber; every option can also be set later as a property of the same name. */
   constructor(options?: SubscriberOptions) {
     super("SUB", options);
   }
@@ -46,6 +48,7 @@ export class Subscriber extends SubscribingSocket {
     for (const p of prefixes.length === 0 ? [""] : prefixes) this.applySubscription(toFrame(p), false);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     for (;;) {
       const message = this.incoming.receive();

@@ -72,6 +72,7 @@ export class XPublisher extends PublishingSocket {
   /** Manual mode: the peer of the last message received, to which `subscribe`/`unsubscribe` apply. */
   #lastPeer: Peer | null = null;
 
+  /** Creates a XPublisher; every option can also be set later as a property of the same name. */
   constructor(options?: XPublisherOptions) {
     super("XPUB", options);
   }
@@ -99,6 +100,7 @@ export class XPublisher extends PublishingSocket {
     }
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override attachPeer(peer: Peer): boolean {
     super.attachPeer(peer);
     const welcome = this.options.welcomeMessage as Uint8Array | null;
@@ -107,6 +109,7 @@ export class XPublisher extends PublishingSocket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override detachPeer(peer: Peer): void {
     if (this.manual) {
       // libzmq reports every subscription the peer asked for, then drops what was applied silently.
@@ -117,6 +120,7 @@ export class XPublisher extends PublishingSocket {
     if (this.#lastPeer === peer) this.#lastPeer = null;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override peerSubscriptionsGone(_peer: Peer, removed: { prefix: Uint8Array; last: boolean }[]): void {
     this.#passUpAll(removed.filter((r) => r.last || this.verboser));
   }
@@ -126,6 +130,7 @@ export class XPublisher extends PublishingSocket {
     if (removed.length > 0) this.wakeReceivers();
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
     let notify: boolean;
     if (this.manual) {
@@ -143,16 +148,19 @@ export class XPublisher extends PublishingSocket {
     this.wakeReceivers();
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override otherMessage(_peer: Peer, message: Message): void {
     // libzmq's XPUB passes messages coming upstream (from an XSUB) to the application.
     this.#pending.push({ message });
     this.wakeReceivers();
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override get blocksWhenFull(): boolean {
     return this.noDrop;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     const next = this.#pending.shift();
     if (!next) return undefined;

@@ -21,10 +21,12 @@ import { SubscribingSocket } from "./subscribing.ts";
  * ```
  */
 export class XSubscriber extends SubscribingSocket {
+  /** Creates a XSubscriber; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions) {
     super("XSUB", options);
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override sendMessage(message: Message): boolean {
     const frame = message[0];
     if (message.length === 1 && frame.byteLength > 0 && frame[0] <= 1) {
@@ -34,6 +36,7 @@ export class XSubscriber extends SubscribingSocket {
     return true;
   }
 
+  /** @ignore socket-type hook, see `Socket` */
   protected override receiveMessage(): Message | undefined {
     return this.incoming.receive();
   }
