@@ -8,7 +8,7 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -33,13 +33,17 @@ const pkg = {
   license: source.license,
   type: "module",
   main: "./esm/mod.js",
+  bin: { omq: "./esm/cli/omq.js" },
   types: "./esm/mod.d.ts",
   exports: { ".": { types: "./esm/mod.d.ts", import: "./esm/mod.js" } },
   engines: { node: ">=20" },
   sideEffects: false,
   dependencies: source.dependencies ?? {},
-  files: ["esm", "README.md"],
+  // `ws` serves the ws:// transport on Node only; everything else works without it.
+  optionalDependencies: source.optionalDependencies ?? {},
+  files: ["esm", "README.md", "LICENSE", "CHANGELOG.md"],
 };
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-copyFileSync(join(root, "README.md"), join(out, "README.md"));
+for (const file of ["README.md", "LICENSE", "CHANGELOG.md"]) copyFileSync(join(root, file), join(out, file));
+chmodSync(join(out, "esm/cli/omq.js"), 0o755);
 console.log(`built ${pkg.name}@${pkg.version} in npm/`);

@@ -6,7 +6,7 @@
  */
 
 /** Small queued chunks are joined into one buffer up to this size. */
-export const COALESCE_BYTES = 256 * 1024;
+export const COALESCE_BYTES: number = 256 * 1024;
 
 /** Takes the next write from the front of `queue`: small chunks joined, a large one as it is. */
 export function takeBatch(queue: Uint8Array[]): Uint8Array {
