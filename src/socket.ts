@@ -14,8 +14,8 @@ import { type FrameLike, type Message, type MessageLike, toFrame, toMessage } fr
 import { Peer } from "./peer.ts";
 import { type Connection, Engine, type EngineEnd, type EngineHost, type EngineOptions } from "./engine.ts";
 import { Dialer } from "./dialer.ts";
-import { type Context, context as defaultContext, type InprocSocket } from "./context.ts";
-import { defineOptions, initialOptions, type OptionHolder } from "./options.ts";
+import { type Context, context as defaultContext } from "./context.ts";
+import { defineOptions, initialOptions } from "./options.ts";
 import { compatible, type SocketType } from "./zmtp/socket-type.ts";
 import { type Metadata, metadataText } from "./zmtp/command.ts";
 import { NullMechanism } from "./zmtp/mechanisms/null.ts";
@@ -353,8 +353,10 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     let listener: Listener;
     let resolved = "";
     const accept = (conn: ByteConnection) => this.#accept(conn, resolved);
+    // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
+    const acceptError = (err: Error) => this.#events.emit({ type: "accept:error", address: resolved, error: err });
     try {
-      listener = await this.#listen(ep, accept);
+      listener = await this.#listen(ep, accept, acceptError);
     } catch (err) {
       const error = transportError("bind", endpoint, err);
       this.#events.emit({ type: "bind:error", address: endpoint, error });
@@ -627,14 +629,18 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
 
   #engineDialer = new WeakMap<Connection, Dialer>();
 
-  async #listen(ep: Endpoint, accept: (conn: ByteConnection) => void): Promise<Listener> {
+  async #listen(
+    ep: Endpoint,
+    accept: (conn: ByteConnection) => void,
+    acceptError: (err: Error) => void,
+  ): Promise<Listener> {
     if (ep.transport === "inproc") throw new Error("unreachable");
     try {
-      return await runtime.listen(ep.address, accept);
+      return await runtime.listen(ep.address, accept, acceptError);
     } catch (err) {
       // "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
       if (ep.transport === "tcp" && ep.wildcardHost) {
-        return await runtime.listen({ kind: "tcp", host: "0.0.0.0", port: ep.address.port }, accept);
+        return await runtime.listen({ kind: "tcp", host: "0.0.0.0", port: ep.address.port }, accept, acceptError);
       }
       throw err;
     }

@@ -261,7 +261,7 @@ function listenNow(address: SocketAddress): DenoListener {
 export const denoRuntime: Runtime = {
   name: "deno",
 
-  async listen(address, onConnection): Promise<Listener> {
+  async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
     let listener: DenoListener;
     try {
       listener = listenNow(address);
@@ -285,6 +285,7 @@ export const denoRuntime: Runtime = {
         } catch (err) {
           const name = (err as Error).name;
           if (!open || name === "BadResource" || name === "Interrupted") return;
+          onAcceptError(withErrno(err));
           await new Promise((resolve) => setTimeout(resolve, ACCEPT_RETRY_MS));
           continue;
         }

@@ -115,6 +115,7 @@ async function removeStaleSocketFile(path: string): Promise<boolean> {
 function listenOnce(
   address: SocketAddress,
   onConnection: (conn: ByteConnection) => void,
+  onAcceptError: (error: Error) => void,
 ): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: true }, (socket) => {
@@ -124,7 +125,8 @@ function listenOnce(
     server.once("error", reject);
     const ready = () => {
       server.off("error", reject);
-      server.on("error", () => {}); // accept errors after listening must not crash the host
+      // After listening, errors are failed accepts (EMFILE): reported, never thrown into the host.
+      server.on("error", (err) => onAcceptError(err));
       resolve(server);
     };
     if (address.kind === "tcp") server.listen({ host: address.host, port: address.port }, ready);
@@ -136,16 +138,16 @@ function listenOnce(
 export const nodeRuntime: Runtime = {
   name: "node",
 
-  async listen(address, onConnection): Promise<Listener> {
+  async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
     let server: net.Server;
     try {
-      server = await listenOnce(address, onConnection);
+      server = await listenOnce(address, onConnection, onAcceptError);
     } catch (err) {
       if (
         address.kind === "ipc" && (err as { code?: string }).code === "EADDRINUSE" &&
         await removeStaleSocketFile(address.path)
       ) {
-        server = await listenOnce(address, onConnection);
+        server = await listenOnce(address, onConnection, onAcceptError);
       } else throw err;
     }
     const bound = server.address();

@@ -64,9 +64,14 @@ export interface Runtime {
    * Listens; each accepted connection is passed to `onConnection` (TCP with
    * Nagle disabled). Rejects with an error whose `code` is the errno name
    * (`EADDRINUSE`, `EADDRNOTAVAIL`, `EACCES`, `ENOENT`, ...). For a Unix path
-   * whose file is left over by a dead process, removes it and binds.
+   * whose file is left over by a dead process, removes it and binds. A failed accept
+   * (EMFILE, ...) goes to `onAcceptError` and listening goes on (Bun reports none).
    */
-  listen(address: SocketAddress, onConnection: (conn: ByteConnection) => void): Promise<Listener>;
+  listen(
+    address: SocketAddress,
+    onConnection: (conn: ByteConnection) => void,
+    onAcceptError?: (error: Error) => void,
+  ): Promise<Listener>;
   /** Connects (TCP with Nagle disabled); rejects with an errno-coded error (`ECONNREFUSED`, `ENOENT`, ...). */
   connect(address: SocketAddress): Promise<ByteConnection>;
   /** Runs `fn` once after the current turn of the event loop, after pending I/O callbacks (like `setImmediate`). */
