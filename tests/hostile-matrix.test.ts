@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
+import process from "node:process";
 import { Dealer, Publisher, Pull, Push, Reply, Request, Router, type Socket, Subscriber } from "../mod.ts";
 import { encodeGreeting } from "../src/zmtp/greeting.ts";
 import { encodeCommand, encodeMetadata } from "../src/zmtp/command.ts";
@@ -143,8 +144,25 @@ for (const [victimName, spec] of Object.entries(victims)) {
     const good = spec.good();
     good.connect(victim.lastEndpoint!);
     if (spec.ready) await withTimeout(spec.ready(victim, good), 5000, "pub/sub ready");
+    // What the victim reported, for the table printed at the end (the closing note's fault table).
+    const events: string[] = [];
+    void (async () => {
+      for await (const e of victim.events) events.push(e.type);
+    })();
+    // The good peer's own bind/accept/handshake events are not part of any attack's row.
+    await withTimeout(
+      (async () => {
+        while (!events.includes("handshake")) await new Promise((r) => setTimeout(r, 5));
+      })(),
+      5000,
+      "the good peer's handshake event",
+    );
+    const rows: string[] = [];
     let i = 0;
     for (const [name, bytes] of Object.entries(attacks)) {
+      events.length = 0;
+      const first = i;
+      let peak = process.memoryUsage().rss;
       const attacking = attack(victim.lastEndpoint!, bytes(spec.attackerType));
       // Keep exchanging while the attack is on; every exchange must come back intact and in order.
       let attackOver = false;
@@ -152,10 +170,18 @@ for (const [victimName, spec] of Object.entries(victims)) {
       do {
         assert.equal(await withTimeout(spec.exchange(victim, good, i), 5000, `${name}: exchange ${i}`), `${i}`);
         i++;
+        peak = Math.max(peak, process.memoryUsage().rss);
       } while (!attackOver);
       await withTimeout(attacking, 5000, `${name}: attacker dropped`);
+      const seen = [...new Set(events.filter((e) => e !== "accept"))].join(", ") || "nothing (hung up by the attacker)";
+      rows.push(`| ${victimName} | ${name} | ${seen} | 0 of ${i - first} | ${(peak / 2 ** 20).toFixed(0)} MB |`);
     }
     assert.ok(i >= Object.keys(attacks).length);
+    console.log(
+      ["| victim | attack | victim's events | good peer's losses | peak RSS |", "|---|---|---|---|---|", ...rows].join(
+        "\n",
+      ),
+    );
     await good.close();
     await victim.close();
   });

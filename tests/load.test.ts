@@ -35,6 +35,7 @@ test("a stalled consumer: the sender blocks at the high-water marks and memory s
   // Bound: two queues of 100 × 64 kB, the kernel's socket buffers and the runtime's write buffer.
   assert.ok(sent < 600, `${sent} messages accepted: the queues are not bounded`);
   assert.ok(peak - before < 256 * 1024 * 1024, `memory grew by ${mb(peak - before)} MB`);
+  console.log(`stalled consumer: ${sent} accepted, ${blocked} EAGAIN; RSS ${mb(before)} MB -> peak ${mb(peak)} MB`);
   // Nothing was lost: the consumer, once it reads, gets every accepted message.
   for (let i = 0; i < sent; i++) await withTimeout(pull.receive(), 5000, `message ${i} of ${sent}`);
   await push.close();
