@@ -3,6 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
+import process from "node:process";
 import { Pull, Push } from "../mod.ts";
 import { encodeGreeting } from "../src/zmtp/greeting.ts";
 import { encodeCommand, encodeMetadata } from "../src/zmtp/command.ts";
@@ -86,4 +87,49 @@ test("TCP keepalive options are applied where the runtime allows and traffic flo
   assert.throws(() => (push.tcpKeepalive = 2), RangeError);
   await push.close();
   await pull.close();
+});
+
+test("a libzmq peer frozen with SIGSTOP is dropped after heartbeatTimeout; after SIGCONT traffic resumes", async () => {
+  // A peer of its own: freezing it must not stall the other tests' libzmq.
+  await using frozen = await startLibzmq();
+  const pull = await frozen.socket("pull");
+  const endpoint = await pull.bind("tcp://127.0.0.1:*");
+  await using push = new Push({ heartbeatInterval: 50, heartbeatTimeout: 300, reconnectInterval: 50, linger: 0 });
+  const seen: string[] = [];
+  let wake = () => {};
+  void (async () => {
+    for await (const e of push.events) {
+      seen.push(e.type);
+      wake();
+    }
+  })();
+  const next = (type: string, from: number) =>
+    withTimeout(
+      new Promise<number>((resolve) => {
+        const check = () => {
+          const i = seen.indexOf(type, from);
+          if (i >= 0) resolve(i);
+          else wake = check;
+        };
+        check();
+      }),
+      10_000,
+      `${type} event`,
+    );
+  push.connect(endpoint);
+  const shaken = await next("handshake", 0);
+  await push.send("before");
+  assert.deepEqual(texts(await pull.receive()), ["before"]);
+
+  process.kill(frozen.pid, "SIGSTOP");
+  try {
+    const stopped = Date.now();
+    await next("disconnect", shaken);
+    const elapsed = Date.now() - stopped;
+    assert.ok(elapsed >= 250 && elapsed < 5000, `dropped ${elapsed} ms after the peer froze`);
+  } finally {
+    process.kill(frozen.pid, "SIGCONT");
+  }
+  await push.send("after");
+  assert.deepEqual(texts(await pull.receive({ timeout: 10_000 })), ["after"]);
 });
