@@ -6,11 +6,12 @@
  * @module
  */
 import type { ByteConnection, SocketAddress } from "../transports/runtime/types.ts";
+import type { WsAddress } from "../transports/ws/types.ts";
 import type { SocketEvent } from "./events.ts";
 
 /** What a dialer needs from its socket. */
 export interface DialerHost {
-  connect(address: SocketAddress): Promise<ByteConnection>;
+  connect(address: SocketAddress | WsAddress): Promise<ByteConnection>;
   /** Starts an engine on a fresh connection; the socket calls `dialer.lost()` when it ends. */
   start(conn: ByteConnection, dialer: Dialer): void;
   /** Current option values, read at each retry so changes apply. */
@@ -23,14 +24,14 @@ export interface DialerHost {
 /** Keeps one endpoint connected until stopped. */
 export class Dialer {
   readonly endpoint: string;
-  readonly address: SocketAddress;
+  readonly address: SocketAddress | WsAddress;
   #host: DialerHost;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interval = 0;
   #stopped = false;
   #connecting = false;
 
-  constructor(endpoint: string, address: SocketAddress, host: DialerHost) {
+  constructor(endpoint: string, address: SocketAddress | WsAddress, host: DialerHost) {
     this.endpoint = endpoint;
     this.address = address;
     this.#host = host;

@@ -8,6 +8,8 @@
 import { runtime } from "../transports/runtime/mod.ts";
 import type { ByteConnection, Listener } from "../transports/runtime/types.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+import { connectWs, listenWs } from "../transports/ws/listen.ts";
+import type { WsListener } from "../transports/ws/types.ts";
 import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
 import { EventQueue, type SocketEvent } from "./events.ts";
 import { type FrameLike, type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
@@ -112,11 +114,18 @@ interface PendingSend {
 
 interface Binding {
   readonly endpoint: string;
-  readonly listener: Listener | null;
+  readonly listener: Listener | WsListener | null;
   readonly inproc: string | null;
 }
 
-const ERROR_CODES = new Set<string>(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOENT", "EINVAL"]);
+const ERROR_CODES = new Set<string>([
+  "EADDRINUSE",
+  "EADDRNOTAVAIL",
+  "EACCES",
+  "ENOENT",
+  "EINVAL",
+  "EPROTONOSUPPORT",
+]);
 
 /** A transport error turned into a `ZmqError` that names the endpoint. */
 function transportError(what: string, endpoint: string, err: unknown): ZmqError {
@@ -350,7 +359,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name });
       return;
     }
-    let listener: Listener;
+    let listener: Listener | WsListener;
     let resolved = "";
     const accept = (conn: ByteConnection) => this.#accept(conn, resolved);
     // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
@@ -406,7 +415,8 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     if (peer && !this.#attach(peer)) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
     this.#assignedIds.set(endpoint, assignedId);
     const dialer = new Dialer(endpoint, ep.address, {
-      connect: (address) => runtime.connect(address),
+      connect: (address) =>
+        address.kind === "ws" ? connectWs(address, this.#mechanismName()) : runtime.connect(address),
       start: (conn, d) => this.#startEngine(conn, endpoint, d),
       reconnectInterval: () => this.reconnectInterval,
       reconnectMaxInterval: () => this.reconnectMaxInterval,
@@ -629,12 +639,21 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
 
   #engineDialer = new WeakMap<Connection, Dialer>();
 
+  /** The mechanism the options select, as `createMechanism` picks it: ws negotiates it before any engine exists. */
+  #mechanismName(): string {
+    const o = this.options;
+    if (o.curveServer || o.curveServerKey !== null) return "CURVE";
+    if (o.plainServer || o.plainUsername !== null || o.plainPassword !== null) return "PLAIN";
+    return "NULL";
+  }
+
   async #listen(
     ep: Endpoint,
     accept: (conn: ByteConnection) => void,
     acceptError: (err: Error) => void,
-  ): Promise<Listener> {
+  ): Promise<Listener | WsListener> {
     if (ep.transport === "inproc") throw new Error("unreachable");
+    if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#mechanismName(), accept);
     try {
       return await runtime.listen(ep.address, accept, acceptError);
     } catch (err) {

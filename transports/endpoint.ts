@@ -1,17 +1,20 @@
 /**
  * Endpoint strings: `tcp://host:port`, `ipc:///path`, `ipc://@abstract`,
- * `inproc://name` (libzmq's zmq_bind/zmq_connect grammar).
+ * `inproc://name`, `ws://host:port/path` (libzmq's zmq_bind/zmq_connect grammar).
  *
  * @module
  */
 import { ZmqError } from "../src/errors.ts";
 import type { SocketAddress } from "./runtime/types.ts";
+import { runtime } from "./runtime/mod.ts";
+import type { WsAddress } from "./ws/types.ts";
 
 /** A parsed endpoint. */
 export type Endpoint =
   | { readonly transport: "tcp"; readonly address: SocketAddress & { kind: "tcp" }; readonly wildcardHost: boolean }
   | { readonly transport: "ipc"; readonly address: SocketAddress & { kind: "ipc" } }
-  | { readonly transport: "inproc"; readonly name: string };
+  | { readonly transport: "inproc"; readonly name: string }
+  | { readonly transport: "ws"; readonly address: WsAddress; readonly wildcardHost: boolean };
 
 /** Parses an endpoint for `bind` or `connect`; throws `EINVAL`/`EPROTONOSUPPORT` naming it. */
 export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
@@ -19,6 +22,10 @@ export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
   if (sep < 0) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": expected transport://address`);
   const transport = endpoint.slice(0, sep);
   const rest = endpoint.slice(sep + 3);
+  if (runtime.name === "browser" && (transport === "tcp" || transport === "ipc")) {
+    // A web page has no sockets but WebSocket: say so at once rather than retry forever.
+    throw new ZmqError("EPROTONOSUPPORT", `${transport}:// is not available in a browser ("${endpoint}"); use ws://`);
+  }
   switch (transport) {
     case "tcp":
       return parseTcp(endpoint, rest, forBind);
@@ -27,6 +34,9 @@ export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
       const path = rest.startsWith("@") ? "\0" + rest.slice(1) : rest;
       return { transport: "ipc", address: { kind: "ipc", path } };
     }
+    case "ws":
+    case "wss":
+      return parseWs(endpoint, rest, transport === "wss", forBind);
     case "inproc":
       if (rest === "") throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": empty name`);
       return { transport: "inproc", name: rest };
@@ -58,9 +68,26 @@ function parseTcp(endpoint: string, rest: string, forBind: boolean): Endpoint {
   return { transport: "tcp", address: { kind: "tcp", host: wildcardHost ? "::" : host, port }, wildcardHost };
 }
 
+/** `ws://host:port/path` (RFC 45; libzmq's ws_address_t): the path defaults to "/". */
+function parseWs(endpoint: string, rest: string, secure: boolean, forBind: boolean): Endpoint {
+  if (secure && forBind) {
+    throw new ZmqError("EPROTONOSUPPORT", `cannot bind "${endpoint}": wss:// needs a TLS certificate; bind ws://`);
+  }
+  const slash = rest.indexOf("/", rest.startsWith("[") ? rest.indexOf("]") : 0);
+  const path = slash < 0 ? "/" : rest.slice(slash);
+  const tcp = parseTcp(endpoint, slash < 0 ? rest : rest.slice(0, slash), forBind);
+  if (tcp.transport !== "tcp") throw new Error("unreachable");
+  const { host, port } = tcp.address;
+  return { transport: "ws", address: { kind: "ws", secure, host, port, path }, wildcardHost: tcp.wildcardHost };
+}
+
 /** The endpoint string for a bound address, as `lastEndpoint` reports it. */
-export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress): string {
+export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress | WsAddress): string {
   if (endpoint.transport === "inproc") return `inproc://${endpoint.name}`;
+  if (bound.kind === "ws") {
+    const host = endpoint.transport === "ws" && endpoint.wildcardHost ? "0.0.0.0" : bound.host;
+    return `${bound.secure ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${bound.port}${bound.path}`;
+  }
   if (bound.kind === "ipc") {
     return bound.path.startsWith("\0") ? `ipc://@${bound.path.slice(1)}` : `ipc://${bound.path}`;
   }

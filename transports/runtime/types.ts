@@ -59,7 +59,7 @@ export interface Listener {
 
 /** A runtime's sockets and scheduling, as the core needs them. */
 export interface Runtime {
-  readonly name: "node" | "deno" | "bun";
+  readonly name: "node" | "deno" | "bun" | "browser";
   /**
    * Listens; each accepted connection is passed to `onConnection` (TCP with
    * Nagle disabled). Rejects with an error whose `code` is the errno name

@@ -1,0 +1,26 @@
+/**
+ * ZWS in a web page: connect with the standard `WebSocket`; a page cannot
+ * listen, so bind fails with EPROTONOSUPPORT.
+ *
+ * @module
+ */
+import type { ByteConnection } from "../runtime/types.ts";
+import { ZmqError } from "../../src/errors.ts";
+import type { WsAddress, WsListener, WsRuntime } from "./types.ts";
+import { openWebSocket, type WebSocketConstructor, wsUrl } from "./web.ts";
+
+/** The browser's ws transport (also right for any runtime with a global `WebSocket` and no server). */
+export const browserWs: WsRuntime = {
+  listen(address: WsAddress): Promise<WsListener> {
+    return Promise.reject(
+      new ZmqError("EPROTONOSUPPORT", `cannot bind ${wsUrl(address)}: a web page cannot accept connections`),
+    );
+  },
+  connect(address: WsAddress, protocols: readonly string[]): Promise<ByteConnection> {
+    const Ctor = (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) {
+      return Promise.reject(new ZmqError("EPROTONOSUPPORT", `cannot connect ${wsUrl(address)}: no WebSocket here`));
+    }
+    return openWebSocket(Ctor, address, protocols);
+  },
+};

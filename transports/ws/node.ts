@@ -1,0 +1,174 @@
+/**
+ * ZWS on Node: the `ws` package (an optional dependency, loaded only when a
+ * ws endpoint is used) for the server and, since Node 20 has no global
+ * `WebSocket`, for the client too.
+ *
+ * @module
+ */
+import type { ByteConnection } from "../runtime/types.ts";
+import { ZwsConnection } from "./connection.ts";
+import { chooseProtocol, mechanismOf } from "./protocol.ts";
+import type { WsAddress, WsListener, WsRuntime } from "./types.ts";
+import { offering, wsUrl } from "./web.ts";
+
+/** The slice of the `ws` package's WebSocket used here. */
+interface NodeWs {
+  readonly protocol: string;
+  readonly bufferedAmount: number;
+  send(data: Uint8Array): void;
+  close(code?: number): void;
+  terminate(): void;
+  pause(): void;
+  resume(): void;
+  on(event: "message", fn: (data: Uint8Array, isBinary: boolean) => void): void;
+  on(event: "close", fn: (code: number, reason: Uint8Array) => void): void;
+  on(event: "error", fn: (err: Error) => void): void;
+  once(event: "open", fn: () => void): void;
+  once(event: "error", fn: (err: Error) => void): void;
+  once(event: "close", fn: () => void): void;
+  once(event: "unexpected-response", fn: (req: unknown, res: { statusCode?: number }) => void): void;
+  removeAllListeners(): void;
+}
+/** The request as `ws` sees it, with the subprotocol chosen before it is handed over. */
+interface UpgradeRequest {
+  zwsProtocol?: string;
+}
+interface NodeWsServer {
+  handleUpgrade(req: unknown, socket: unknown, head: unknown, done: (ws: NodeWs) => void): void;
+}
+interface WsModule {
+  WebSocket: new (url: string, protocols: string[], options: Record<string, unknown>) => NodeWs;
+  WebSocketServer: new (options: Record<string, unknown>) => NodeWsServer;
+}
+
+let wsModule: Promise<WsModule> | undefined;
+
+/** Loads `ws` once; without it, ws endpoints fail with EPROTONOSUPPORT naming the package. */
+function loadWs(): Promise<WsModule> {
+  wsModule ??= (import("ws") as Promise<unknown> as Promise<WsModule>).catch((err) => {
+    wsModule = undefined;
+    throw Object.assign(new Error(`ws:// on Node needs the "ws" package (npm install ws): ${err}`), {
+      code: "EPROTONOSUPPORT",
+      cause: err,
+    });
+  });
+  return wsModule;
+}
+
+/** `ws` options on both sides: ZWS frames are the engine's to limit (maxMessageSize), and no compression. */
+const WS_OPTIONS = { perMessageDeflate: false, maxPayload: 0 };
+
+function zwsOverNodeWs(ws: NodeWs, mechanism: string, remoteAddress: string): ZwsConnection {
+  const conn = new ZwsConnection(
+    {
+      send: (m) => ws.send(m),
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      close: () => ws.close(1000),
+      terminate: () => ws.terminate(),
+      pause: () => ws.pause(),
+      resume: () => ws.resume(),
+    },
+    mechanism,
+    remoteAddress,
+  );
+  ws.on("message", (data, isBinary) => (isBinary ? conn.message(data) : conn.textMessage()));
+  ws.on("error", (err) => conn.closed(err));
+  ws.on("close", (code) => {
+    conn.closed(code === 1000 || code === 1005 ? undefined : new Error(`WebSocket closed with code ${code}`));
+  });
+  return conn;
+}
+
+const header = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** Node's ws transport. */
+export const nodeWs: WsRuntime = {
+  async listen(address: WsAddress, mechanism: () => string, onConnection: (conn: ByteConnection) => void) {
+    const { WebSocketServer } = await loadWs();
+    const { createServer } = await import("node:http");
+    const wss = new WebSocketServer({
+      ...WS_OPTIONS,
+      noServer: true,
+      handleProtocols: (_offered: Set<string>, req: UpgradeRequest) => req.zwsProtocol ?? false,
+    });
+    const http = createServer((_req, res) => {
+      res.writeHead(426, { "content-type": "text/plain" }).end("a ZWS 2.0 endpoint: WebSocket only\n");
+    });
+    http.on("upgrade", (req, socket, head) => {
+      socket.on("error", () => socket.destroy());
+      const path = new URL(req.url ?? "/", "http://host").pathname;
+      const chosen = path === address.path
+        ? chooseProtocol(header(req.headers["sec-websocket-protocol"]), mechanism())
+        : null;
+      const negotiated = chosen === null ? null : mechanismOf(chosen);
+      if (chosen === null || negotiated === null) {
+        const status = path === address.path ? "400 Bad Request" : "404 Not Found";
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
+      // `ws` refuses "ZWS2.0/NULL" (a "/" is no token) in a request it parses, yet libzmq sends
+      // it: the choice is made here, and `ws` sees a placeholder it accepts.
+      req.headers["sec-websocket-protocol"] = "zws";
+      (req as UpgradeRequest).zwsProtocol = chosen;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const host = req.socket.remoteAddress ?? "";
+        const remote = `${host.includes(":") ? `[${host}]` : host}:${req.socket.remotePort ?? 0}`;
+        onConnection(zwsOverNodeWs(ws, negotiated, remote));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      http.once("error", reject);
+      http.listen({ host: address.host, port: address.port }, () => {
+        http.off("error", reject);
+        resolve();
+      });
+    }).catch((err) => {
+      http.close();
+      throw err;
+    });
+    http.on("error", () => {
+      // After listening, errors belong to single connections, which report them themselves.
+    });
+    const bound = http.address();
+    const port = typeof bound === "object" && bound ? bound.port : address.port;
+    const listener: WsListener = {
+      address: { ...address, port },
+      close: () => {
+        // Stops listening at once; upgraded connections stay (as a tcp listener's do).
+        http.close();
+        return Promise.resolve();
+      },
+    };
+    return listener;
+  },
+
+  async connect(address: WsAddress, protocols: readonly string[]): Promise<ByteConnection> {
+    const { WebSocket } = await loadWs();
+    const url = wsUrl(address);
+    const ws = offering(url, protocols, (offer) => new WebSocket(url, offer, WS_OPTIONS));
+    // A failed attempt may report more than one error; none of them may go unhandled.
+    ws.on("error", () => {});
+    return await new Promise<ByteConnection>((resolve, reject) => {
+      const refused = (why: string) =>
+        reject(Object.assign(new Error(`cannot open a WebSocket to ${url}: ${why}`), { code: "ECONNREFUSED" }));
+      ws.once("error", (err) => refused(err.message));
+      ws.once("unexpected-response", (_req, res) => {
+        refused(`HTTP ${res.statusCode}`);
+        ws.terminate();
+      });
+      // Wired up in the same turn as "open": the peer's first message may follow at once.
+      ws.once("open", () => {
+        ws.removeAllListeners();
+        const mechanism = mechanismOf(ws.protocol);
+        if (mechanism === null) {
+          ws.terminate();
+          return reject(new Error(`${url} answered without a ZWS 2.0 subprotocol (got "${ws.protocol}")`));
+        }
+        resolve(zwsOverNodeWs(ws, mechanism, `${address.host}:${address.port}`));
+      });
+    });
+  },
+};
