@@ -41,7 +41,10 @@ export const denoWs: WsRuntime = {
           // The request (and its remoteAddr) is gone once upgraded.
           const { hostname: host, port } = info.remoteAddr;
           const remote = `${host.includes(":") ? `[${host}]` : host}:${port}`;
-          const { socket, response } = deno().upgradeWebSocket(req, { protocol: chosen });
+          // Deno checks `protocol` against the offer split at ", " only, so libzmq's
+          // "ZWS2.0/NULL,ZWS2.0" never matches: the header is set on the response instead.
+          const { socket, response } = deno().upgradeWebSocket(req, {});
+          response.headers.set("sec-websocket-protocol", chosen);
           const conn = zwsOverWebSocket(socket, negotiated, remote);
           // Sending is possible once open; the engine starts then.
           socket.addEventListener("open", () => onConnection(conn));
