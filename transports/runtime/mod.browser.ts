@@ -1,0 +1,13 @@
+/**
+ * The adapter of a browser build, which swaps `mod.ts` for this file (see
+ * `examples/browser/build.ts`): no `node:*`, `Deno` or `Bun` in the bundle.
+ *
+ * @module
+ */
+import type { Runtime } from "./types.ts";
+import { browserRuntime } from "./browser.ts";
+
+export type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
+
+/** The adapter for a web page. */
+export const runtime: Runtime = browserRuntime;
