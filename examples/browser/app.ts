@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The example page's script: a Subscriber to the weather Publisher and a
  * Request to the Reply, both over ws://, shown live. Bundled by build.ts.
@@ -11,17 +10,31 @@ interface Endpoints {
   echo: string;
 }
 
+/** The few DOM calls used here, typed locally: the repository type-checks without the DOM library. */
+interface Element {
+  textContent: string | null;
+  value?: string;
+  readonly children: { readonly length: number };
+  readonly lastElementChild: Element | null;
+  prepend(child: Element): void;
+  remove(): void;
+  addEventListener(type: string, listener: (event: { preventDefault(): void }) => void): void;
+}
+const document = (globalThis as unknown as {
+  document: { getElementById(id: string): Element | null; createElement(tag: string): Element };
+}).document;
+
 const $ = (id: string) => document.getElementById(id)!;
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-function item(list: HTMLElement, content: string, keep: number): void {
+function item(list: Element, content: string, keep: number): void {
   const li = document.createElement("li");
   li.textContent = content;
   list.prepend(li);
   while (list.children.length > keep) list.lastElementChild!.remove();
 }
 
-const endpoints: Endpoints = await (await fetch("/endpoints.json")).json();
+const endpoints = await (await fetch("/endpoints.json")).json() as Endpoints;
 $("server").textContent = `omq on ${endpoints.runtime}`;
 $("endpoints").textContent = `${endpoints.weather}  ·  ${endpoints.echo}`;
 
@@ -57,8 +70,7 @@ async function ask(question: string): Promise<void> {
 }
 $("ask").addEventListener("submit", (event) => {
   event.preventDefault();
-  const input = $("question") as HTMLInputElement;
-  void ask(input.value || "ping");
+  void ask($("question").value || "ping");
 });
 await ask("hello from the browser");
 $("status").textContent = "live";

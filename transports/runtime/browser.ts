@@ -18,7 +18,11 @@ const unsupported = (what: string, address: SocketAddress): Promise<never> =>
  */
 function makeDefer(): (fn: () => void) => void {
   const queue: (() => void)[] = [];
-  const channel = new MessageChannel();
+  // Typed here: Node's types describe a different MessagePort, and this file is type-checked there too.
+  const channel = new MessageChannel() as unknown as {
+    port1: { onmessage: (() => void) | null };
+    port2: { postMessage(message: null): void };
+  };
   channel.port1.onmessage = () => {
     const batch = queue.splice(0);
     for (const fn of batch) fn();
