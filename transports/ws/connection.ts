@@ -137,6 +137,19 @@ export class ZwsConnection implements ByteConnection {
 
   write(chunks: readonly Uint8Array[]): boolean {
     if (this.#closed) return true;
+    this.#socket.cork?.();
+    try {
+      this.#writeChunks(chunks);
+    } finally {
+      this.#socket.uncork?.();
+    }
+    if (this.#socket.bufferedAmount < HIGH_WATER) return true;
+    this.#wantsDrain = true;
+    if (!this.#socket.onDrain) this.#pollDrain();
+    return false;
+  }
+
+  #writeChunks(chunks: readonly Uint8Array[]): void {
     for (let chunk of chunks) {
       if (this.#oursHave < GREETING_SIZE) {
         const take = Math.min(GREETING_SIZE - this.#oursHave, chunk.byteLength);
@@ -153,14 +166,9 @@ export class ZwsConnection implements ByteConnection {
         this.#out.push(chunk);
       } catch (err) {
         // The engine wrote something that is not ZMTP framing: a bug, not the peer's fault.
-        this.#fail(err as Error);
-        return true;
+        return this.#fail(err as Error);
       }
     }
-    if (this.#socket.bufferedAmount < HIGH_WATER) return true;
-    this.#wantsDrain = true;
-    if (!this.#socket.onDrain) this.#pollDrain();
-    return false;
   }
 
   setKeepAlive(): void {

@@ -20,6 +20,8 @@ interface NodeWs {
   terminate(): void;
   pause(): void;
   resume(): void;
+  /** The TCP socket underneath (a `ws` internal, stable since ws 1.x), to cork a batch of sends. */
+  readonly _socket?: { cork(): void; uncork(): void };
   on(event: "message", fn: (data: Uint8Array, isBinary: boolean) => void): void;
   on(event: "close", fn: (code: number, reason: Uint8Array) => void): void;
   on(event: "error", fn: (err: Error) => void): void;
@@ -69,6 +71,9 @@ function zwsOverNodeWs(ws: NodeWs, mechanism: string, remoteAddress: string): Zw
       terminate: () => ws.terminate(),
       pause: () => ws.pause(),
       resume: () => ws.resume(),
+      // `ws` writes each message on its own; corked, one engine batch leaves in one writev.
+      cork: () => ws._socket?.cork(),
+      uncork: () => ws._socket?.uncork(),
     },
     mechanism,
     remoteAddress,

@@ -39,6 +39,9 @@ export interface MessageSocket {
   close(): void;
   /** Closes at once where the runtime can (else as `close`). */
   terminate(): void;
+  /** Holds the messages of one `write` for a single system call, where the runtime allows it. */
+  cork?(): void;
+  uncork?(): void;
   /** Stops reading from the network, where the runtime allows it. */
   pause?(): void;
   resume?(): void;
