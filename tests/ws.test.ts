@@ -246,3 +246,81 @@ test("ZWS connection: write asks to wait above the buffer limit and drains when 
   );
   conn.destroy();
 });
+
+// --- a hostile WebSocket client against an omq server ---
+
+interface RawWebSocket {
+  binaryType: string;
+  readonly protocol: string;
+  send(data: Uint8Array | string): void;
+  close(): void;
+  addEventListener(type: string, fn: (event: { data?: unknown }) => void): void;
+}
+
+/** A plain WebSocket (the runtime's own; the `ws` package on Node 20), not omq. */
+async function rawWebSocket(url: string, protocols: string[]): Promise<RawWebSocket> {
+  const Ctor = (globalThis as { WebSocket?: new (url: string, p: string[]) => RawWebSocket }).WebSocket ??
+    ((await import("ws")).WebSocket as unknown as new (url: string, p: string[]) => RawWebSocket);
+  const ws = new Ctor(url, protocols);
+  ws.binaryType = "arraybuffer";
+  await withTimeout(
+    new Promise<void>((resolve, reject) => {
+      ws.addEventListener("open", () => resolve());
+      ws.addEventListener("error", () => reject(new Error(`cannot open ${url}`)));
+    }),
+    5000,
+    "raw WebSocket open",
+  );
+  return ws;
+}
+
+const closedSoon = (ws: RawWebSocket) =>
+  withTimeout(new Promise<void>((resolve) => ws.addEventListener("close", () => resolve())), 5000, "server close");
+
+for (
+  const [what, attack] of [
+    ["a text message", (ws: RawWebSocket) => ws.send("hello")],
+    ["reserved ZWS flag bits", (ws: RawWebSocket) => ws.send(new Uint8Array([0xf0, 1, 2, 3]))],
+    ["an empty binary message", (ws: RawWebSocket) => ws.send(new Uint8Array(0))],
+  ] as const
+) {
+  test(`ws: ${what} from a WebSocket client drops only that connection`, async () => {
+    const rep = new Reply();
+    await rep.bind("ws://127.0.0.1:*/rep");
+    const hostile = await rawWebSocket(rep.lastEndpoint!, ["ZWS2.0"]);
+    assert.equal(hostile.protocol, "ZWS2.0");
+    const closed = closedSoon(hostile);
+    attack(hostile);
+    await closed;
+    // The socket carries on for a good peer.
+    const req = new Request();
+    req.connect(rep.lastEndpoint!);
+    await req.send("still there?");
+    assert.deepEqual(texts(await withTimeout(rep.receive(), 5000, "request")), ["still there?"]);
+    await rep.send("yes");
+    assert.deepEqual(texts(await withTimeout(req.receive(), 5000, "reply")), ["yes"]);
+    await closeAll(req, rep);
+  });
+}
+
+test("ws: a WebSocket client offering no ZWS subprotocol is refused at the upgrade", async () => {
+  const pull = new Pull();
+  await pull.bind("ws://127.0.0.1:*/zws");
+  await assert.rejects(rawWebSocket(pull.lastEndpoint!, ["chat"]));
+  await closeAll(pull);
+});
+
+test("ws: unbind stops accepting, and the same port can be bound again", async () => {
+  const pull = new Pull();
+  await pull.bind("ws://127.0.0.1:*/a");
+  const endpoint = pull.lastEndpoint!;
+  await pull.unbind(endpoint);
+  await assert.rejects(rawWebSocket(endpoint, ["ZWS2.0"]));
+  const again = new Pull();
+  await again.bind(endpoint);
+  const push = new Push();
+  push.connect(endpoint);
+  await push.send("rebound");
+  assert.deepEqual(texts(await withTimeout(again.receive(), 5000, "message")), ["rebound"]);
+  await closeAll(push, pull, again);
+});
