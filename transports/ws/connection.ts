@@ -52,6 +52,9 @@ export class ZwsError extends Error {
 }
 
 /** One WebSocket carrying ZMTP: what the engine sees as its byte connection. */
+/** Most bytes held for a paused engine when the WebSocket cannot pause (Deno, Bun, browsers). */
+export const MAX_BACKLOG_BYTES = 64 << 20;
+
 export class ZwsConnection implements ByteConnection {
   readonly remoteAddress: string;
   #socket: MessageSocket;
@@ -60,6 +63,7 @@ export class ZwsConnection implements ByteConnection {
   #handlers: ConnectionHandlers | null = null;
   /** ZMTP bytes for the engine that wait for the made-up greeting, a `resume`, or (bare) the READY. */
   #backlog: Uint8Array[] = [];
+  #backlogBytes = 0;
   #greetingSent = false;
   #paused = false;
   #closed = false;
@@ -210,6 +214,7 @@ export class ZwsConnection implements ByteConnection {
   }
 
   #toEngineFirst(bytes: Uint8Array): void {
+    this.#backlogBytes += bytes.byteLength;
     this.#backlog.unshift(bytes);
     this.#pump();
   }
@@ -217,6 +222,17 @@ export class ZwsConnection implements ByteConnection {
   #toEngine(bytes: Uint8Array): void {
     if (this.#backlog.length > 0 || this.#paused || !this.#greetingSent || !this.#handlers) {
       this.#backlog.push(bytes);
+      this.#backlogBytes += bytes.byteLength;
+      // Deno's and Bun's server WebSockets cannot stop reading: a peer that keeps sending past our
+      // receive high-water mark would grow this queue without end. Bounded memory wins: drop it.
+      if (this.#backlogBytes > MAX_BACKLOG_BYTES && this.#socket.pause === undefined) {
+        this.#fail(
+          new ZwsError(
+            `${this.remoteAddress} sent over ${MAX_BACKLOG_BYTES >> 20} MB past the receive high-water mark ` +
+              `and this runtime's WebSocket cannot push back: connection dropped`,
+          ),
+        );
+      }
       return;
     }
     this.#handlers.data(bytes);
@@ -225,7 +241,11 @@ export class ZwsConnection implements ByteConnection {
   #pump(): void {
     const handlers = this.#handlers;
     if (!handlers || !this.#greetingSent) return;
-    while (this.#backlog.length > 0 && !this.#paused && !this.#closed) handlers.data(this.#backlog.shift()!);
+    while (this.#backlog.length > 0 && !this.#paused && !this.#closed) {
+      const bytes = this.#backlog.shift()!;
+      this.#backlogBytes -= bytes.byteLength;
+      handlers.data(bytes);
+    }
   }
 
   /** One frame the engine wrote, sent as one message. */
@@ -329,6 +349,7 @@ export class ZwsConnection implements ByteConnection {
     if (this.#closeReported || !this.#handlers) return;
     this.#closeReported = true;
     this.#backlog = [];
+    this.#backlogBytes = 0;
     this.#handlers.close(this.#closeError);
   }
 }
