@@ -53,7 +53,7 @@ export class ZwsError extends Error {
 
 /** One WebSocket carrying ZMTP: what the engine sees as its byte connection. */
 /** Most bytes held for a paused engine when the WebSocket cannot pause (Deno, Bun, browsers). */
-export const MAX_BACKLOG_BYTES = 64 << 20;
+export const MAX_BACKLOG_BYTES: number = 64 << 20;
 
 export class ZwsConnection implements ByteConnection {
   readonly remoteAddress: string;
