@@ -119,7 +119,11 @@ export class Engine implements Connection {
     this.#host = host;
     this.remoteAddress = conn.remoteAddress;
     const max = options.maxMessageSize;
-    this.#decoder = new FrameDecoder({ frame: (flags, body) => this.#frame(flags, body) }, max >= 0 ? max : undefined);
+    this.#decoder = new FrameDecoder(
+      { frame: (flags, body) => this.#frame(flags, body) },
+      max >= 0 ? max : undefined,
+      conn.allocate ? (size) => conn.allocate!(size) : undefined,
+    );
     if (options.handshakeInterval > 0) {
       this.#handshakeTimer = setTimeout(
         () => this.#fail("protocol", new Error(`handshake not done within ${options.handshakeInterval} ms`)),
@@ -128,6 +132,7 @@ export class Engine implements Connection {
     }
     conn.start({
       data: (chunk) => this.#data(chunk),
+      readBuffer: () => (this.#state === ACTIVE || this.#state === HANDSHAKE ? this.#decoder.readBuffer() : null),
       drain: () => this.#drain(),
       close: (error) => {
         this.#markGone();

@@ -64,6 +64,41 @@ test("any encoded message decodes to itself, however the stream is split", () =>
   );
 });
 
+test("reading through readBuffer() in any sizes, mixed with foreign chunks, delivers every frame intact", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 30_000, max: 400_000 })), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 300_000 }), fc.boolean()), { minLength: 1, maxLength: 12 }),
+      (sizes, reads) => {
+        const frames = sizes.map((n, i) => Uint8Array.from({ length: n }, (_, j) => (j * 7 + i) & 0xff));
+        const stream = encodeFrames(frames);
+        const got: Uint8Array[] = [];
+        const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
+        for (let at = 0, i = 0; at < stream.byteLength; i++) {
+          const [size, foreign] = reads[i % reads.length];
+          const n = Math.min(size, stream.byteLength - at);
+          if (foreign) decoder.push(stream.slice(at, at + n));
+          else {
+            const into = decoder.readBuffer();
+            const k = Math.min(n, into.byteLength);
+            into.set(stream.subarray(at, at + k));
+            decoder.push(into.subarray(0, k));
+            at += k;
+            continue;
+          }
+          at += n;
+        }
+        // Held as views until the end: a later read landing on an earlier frame would show.
+        assert.deepEqual(got, frames);
+      },
+    ),
+    { ...params, numRuns: Math.min(runs, 100) },
+  );
+});
+
 test("greeting, command and metadata parsers only throw their own errors", () => {
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), (bytes) => {

@@ -107,9 +107,76 @@ test("a 2^63 frame length is refused without allocating", () => {
   assert.throws(() => new FrameDecoder({ frame: () => {} }).push(header), FrameError);
 });
 
-test("a claimed size is not allocated up front: memory follows the bytes received", () => {
+test("a claimed size above 16 MiB is not allocated up front: memory follows the bytes received", () => {
   // 1 GiB claimed, 10 bytes sent: must not throw or allocate 1 GiB.
   const decoder = new FrameDecoder({ frame: () => assert.fail("no frame expected") });
   decoder.push(new Uint8Array([0x02, 0, 0, 0, 0, 0x40, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
   assert.equal(decoder.idle, false);
+});
+
+/** Reads `stream` through readBuffer() in reads of the given sizes, as Node's and Deno's adapters do. */
+function readThrough(decoder: FrameDecoder, stream: Uint8Array, sizes: () => number): void {
+  for (let at = 0; at < stream.byteLength;) {
+    const into = decoder.readBuffer();
+    assert.ok(into.byteLength > 0, "readBuffer offered no room");
+    const n = Math.min(into.byteLength, sizes(), stream.byteLength - at);
+    into.set(stream.subarray(at, at + n));
+    decoder.push(into.subarray(0, n));
+    at += n;
+  }
+}
+
+test("reads into readBuffer(): frames stay intact while later reads land, and large bodies are filled in place", () => {
+  const sizes = [10, 300, 20_000, 40_000, 100_000, 300_000, 1_000_000, 5, 100_000, 2_000_000, 0, 70_000];
+  const frames = sizes.map((n, i) => bytes(n, i + 1));
+  const stream = concat(frames.map((f) => encodeFrames([f])));
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  for (const reads of [() => 1 + (random() % 200_000), () => 1 + (random() % 700), () => 1 << 30]) {
+    const got: Uint8Array[] = [];
+    const allocated: number[] = [];
+    const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) }, undefined, (n) => {
+      allocated.push(n);
+      return new Uint8Array(n).fill(0xee); // as uninitialised memory may look
+    });
+    readThrough(decoder, stream, reads);
+    assert.ok(decoder.idle);
+    // Compared only now: a frame overwritten by a later read would show here.
+    assert.deepEqual(got, frames);
+    for (const n of allocated) assert.ok(n >= 32 * 1024, `allocated a body of ${n} bytes`);
+  }
+});
+
+test("a frame above a quarter MiB read through readBuffer() gets a buffer of exactly its size", () => {
+  const frame = bytes(1_000_000, 3);
+  const got: Uint8Array[] = [];
+  const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
+  readThrough(decoder, concat([encodeFrames([bytes(100, 1)]), encodeFrames([frame]), encodeFrames([frame])]), () => 64 * 1024);
+  assert.equal(got.length, 3);
+  for (const body of got.slice(1)) {
+    assert.deepEqual(body, frame);
+    assert.equal(body.buffer.byteLength, frame.byteLength, "a large frame pins no more than itself");
+  }
+});
+
+test("readBuffer() reads and chunks from elsewhere can be mixed", () => {
+  const frames = [bytes(50_000, 1), bytes(200, 2), bytes(600_000, 3), bytes(90_000, 4)];
+  const stream = concat(frames.map((f) => encodeFrames([f])));
+  const got: Uint8Array[] = [];
+  const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
+  let turn = 0;
+  for (let at = 0; at < stream.byteLength; turn++) {
+    const n = Math.min(30_011, stream.byteLength - at);
+    if (turn % 3 === 2) decoder.push(stream.slice(at, at + n));
+    else {
+      const into = decoder.readBuffer();
+      const k = Math.min(n, into.byteLength);
+      into.set(stream.subarray(at, at + k));
+      decoder.push(into.subarray(0, k));
+      at += k;
+      continue;
+    }
+    at += n;
+  }
+  assert.deepEqual(got, frames);
 });

@@ -148,11 +148,28 @@ const FLAGS = 0;
 const SIZE = 1;
 const BODY = 2;
 
+/** Smallest and largest read buffer (arena) the decoder hands out; it grows while reads fill it. */
+const ARENA_MIN = 64 * 1024;
+const ARENA_MAX = 1024 * 1024;
+/** An arena with less room than this left is replaced before the next read. */
+const READ_MIN = 16 * 1024;
+/** Frames up to this size are given room in the arena; larger ones get a buffer each. */
+const ARENA_FRAME_MAX = ARENA_MAX / 4;
+/** A split body from this size up gets a buffer of its own when it does not fit the arena... */
+const DIRECT_BODY_MIN = 32 * 1024;
+/** ...up to this size; above it, memory follows the bytes received (see `#parts`). */
+const DIRECT_BODY_MAX = 16 * 1024 * 1024;
+
 /**
  * An incremental ZMTP frame decoder. Feed it chunks as they arrive, split
  * anywhere; it calls the sink once per frame. A frame entirely inside one
- * chunk is delivered as a view of that chunk; only a frame split across
- * chunks is copied.
+ * chunk is delivered as a view of that chunk.
+ *
+ * A transport that can read into a buffer of its choosing asks `readBuffer()`
+ * where to put the next bytes, as libzmq's decoders do. Reads then land
+ * back to back in an arena, so a frame split across reads is still one view,
+ * and the rest of a large frame lands straight in its own buffer: the kernel's
+ * copy is the only one.
  */
 export class FrameDecoder {
   /** Largest body accepted (bytes); a bigger size fails before any allocation. */
@@ -163,20 +180,97 @@ export class FrameDecoder {
   #sizeBytes = new Uint8Array(8);
   #sizeNeeded = 0;
   #sizeHave = 0;
-  // A split body is kept as the received pieces and joined once complete, so
-  // memory grows with bytes actually received, never with a size a peer claims.
-  #parts: Uint8Array[] = [];
   #bodySize = 0;
   #bodyHave = 0;
+  // A split body lives in one of three places. In the arena, where it started, when it fits
+  // there (`#arenaBody` is its offset). Else in `#body`, allocated whole when the header
+  // arrives (as libzmq does: untouched pages cost nothing until bytes arrive), up to
+  // DIRECT_BODY_MAX. Else as the received pieces, joined once complete, so memory grows
+  // with bytes actually received, never with a size a peer claims.
+  #arenaBody = -1;
+  #body: Uint8Array | null = null;
+  #parts: Uint8Array[] = [];
+  /** Where reads land; bytes before `#at` are handed out (or will be) and never rewritten. */
+  #arena: Uint8Array | null = null;
+  #at = 0;
+  #arenaSize = ARENA_MIN;
+  /** Room offered by the last `readBuffer()` in the arena, to see whether reads fill it. */
+  #offered = 0;
+  /** The size of the last large frame: at a frame boundary, room is made for the next one being alike. */
+  #expect = 0;
+  #sawLarge = false;
 
-  constructor(sink: FrameSink, maxFrameSize: number = Number.MAX_SAFE_INTEGER) {
+  #allocate: (size: number) => Uint8Array;
+
+  /**
+   * `allocate` gives the buffer for a large frame's body, which the decoder fills
+   * completely before anyone sees it: so it may be uninitialised memory, where the
+   * runtime has that (Node's `Buffer.allocUnsafeSlow`), which is much cheaper than zeroed.
+   */
+  constructor(
+    sink: FrameSink,
+    maxFrameSize: number = Number.MAX_SAFE_INTEGER,
+    allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+  ) {
     this.#sink = sink;
     this.maxFrameSize = maxFrameSize;
+    this.#allocate = allocate;
+  }
+
+  /**
+   * Where the transport should read the next bytes: a buffer the decoder owns. Pass
+   * `push` a view of its start holding what was read. Buffers handed out here are
+   * never reused while frames may point into them.
+   */
+  readBuffer(): Uint8Array {
+    let arena = this.#arena;
+    let need = READ_MIN;
+    let limit = Number.MAX_SAFE_INTEGER;
+    if (this.#state === BODY) {
+      const body = this.#body;
+      if (body) return body.subarray(this.#bodyHave);
+      if (this.#arenaBody >= 0 && arena) {
+        // The body continues at #at. Past its end, read on only if the next such frame fits too.
+        const end = this.#arenaBody + this.#bodySize;
+        const stop = arena.byteLength - end >= this.#expect + 9 ? arena.byteLength : end;
+        this.#offered = stop - this.#at;
+        return arena.subarray(this.#at, stop);
+      }
+    } else if (this.#state === FLAGS) {
+      // Large frames stopped coming: stop making room for them.
+      if (!this.#sawLarge) this.#expect = 0;
+      this.#sawLarge = false;
+      if (this.#expect > 0) {
+        // Room for a whole one, which will be a view of the arena; a bigger one gets a buffer
+        // of its own when its header arrives, and what was read past the header is copied
+        // there, so read little.
+        if (this.#expect + 9 <= ARENA_FRAME_MAX) need = this.#expect + 9;
+        else limit = READ_MIN;
+      }
+    }
+    if (!arena || arena.byteLength - this.#at < need) {
+      arena = this.#arena = new Uint8Array(Math.max(this.#arenaSize, need + READ_MIN));
+      this.#at = 0;
+    }
+    const end = Math.min(arena.byteLength, this.#at + limit);
+    this.#offered = end - this.#at;
+    return arena.subarray(this.#at, end);
   }
 
   /** Decodes as much of `chunk` as possible. Throws `FrameError` on invalid input. */
   push(chunk: Uint8Array): void {
     const len = chunk.byteLength;
+    const arena = this.#arena;
+    // Where this chunk ends in the arena, or -1 when it came from elsewhere.
+    let arenaEnd = -1;
+    if (arena !== null && chunk.buffer === arena.buffer) {
+      const start = chunk.byteOffset - arena.byteOffset;
+      if (start >= this.#at && start + len <= arena.byteLength) {
+        arenaEnd = this.#at = start + len;
+        // Reads that fill what was offered ask for a bigger arena next time.
+        if (len >= this.#offered && this.#arenaSize < ARENA_MAX) this.#arenaSize *= 2;
+      }
+    }
     let pos = 0;
     while (pos < len) {
       switch (this.#state) {
@@ -205,38 +299,79 @@ export class FrameDecoder {
           while (this.#sizeHave < this.#sizeNeeded && pos < len) this.#sizeBytes[this.#sizeHave++] = chunk[pos++];
           if (this.#sizeHave < this.#sizeNeeded) return;
           const size = this.#readSize();
+          if (size >= DIRECT_BODY_MIN && size <= DIRECT_BODY_MAX) {
+            this.#expect = size;
+            this.#sawLarge = true;
+          }
           if (pos + size <= len) {
             // Whole body in this chunk: a view, no copy.
             this.#state = FLAGS;
             this.#sink.frame(this.#flags, chunk.subarray(pos, pos + size));
             pos += size;
-          } else {
-            this.#bodySize = size;
-            this.#bodyHave = 0;
-            this.#state = BODY;
-          }
+          } else this.#startBody(size, arenaEnd >= 0 ? arenaEnd - (len - pos) : -1);
           break;
         }
         case BODY: {
           const n = Math.min(this.#bodySize - this.#bodyHave, len - pos);
-          this.#parts.push(chunk.subarray(pos, pos + n));
-          this.#bodyHave += n;
-          pos += n;
-          if (this.#bodyHave === this.#bodySize) {
-            const body = new Uint8Array(this.#bodySize);
-            let at = 0;
-            for (const part of this.#parts) {
-              body.set(part, at);
-              at += part.byteLength;
+          let done: Uint8Array | null = null;
+          if (this.#arenaBody >= 0) {
+            if (arenaEnd >= 0 && arenaEnd - (len - pos) === this.#arenaBody + this.#bodyHave) {
+              this.#bodyHave += n; // read in place
+              if (this.#bodyHave === this.#bodySize) {
+                done = arena!.subarray(this.#arenaBody, this.#arenaBody + this.#bodySize);
+                this.#arenaBody = -1;
+              }
+            } else {
+              // Bytes from elsewhere: keep what the arena holds as the first piece.
+              this.#parts.push(arena!.subarray(this.#arenaBody, this.#arenaBody + this.#bodyHave));
+              this.#arenaBody = -1;
+              continue;
             }
-            this.#parts = [];
+          } else if (this.#body) {
+            const body = this.#body;
+            // A read into readBuffer() is already in place; anything else is copied in.
+            if (chunk.buffer !== body.buffer || chunk.byteOffset + pos !== body.byteOffset + this.#bodyHave) {
+              body.set(n === len ? chunk : chunk.subarray(pos, pos + n), this.#bodyHave);
+            }
+            this.#bodyHave += n;
+            if (this.#bodyHave === this.#bodySize) {
+              done = body;
+              this.#body = null;
+            }
+          } else {
+            this.#parts.push(chunk.subarray(pos, pos + n));
+            this.#bodyHave += n;
+            if (this.#bodyHave === this.#bodySize) done = this.#joinParts();
+          }
+          pos += n;
+          if (done) {
             this.#state = FLAGS;
-            this.#sink.frame(this.#flags, body);
+            this.#sink.frame(this.#flags, done);
           }
           break;
         }
       }
     }
+  }
+
+  /** A body that continues past this chunk; `arenaAt` is where it starts in the arena (or -1). */
+  #startBody(size: number, arenaAt: number): void {
+    this.#bodySize = size;
+    this.#bodyHave = 0;
+    this.#state = BODY;
+    if (arenaAt >= 0 && size <= ARENA_FRAME_MAX && arenaAt + size <= this.#arena!.byteLength) this.#arenaBody = arenaAt;
+    else if (size >= DIRECT_BODY_MIN && size <= DIRECT_BODY_MAX) this.#body = this.#allocate(size);
+  }
+
+  #joinParts(): Uint8Array {
+    const body = new Uint8Array(this.#bodySize);
+    let at = 0;
+    for (const part of this.#parts) {
+      body.set(part, at);
+      at += part.byteLength;
+    }
+    this.#parts = [];
+    return body;
   }
 
   /** True when the decoder is between frames (no partial frame buffered). */

@@ -20,6 +20,14 @@ export interface ConnectionHandlers {
   drain(): void;
   /** The connection is gone (peer closed, error, `end()` or `destroy()`). Called exactly once. */
   close(error?: Error): void;
+  /**
+   * Where the next read should land, or null (then the adapter picks, and `data`
+   * owns what it is given). An adapter that can read into a buffer of its choosing
+   * asks before each read and passes `data` a view of the returned buffer's start:
+   * consecutive reads then land back to back and large frames in their final place,
+   * with no copy after the kernel's.
+   */
+  readBuffer?(): Uint8Array | null;
 }
 
 /** One live byte connection (TCP or Unix socket), already connected. */
@@ -45,6 +53,11 @@ export interface ByteConnection {
   end(): void;
   /** Closes at once, dropping unwritten bytes. */
   destroy(): void;
+  /**
+   * Memory for a buffer the caller fills completely before anything reads it, so it
+   * may be uninitialised where the runtime offers that (much cheaper than zeroed).
+   */
+  allocate?(size: number): Uint8Array;
   /** "host:port" for TCP, the path for Unix sockets; used in events and ZAP. */
   readonly remoteAddress: string;
 }
