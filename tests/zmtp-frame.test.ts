@@ -151,7 +151,11 @@ test("a frame above a quarter MiB read through readBuffer() gets a buffer of exa
   const frame = bytes(1_000_000, 3);
   const got: Uint8Array[] = [];
   const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
-  readThrough(decoder, concat([encodeFrames([bytes(100, 1)]), encodeFrames([frame]), encodeFrames([frame])]), () => 64 * 1024);
+  readThrough(
+    decoder,
+    concat([encodeFrames([bytes(100, 1)]), encodeFrames([frame]), encodeFrames([frame])]),
+    () => 64 * 1024,
+  );
   assert.equal(got.length, 3);
   for (const body of got.slice(1)) {
     assert.deepEqual(body, frame);

@@ -34,6 +34,7 @@ interface BunHandlers {
 interface BunApi {
   listen(options: Record<string, unknown>): { readonly port?: number; stop(closeActive?: boolean): void };
   connect(options: Record<string, unknown>): Promise<BunSocket>;
+  allocUnsafe(size: number): Uint8Array;
 }
 const bun = (): BunApi => (globalThis as unknown as { Bun: BunApi }).Bun;
 
@@ -88,6 +89,10 @@ class BunConnection implements ByteConnection {
     const handlers = this.#handlers;
     while (handlers && !this.#paused && this.#held.length > 0) handlers.data(this.#held.shift()!);
     this.#notifyClose();
+  }
+
+  allocate(size: number): Uint8Array {
+    return bun().allocUnsafe(size);
   }
 
   write(chunks: readonly Uint8Array[]): boolean {

@@ -91,7 +91,10 @@ class DenoConnection implements ByteConnection {
         // Not reading while paused is what makes the peer feel TCP backpressure.
         for (let wait = this.#unpaused(); wait; wait = this.#unpaused()) await wait;
         if (this.#closed) return;
-        const n = await this.#conn.read(buf);
+        // Where the engine's decoder wants the bytes: back to back in its arena, or a large
+        // frame's own buffer. Nothing else touches the decoder until this read is pushed.
+        const target = this.#ending ? null : this.#handlers?.readBuffer?.() ?? null;
+        const n = await this.#conn.read(target ?? buf);
         if (n === null) break;
         if (this.#ending) continue; // after end() bytes are read only to reach the peer's FIN
         // A read already in flight at pause() still completes: hold its bytes until resume().
@@ -99,7 +102,8 @@ class DenoConnection implements ByteConnection {
         if (this.#closed) return;
         if (this.#ending) continue;
         let chunk: Uint8Array;
-        if (n < COPY_BELOW) chunk = buf.slice(0, n);
+        if (target) chunk = target.subarray(0, n);
+        else if (n < COPY_BELOW) chunk = buf.slice(0, n);
         else {
           chunk = buf.subarray(0, n);
           buf = new Uint8Array(READ_SIZE); // the receiver owns the old one now
