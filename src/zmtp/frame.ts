@@ -148,11 +148,15 @@ const FLAGS = 0;
 const SIZE = 1;
 const BODY = 2;
 
-/** Smallest and largest read buffer (arena) the decoder hands out; it grows while reads fill it. */
-const ARENA_MIN = 64 * 1024;
+/**
+ * Smallest and largest read buffer (arena) the decoder hands out. It doubles while reads
+ * fill it and halves while they find little, so an idle connection holds 8 KiB (what
+ * libzmq reads at a time) and a busy one reads up to 1 MiB per syscall.
+ */
+const ARENA_MIN = 8 * 1024;
 const ARENA_MAX = 1024 * 1024;
 /** An arena with less room than this left is replaced before the next read. */
-const READ_MIN = 16 * 1024;
+const READ_MIN = 4 * 1024;
 /** Frames up to this size are given room in the arena; larger ones get a buffer each. */
 const ARENA_FRAME_MAX = ARENA_MAX / 4;
 /** A split body from this size up gets a buffer of its own when it does not fit the arena... */
@@ -248,8 +252,11 @@ export class FrameDecoder {
         else limit = READ_MIN;
       }
     }
-    if (!arena || arena.byteLength - this.#at < need) {
-      arena = this.#arena = new Uint8Array(Math.max(this.#arenaSize, need + READ_MIN));
+    const size = Math.max(this.#arenaSize, need + READ_MIN);
+    const room = arena ? arena.byteLength - this.#at : 0;
+    // Also replaced when far bigger than traffic needs now, so a quiet connection stops holding it.
+    if (!arena || room < need || room > 4 * size) {
+      arena = this.#arena = new Uint8Array(size);
       this.#at = 0;
     }
     const end = Math.min(arena.byteLength, this.#at + limit);
@@ -267,8 +274,10 @@ export class FrameDecoder {
       const start = chunk.byteOffset - arena.byteOffset;
       if (start >= this.#at && start + len <= arena.byteLength) {
         arenaEnd = this.#at = start + len;
-        // Reads that fill what was offered ask for a bigger arena next time.
-        if (len >= this.#offered && this.#arenaSize < ARENA_MAX) this.#arenaSize *= 2;
+        // Reads that fill what was offered ask for a bigger arena next time, nearly empty ones a smaller.
+        if (len >= this.#offered) {
+          if (this.#arenaSize < ARENA_MAX) this.#arenaSize *= 2;
+        } else if (len < this.#offered >> 3 && this.#arenaSize > ARENA_MIN) this.#arenaSize >>= 1;
       }
     }
     let pos = 0;

@@ -85,7 +85,8 @@ class DenoConnection implements ByteConnection {
   }
 
   async #readLoop(): Promise<void> {
-    let buf = new Uint8Array(READ_SIZE);
+    // Only for reads the engine has no buffer for (the greeting): its decoder's buffers take the rest.
+    let buf: Uint8Array | null = null;
     try {
       for (;;) {
         // Not reading while paused is what makes the peer feel TCP backpressure.
@@ -94,7 +95,8 @@ class DenoConnection implements ByteConnection {
         // Where the engine's decoder wants the bytes: back to back in its arena, or a large
         // frame's own buffer. Nothing else touches the decoder until this read is pushed.
         const target = this.#ending ? null : this.#handlers?.readBuffer?.() ?? null;
-        const n = await this.#conn.read(target ?? buf);
+        const into = target ?? (buf ??= new Uint8Array(READ_SIZE));
+        const n = await this.#conn.read(into);
         if (n === null) break;
         if (this.#ending) continue; // after end() bytes are read only to reach the peer's FIN
         // A read already in flight at pause() still completes: hold its bytes until resume().
@@ -102,11 +104,11 @@ class DenoConnection implements ByteConnection {
         if (this.#closed) return;
         if (this.#ending) continue;
         let chunk: Uint8Array;
-        if (target) chunk = target.subarray(0, n);
+        if (into !== buf) chunk = into.subarray(0, n);
         else if (n < COPY_BELOW) chunk = buf.slice(0, n);
         else {
           chunk = buf.subarray(0, n);
-          buf = new Uint8Array(READ_SIZE); // the receiver owns the old one now
+          buf = null; // the receiver owns it now
         }
         this.#handlers?.data(chunk);
       }
