@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import fc from "fast-check";
 import { encodeFrames, FrameDecoder, FrameError } from "../src/zmtp/frame.ts";
+import { readThrough } from "./support/read-through.ts";
 import { decodeGreeting, encodeGreeting, GreetingError } from "../src/zmtp/greeting.ts";
 import { CommandError, decodeCommand, decodeMetadata, encodeCommand, encodeMetadata } from "../src/zmtp/command.ts";
 import { Engine } from "../src/engine.ts";
@@ -77,20 +78,10 @@ test("reading through readBuffer() in any sizes, mixed with foreign chunks, deli
         const stream = encodeFrames(frames);
         const got: Uint8Array[] = [];
         const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
-        for (let at = 0, i = 0; at < stream.byteLength; i++) {
+        readThrough(decoder, stream, (i) => {
           const [size, foreign] = reads[i % reads.length];
-          const n = Math.min(size, stream.byteLength - at);
-          if (foreign) decoder.push(stream.slice(at, at + n));
-          else {
-            const into = decoder.readBuffer();
-            const k = Math.min(n, into.byteLength);
-            into.set(stream.subarray(at, at + k));
-            decoder.push(into.subarray(0, k));
-            at += k;
-            continue;
-          }
-          at += n;
-        }
+          return { size, foreign };
+        });
         // Held as views until the end: a later read landing on an earlier frame would show.
         assert.deepEqual(got, frames);
       },

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { COMMAND, encodeFrames, FrameDecoder, FrameEncoder, FrameError, LONG, MORE } from "../src/zmtp/frame.ts";
+import { readThrough } from "./support/read-through.ts";
 
 type Decoded = [number, number[]];
 
@@ -114,32 +115,20 @@ test("a claimed size above 16 MiB is not allocated up front: memory follows the 
   assert.equal(decoder.idle, false);
 });
 
-/** Reads `stream` through readBuffer() in reads of the given sizes, as Node's and Deno's adapters do. */
-function readThrough(decoder: FrameDecoder, stream: Uint8Array, sizes: () => number): void {
-  for (let at = 0; at < stream.byteLength;) {
-    const into = decoder.readBuffer();
-    assert.ok(into.byteLength > 0, "readBuffer offered no room");
-    const n = Math.min(into.byteLength, sizes(), stream.byteLength - at);
-    into.set(stream.subarray(at, at + n));
-    decoder.push(into.subarray(0, n));
-    at += n;
-  }
-}
-
 test("reads into readBuffer(): frames stay intact while later reads land, and large bodies are filled in place", () => {
   const sizes = [10, 300, 20_000, 40_000, 100_000, 300_000, 1_000_000, 5, 100_000, 2_000_000, 0, 70_000];
   const frames = sizes.map((n, i) => bytes(n, i + 1));
   const stream = concat(frames.map((f) => encodeFrames([f])));
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
-  for (const reads of [() => 1 + (random() % 200_000), () => 1 + (random() % 700), () => 1 << 30]) {
+  for (const size of [() => 1 + (random() % 200_000), () => 1 + (random() % 700), () => 1 << 30]) {
     const got: Uint8Array[] = [];
     const allocated: number[] = [];
     const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) }, undefined, (n) => {
       allocated.push(n);
       return new Uint8Array(n).fill(0xee); // as uninitialised memory may look
     });
-    readThrough(decoder, stream, reads);
+    readThrough(decoder, stream, () => ({ size: size() }));
     assert.ok(decoder.idle);
     // Compared only now: a frame overwritten by a later read would show here.
     assert.deepEqual(got, frames);
@@ -154,7 +143,7 @@ test("a frame above a quarter MiB read through readBuffer() gets a buffer of exa
   readThrough(
     decoder,
     concat([encodeFrames([bytes(100, 1)]), encodeFrames([frame]), encodeFrames([frame])]),
-    () => 64 * 1024,
+    () => ({ size: 64 * 1024 }),
   );
   assert.equal(got.length, 3);
   for (const body of got.slice(1)) {
@@ -168,19 +157,6 @@ test("readBuffer() reads and chunks from elsewhere can be mixed", () => {
   const stream = concat(frames.map((f) => encodeFrames([f])));
   const got: Uint8Array[] = [];
   const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
-  let turn = 0;
-  for (let at = 0; at < stream.byteLength; turn++) {
-    const n = Math.min(30_011, stream.byteLength - at);
-    if (turn % 3 === 2) decoder.push(stream.slice(at, at + n));
-    else {
-      const into = decoder.readBuffer();
-      const k = Math.min(n, into.byteLength);
-      into.set(stream.subarray(at, at + k));
-      decoder.push(into.subarray(0, k));
-      at += k;
-      continue;
-    }
-    at += n;
-  }
+  readThrough(decoder, stream, (i) => ({ size: 30_011, foreign: i % 3 === 2 }));
   assert.deepEqual(got, frames);
 });
