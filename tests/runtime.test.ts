@@ -368,6 +368,29 @@ test(`${runtime.name}: write returns false against a paused peer; resume deliver
   });
 });
 
+test(`${runtime.name}: small and large chunks interleaved, written into a paused peer, arrive intact and in order`, async () => {
+  await withPair(tcp("127.0.0.1"), async (p) => {
+    const rx = track(p.server);
+    p.server.pause();
+    const tx = track(p.client);
+    // First 8 MB of small chunks, which adapters without writev join into batches: the
+    // kernel fills up during them, so a batch is still being written when the next one is
+    // made. Then runs of small chunks between large ones, which are written as they are.
+    const run = Array.from({ length: 8000 }, (_, i) => pattern(999, i));
+    const sizes = [9, 100_000, 9, 16_383, 16_384, 1, 2, 3, 1000, 70_000, 9, 9, 9, 300_000, 5];
+    const mixed = Array.from({ length: 150 }, (_, i) => pattern(sizes[i % sizes.length], i));
+    const chunks = [...run, ...mixed];
+    for (let i = 0; i < chunks.length; i += 3) p.client.write(chunks.slice(i, i + 3));
+    const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+    // 13 MB against a paused reader: the kernel's buffers fill and no drain comes.
+    assert.equal(await tx.holdsWithin(() => tx.drains > 0, 200), false, "the writer never blocked");
+    assert.equal(rx.bytes, 0, "no data while paused");
+    p.server.resume();
+    await rx.until(() => rx.bytes >= total, "every chunk");
+    assertSameBytes(rx.joined(), concat(chunks));
+  });
+});
+
 test(`${runtime.name}: reads into the decoder's readBuffer, paused and resumed mid-frame, deliver every frame intact`, async () => {
   await withPair(tcp("127.0.0.1"), async (p) => {
     const sizes = [5, 300, 70_000, 1_000_000, 100, 200_000, 3_000_000, 0, 40_000, 600_000];

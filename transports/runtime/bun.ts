@@ -113,8 +113,9 @@ class BunConnection implements ByteConnection {
   #flush(): void {
     const queue = this.#queue;
     while (queue.length > 0) {
-      // Joins small chunks: one syscall for many messages (Bun has no writev).
-      const chunk = takeBatch(queue);
+      // Joins small chunks: one syscall for many messages (Bun has no writev). The join
+      // is overwritten entirely, so it needs no zeroing.
+      const chunk = takeBatch(queue, bun().allocUnsafe);
       const n = this.#socket.write(chunk);
       if (n < chunk.byteLength) {
         const taken = Math.max(0, n);

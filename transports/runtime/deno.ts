@@ -5,7 +5,7 @@
  */
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
-import { takeBatch } from "./batch.ts";
+import { COALESCE_BYTES, takeBatch } from "./batch.ts";
 
 /** The slice of the Deno namespace this adapter uses (typed here so the file loads on every runtime). */
 interface DenoConn {
@@ -54,6 +54,17 @@ class DenoConnection implements ByteConnection {
   /** Bytes queued or handed to a write that has not completed. */
   #queued = 0;
   #writing = false;
+  /** Where small chunks are joined; reused while the write loop runs, dropped when it ends. */
+  #scratch: Uint8Array | null = null;
+  #joinInto = (size: number): Uint8Array => {
+    let scratch = this.#scratch;
+    if (!scratch || scratch.byteLength < size) {
+      scratch = this.#scratch = new Uint8Array(
+        Math.max(size, Math.min(2 * (scratch?.byteLength ?? 0), COALESCE_BYTES)),
+      );
+    }
+    return scratch.subarray(0, size);
+  };
   #wantsDrain = false;
   /** `end()` was called: flush, send FIN, then read (and drop) until the peer's FIN. */
   #ending = false;
@@ -138,13 +149,17 @@ class DenoConnection implements ByteConnection {
     try {
       while (this.#queue.length > 0 && !this.#closed) {
         // Joins the small chunks queued meanwhile: one op and one syscall for many messages.
-        const chunk = takeBatch(this.#queue);
+        // Deno reads a pending write's buffer until the write completes (a change made
+        // meanwhile goes out), so the scratch is safe to reuse only because each write is
+        // awaited to the end before the next batch is made.
+        const chunk = takeBatch(this.#queue, this.#joinInto);
         for (let at = 0; at < chunk.byteLength;) {
           at += await this.#conn.write(at === 0 ? chunk : chunk.subarray(at));
         }
         this.#queued -= chunk.byteLength;
       }
       this.#writing = false;
+      this.#scratch = null; // a quiet connection holds no write buffer
       if (this.#closed) return;
       if (this.#wantsDrain) {
         this.#wantsDrain = false;
