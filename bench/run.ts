@@ -90,7 +90,9 @@ async function twoProcess(impl: string, c: (typeof twoProcessCases)[number], dir
   await run(command.node(script).concat(["send", impl, ep, String(c.size), String(c.count)]));
   await done;
   const result = JSON.parse(out.trim().split("\n")[1]) as Result & { lost?: number };
-  if (result.lost) console.log(`  ${impl} lost ${result.lost} messages at the sender's exit; row left out`);
+  if (result.lost) {
+    console.log(`  ${impl} lost ${result.lost} messages at the sender's exit; this run is left out of the row`);
+  }
   return result.rate ?? NaN;
 }
 
