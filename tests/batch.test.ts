@@ -2,22 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { COALESCE_BYTES, JOIN_BELOW, takeBatch } from "../transports/runtime/batch.ts";
+import { concatBytes } from "./support/util.ts";
 
 const chunk = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i + seed) & 0xff);
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
 test("small chunks are joined, in order, into the buffer the caller allocates", () => {
   const queue = [chunk(3, 1), chunk(9, 2), chunk(100, 3)];
-  const expected = concat(queue);
+  const expected = concatBytes(queue);
   const sizes: number[] = [];
   const out = takeBatch(queue, (size) => {
     sizes.push(size);
@@ -47,7 +38,7 @@ test("a join stops at COALESCE_BYTES; every byte comes out once, in order", () =
       const r = random();
       return chunk(r < 0.7 ? Math.floor(r * 4000) : r < 0.9 ? JOIN_BELOW - 1 + Math.floor(r * 3) : 70_000, i);
     });
-    const expected = concat(queue);
+    const expected = concatBytes(queue);
     const writes: Uint8Array[] = [];
     while (queue.length > 0) {
       const before = queue[0];
@@ -56,7 +47,7 @@ test("a join stops at COALESCE_BYTES; every byte comes out once, in order", () =
       writes.push(w);
     }
     // Not deepEqual: on megabytes it is slow and prints them all on failure.
-    const got = concat(writes);
+    const got = concatBytes(writes);
     assert.equal(got.byteLength, expected.byteLength);
     assert.ok(got.every((b, i) => b === expected[i]), "bytes out of order");
   }

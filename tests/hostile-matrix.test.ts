@@ -9,17 +9,9 @@ import { Dealer, Publisher, Pull, Push, Reply, Request, Router, type Socket, Sub
 import { encodeGreeting } from "../src/zmtp/greeting.ts";
 import { encodeCommand, encodeMetadata } from "../src/zmtp/command.ts";
 import { encodeFrames } from "../src/zmtp/frame.ts";
-import { text, withTimeout } from "./support/util.ts";
+import { concatBytes, text, withTimeout } from "./support/util.ts";
 
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]) => concatBytes(parts);
 const hello = (type: string) =>
   cat(
     encodeGreeting("NULL", false),

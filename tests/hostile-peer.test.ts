@@ -7,20 +7,12 @@ import { Pull, Push, type SocketEvent } from "../mod.ts";
 import { encodeGreeting } from "../src/zmtp/greeting.ts";
 import { encodeCommand, encodeMetadata } from "../src/zmtp/command.ts";
 import { encodeFrames } from "../src/zmtp/frame.ts";
-import { texts, withTimeout } from "./support/util.ts";
+import { concatBytes, texts, withTimeout } from "./support/util.ts";
 
 const READY_PUSH = encodeFrames([encodeCommand("READY", encodeMetadata([["Socket-Type", "PUSH"]]))], 0x04);
 const HELLO = [encodeGreeting("NULL", false), READY_PUSH];
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
-}
+const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 /** Opens a raw TCP connection, writes `bytes`, resolves when the server closes it. */
 function rawPeer(endpoint: string, bytes: Uint8Array, { end = false } = {}): Promise<void> {

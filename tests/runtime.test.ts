@@ -9,6 +9,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { type ByteConnection, type Listener, runtime, type SocketAddress } from "../transports/runtime/mod.ts";
 import { encodeFrames, FrameDecoder } from "../src/zmtp/frame.ts";
+import { concatBytes } from "./support/util.ts";
 
 const TIMEOUT = 10_000;
 
@@ -74,7 +75,7 @@ function track(conn: ByteConnection): Peer {
         waiters.push(waiter);
       });
     },
-    joined: () => concat(peer.received),
+    joined: () => concatBytes(peer.received),
   };
   conn.start({
     data(chunk) {
@@ -93,16 +94,6 @@ function track(conn: ByteConnection): Peer {
     },
   });
   return peer;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 function pattern(size: number, seed = 0): Uint8Array {
@@ -387,7 +378,7 @@ test(`${runtime.name}: small and large chunks interleaved, written into a paused
     assert.equal(rx.bytes, 0, "no data while paused");
     p.server.resume();
     await rx.until(() => rx.bytes >= total, "every chunk");
-    assertSameBytes(rx.joined(), concat(chunks));
+    assertSameBytes(rx.joined(), concatBytes(chunks));
   });
 });
 
@@ -437,7 +428,7 @@ test(`${runtime.name}: pause stops data and resume restarts it`, async () => {
     assert.equal(rx.bytes, 1000, "nothing while paused");
     p.server.resume();
     await rx.until(() => rx.bytes === 2000, "second part after resume");
-    assertSameBytes(rx.joined(), concat([pattern(1000, 1), pattern(1000, 2)]));
+    assertSameBytes(rx.joined(), concatBytes([pattern(1000, 1), pattern(1000, 2)]));
   });
 });
 

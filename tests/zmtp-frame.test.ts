@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { COMMAND, encodeFrames, FrameDecoder, FrameEncoder, FrameError, LONG, MORE } from "../src/zmtp/frame.ts";
 import { readThrough } from "./support/read-through.ts";
+import { concatBytes } from "./support/util.ts";
 
 type Decoded = [number, number[]];
 
@@ -10,16 +11,6 @@ function decodeAll(chunks: Uint8Array[], max?: number): Decoded[] {
   const decoder = new FrameDecoder({ frame: (flags, body) => out.push([flags, [...body]]) }, max);
   for (const c of chunks) decoder.push(c);
   assert.ok(decoder.idle, "decoder left a partial frame");
-  return out;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
   return out;
 }
 
@@ -54,14 +45,14 @@ test("the encoder batches messages and passes large frames by reference", () => 
   const chunks = encoder.take();
   assert.ok(chunks.includes(big), "the 100 kB frame was copied");
   assert.ok(encoder.empty);
-  const frames = decodeAll([concat(chunks)]);
+  const frames = decodeAll([concatBytes(chunks)]);
   assert.deepEqual(frames.map(([f, b]) => [f, b.length]), [[MORE, 10], [0, 0], [LONG, 100_000], [COMMAND, 5]]);
   assert.deepEqual(frames[2][1], [...big]);
 });
 
 test("decoding gives the same frames for every split of the input", () => {
   const message = [bytes(0), bytes(1), bytes(255, 3), bytes(256, 5), bytes(300, 7)];
-  const wire = concat([encodeFrames(message), encodeFrames([bytes(3)], COMMAND)]);
+  const wire = concatBytes([encodeFrames(message), encodeFrames([bytes(3)], COMMAND)]);
   const expected = decodeAll([wire]);
   assert.equal(expected.length, 6);
   for (let a = 0; a <= wire.byteLength; a++) {
@@ -118,7 +109,7 @@ test("a claimed size above 16 MiB is not allocated up front: memory follows the 
 test("reads into readBuffer(): frames stay intact while later reads land, and large bodies are filled in place", () => {
   const sizes = [10, 300, 20_000, 40_000, 100_000, 300_000, 1_000_000, 5, 100_000, 2_000_000, 0, 70_000];
   const frames = sizes.map((n, i) => bytes(n, i + 1));
-  const stream = concat(frames.map((f) => encodeFrames([f])));
+  const stream = concatBytes(frames.map((f) => encodeFrames([f])));
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
   for (const size of [() => 1 + (random() % 200_000), () => 1 + (random() % 700), () => 1 << 30]) {
@@ -142,7 +133,7 @@ test("a frame above a quarter MiB read through readBuffer() gets a buffer of exa
   const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
   readThrough(
     decoder,
-    concat([encodeFrames([bytes(100, 1)]), encodeFrames([frame]), encodeFrames([frame])]),
+    concatBytes([encodeFrames([bytes(100, 1)]), encodeFrames([frame]), encodeFrames([frame])]),
     () => ({ size: 64 * 1024 }),
   );
   assert.equal(got.length, 3);
@@ -154,7 +145,7 @@ test("a frame above a quarter MiB read through readBuffer() gets a buffer of exa
 
 test("readBuffer() reads and chunks from elsewhere can be mixed", () => {
   const frames = [bytes(50_000, 1), bytes(200, 2), bytes(600_000, 3), bytes(90_000, 4)];
-  const stream = concat(frames.map((f) => encodeFrames([f])));
+  const stream = concatBytes(frames.map((f) => encodeFrames([f])));
   const got: Uint8Array[] = [];
   const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
   readThrough(decoder, stream, (i) => ({ size: 30_011, foreign: i % 3 === 2 }));

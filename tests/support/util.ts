@@ -13,6 +13,17 @@ export const text = (b: Uint8Array): string => decoder.decode(b);
 /** A message's frames as strings, for assertions: `assert.deepEqual(texts(msg), ["a", "b"])`. */
 export const texts = (message: Uint8Array[]): string[] => message.map(text);
 
+/** The bytes of `parts`, one after another, in a new buffer. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Rejects with "<what> timed out after <ms> ms" unless `promise` settles first. */

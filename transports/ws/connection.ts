@@ -51,10 +51,10 @@ export class ZwsError extends Error {
   }
 }
 
-/** One WebSocket carrying ZMTP: what the engine sees as its byte connection. */
 /** Most bytes held for a paused engine when the WebSocket cannot pause (Deno, Bun, browsers). */
 export const MAX_BACKLOG_BYTES: number = 64 << 20;
 
+/** One WebSocket carrying ZMTP: what the engine sees as its byte connection. */
 export class ZwsConnection implements ByteConnection {
   readonly remoteAddress: string;
   #socket: MessageSocket;
