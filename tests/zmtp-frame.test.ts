@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { COMMAND, encodeFrames, FrameDecoder, FrameEncoder, FrameError, LONG, MORE } from "../src/zmtp/frame.ts";
 import { readThrough } from "./support/read-through.ts";
 import { concatBytes } from "./support/util.ts";
+import { collectGarbage } from "./support/gc.ts";
 
 type Decoded = [number, number[]];
 
@@ -141,6 +142,27 @@ test("a frame above a quarter MiB read through readBuffer() gets a buffer of exa
     assert.deepEqual(body, frame);
     assert.equal(body.buffer.byteLength, frame.byteLength, "a large frame pins no more than itself");
   }
+});
+
+test("the last large body stays referenced while large frames come, and is let go once they stop", async () => {
+  // Only weak references to the bodies, built in a function of its own so no stack slot holds one.
+  const bodies: WeakRef<Uint8Array>[] = [];
+  const decoder = new FrameDecoder({ frame: (_f, body) => bodies.push(new WeakRef(body)) });
+  const feed = (frames: Uint8Array[]) =>
+    readThrough(decoder, concatBytes(frames.map((f) => encodeFrames([f]))), () => ({ size: 64 * 1024 }));
+  feed([bytes(300_000, 1), bytes(300_000, 2), bytes(300_000, 3)]);
+  await collectGarbage();
+  assert.ok(bodies[0].deref() === undefined, "an earlier body is still referenced");
+  assert.ok(bodies[1].deref() === undefined, "an earlier body is still referenced");
+  // Kept so that the top of malloc's heap stays in use (see FrameDecoder's #recent).
+  assert.ok(bodies[2].deref(), "the last body was let go while large frames still came");
+  // A small frame, then the next read at a frame boundary: large frames have stopped.
+  feed([bytes(10, 4)]);
+  decoder.readBuffer();
+  await collectGarbage();
+  assert.equal(bodies.length, 4);
+  // (assert.ok: a failing equal would diff 300 kB of bytes)
+  assert.ok(bodies[2].deref() === undefined, "the last large body is still referenced after large frames stopped");
 });
 
 test("readBuffer() reads and chunks from elsewhere can be mixed", () => {

@@ -203,6 +203,14 @@ export class FrameDecoder {
   /** The size of the last large frame: at a frame boundary, room is made for the next one being alike. */
   #expect = 0;
   #sawLarge = false;
+  /**
+   * The last large body allocated, kept referenced while large frames keep coming. Freed
+   * together with the ones before it, it would leave the top of glibc's heap free, and
+   * malloc hands a free top above 2 MiB back to the kernel: every later body then faults
+   * in fresh pages (2–4× the page faults at 1 MB messages). Alive, it keeps the top in use.
+   * The cost: one body per connection outlives its message, until a read brings no large frame.
+   */
+  #recent: Uint8Array | null = null;
 
   #allocate: (size: number) => Uint8Array;
 
@@ -242,7 +250,10 @@ export class FrameDecoder {
       }
     } else if (this.#state === FLAGS) {
       // Large frames stopped coming: stop making room for them.
-      if (!this.#sawLarge) this.#expect = 0;
+      if (!this.#sawLarge) {
+        this.#expect = 0;
+        this.#recent = null;
+      }
       this.#sawLarge = false;
       if (this.#expect > 0) {
         // Room for a whole one, which will be a view of the arena; a bigger one gets a buffer
@@ -369,7 +380,11 @@ export class FrameDecoder {
     this.#bodyHave = 0;
     this.#state = BODY;
     if (arenaAt >= 0 && size <= ARENA_FRAME_MAX && arenaAt + size <= this.#arena!.byteLength) this.#arenaBody = arenaAt;
-    else if (size >= DIRECT_BODY_MIN && size <= DIRECT_BODY_MAX) this.#body = this.#allocate(size);
+    else if (size >= DIRECT_BODY_MIN && size <= DIRECT_BODY_MAX) {
+      this.#body = this.#allocate(size);
+      // Only where readBuffer() is used: it lets go once large frames stop.
+      if (this.#arena) this.#recent = this.#body;
+    }
   }
 
   #joinParts(): Uint8Array {

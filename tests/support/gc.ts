@@ -16,14 +16,19 @@ function findGc(): Gc {
 
 let gc: Gc | undefined;
 
-/** Runs full collections and returns live heap plus external memory, in bytes. */
-export async function liveMemory(): Promise<number> {
+/** Runs full collections over a few turns of the event loop, so weak references to garbage are cleared. */
+export async function collectGarbage(): Promise<void> {
   gc ??= findGc();
   // Closed handles and their buffers are released over a few turns of the event loop (weak callbacks, finalizers).
   for (let i = 0; i < 3; i++) {
     gc();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Runs full collections and returns live heap plus external memory, in bytes. */
+export async function liveMemory(): Promise<number> {
+  await collectGarbage();
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.external;
 }
