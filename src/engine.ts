@@ -465,6 +465,7 @@ export class Engine implements Connection {
 
   #finish(end: EngineEnd): void {
     this.#state = CLOSED;
+    this.#decoder.close();
     clearTimeout(this.#handshakeTimer);
     clearInterval(this.#heartbeat);
     const peer = this.#peer;

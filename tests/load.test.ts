@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { Dealer, Pull, Push, Router, type ZmqError } from "../mod.ts";
 import { texts, withTimeout } from "./support/util.ts";
-import { liveMemory } from "./support/gc.ts";
+import { collectGarbage, liveMemory } from "./support/gc.ts";
 
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 
@@ -78,5 +78,32 @@ test("10,000 connect/close cycles against one Router leak neither memory nor con
   assert.deepEqual(texts(await withTimeout(router.receive(), 5000, "last")), ["last", "still here"]);
   await last.close();
   await router.close();
+  await watching;
+});
+
+test("a connection's end lets go of the large body its decoder kept for malloc", async () => {
+  const pull = new Pull({ linger: 0 });
+  await pull.bind("tcp://127.0.0.1:*");
+  let disconnected!: () => void;
+  const gone = new Promise<void>((resolve) => (disconnected = resolve));
+  const watching = (async () => {
+    for await (const e of pull.events) if (e.type === "disconnect") disconnected();
+  })();
+  const push = new Push({ linger: 0 });
+  push.connect(pull.lastEndpoint!);
+  // 2 MB arrives over many reads, so its body is allocated whole and kept (see `recent` in frame.ts).
+  // Only a weak reference leaves this function.
+  const receiveWeakly = async () => {
+    await push.send(new Uint8Array(2_000_000).fill(7));
+    const [frame] = await withTimeout(pull.receive(), 10_000, "the 2 MB message");
+    assert.equal(frame.byteLength, 2_000_000);
+    return new WeakRef(frame);
+  };
+  const body = await receiveWeakly();
+  await push.close();
+  await withTimeout(gone, 10_000, "the pull side's disconnect");
+  await collectGarbage();
+  assert.ok(body.deref() === undefined, "the received body is still referenced after its connection ended");
+  await pull.close();
   await watching;
 });

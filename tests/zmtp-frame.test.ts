@@ -154,7 +154,7 @@ test("the last large body stays referenced while large frames come, and is let g
   await collectGarbage();
   assert.ok(bodies[0].deref() === undefined, "an earlier body is still referenced");
   assert.ok(bodies[1].deref() === undefined, "an earlier body is still referenced");
-  // Kept so that the top of malloc's heap stays in use (see FrameDecoder's #recent).
+  // Kept so that the top of malloc's heap stays in use (see `recent` in frame.ts).
   assert.ok(bodies[2].deref(), "the last body was let go while large frames still came");
   // A small frame, then the next read at a frame boundary: large frames have stopped.
   feed([bytes(10, 4)]);
@@ -163,6 +163,34 @@ test("the last large body stays referenced while large frames come, and is let g
   assert.equal(bodies.length, 4);
   // (assert.ok: a failing equal would diff 300 kB of bytes)
   assert.ok(bodies[2].deref() === undefined, "the last large body is still referenced after large frames stopped");
+});
+
+test("one large body is kept for the whole process: a newer one from another connection replaces it, and close lets go", async () => {
+  const bodies = new Map<string, WeakRef<Uint8Array>[]>([["a", []], ["b", []]]);
+  const decoder = (name: string) =>
+    new FrameDecoder({ frame: (_f, body) => bodies.get(name)!.push(new WeakRef(body)) });
+  const a = decoder("a");
+  const b = decoder("b");
+  const feed = (d: FrameDecoder, frames: Uint8Array[]) =>
+    readThrough(d, concatBytes(frames.map((f) => encodeFrames([f]))), () => ({ size: 64 * 1024 }));
+  feed(a, [bytes(300_000, 1)]);
+  // b's reads bring no large frame: they must not let go of a's body.
+  feed(b, [bytes(10, 2)]);
+  b.readBuffer();
+  await collectGarbage();
+  assert.ok(bodies.get("a")![0].deref(), "another connection's small frames let go of the kept body");
+  // b's large body is newer: a's is no longer kept, though a saw no read since.
+  feed(b, [bytes(300_000, 3)]);
+  await collectGarbage();
+  assert.ok(bodies.get("a")![0].deref() === undefined, "two large bodies are kept at once");
+  assert.ok(bodies.get("b")![1].deref(), "the newest large body was let go while large frames still came");
+  // a's end does not touch b's; b's end lets go.
+  a.close();
+  await collectGarbage();
+  assert.ok(bodies.get("b")![1].deref(), "another decoder's close let go of the kept body");
+  b.close();
+  await collectGarbage();
+  assert.ok(bodies.get("b")![1].deref() === undefined, "close did not let go of the kept body");
 });
 
 test("readBuffer() reads and chunks from elsewhere can be mixed", () => {

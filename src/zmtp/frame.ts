@@ -165,6 +165,16 @@ const DIRECT_BODY_MIN = 32 * 1024;
 const DIRECT_BODY_MAX = 16 * 1024 * 1024;
 
 /**
+ * The last large body any decoder allocated, kept referenced while its owner's large
+ * frames keep coming. Freed together with the ones before it, it would leave the top of
+ * glibc's heap free, and malloc hands a free top above 2 MiB back to the kernel: every
+ * later body then faults in fresh pages (2–4× the page faults at 1 MB messages). Alive, it
+ * keeps the top in use. One for the process, not one per connection, so what it costs is
+ * bounded by one body (at most DIRECT_BODY_MAX), however many connections there are.
+ */
+let recent: { body: Uint8Array; owner: FrameDecoder } | null = null;
+
+/**
  * An incremental ZMTP frame decoder. Feed it chunks as they arrive, split
  * anywhere; it calls the sink once per frame. A frame entirely inside one
  * chunk is delivered as a view of that chunk.
@@ -203,14 +213,6 @@ export class FrameDecoder {
   /** The size of the last large frame: at a frame boundary, room is made for the next one being alike. */
   #expect = 0;
   #sawLarge = false;
-  /**
-   * The last large body allocated, kept referenced while large frames keep coming. Freed
-   * together with the ones before it, it would leave the top of glibc's heap free, and
-   * malloc hands a free top above 2 MiB back to the kernel: every later body then faults
-   * in fresh pages (2–4× the page faults at 1 MB messages). Alive, it keeps the top in use.
-   * The cost: one body per connection outlives its message, until a read brings no large frame.
-   */
-  #recent: Uint8Array | null = null;
 
   #allocate: (size: number) => Uint8Array;
 
@@ -252,7 +254,7 @@ export class FrameDecoder {
       // Large frames stopped coming: stop making room for them.
       if (!this.#sawLarge) {
         this.#expect = 0;
-        this.#recent = null;
+        if (recent?.owner === this) recent = null;
       }
       this.#sawLarge = false;
       if (this.#expect > 0) {
@@ -383,7 +385,7 @@ export class FrameDecoder {
     else if (size >= DIRECT_BODY_MIN && size <= DIRECT_BODY_MAX) {
       this.#body = this.#allocate(size);
       // Only where readBuffer() is used: it lets go once large frames stop.
-      if (this.#arena) this.#recent = this.#body;
+      if (this.#arena) recent = { body: this.#body, owner: this };
     }
   }
 
@@ -396,6 +398,11 @@ export class FrameDecoder {
     }
     this.#parts = [];
     return body;
+  }
+
+  /** Lets go of the large body kept for malloc's sake (see `recent`), when the connection ends. */
+  close(): void {
+    if (recent?.owner === this) recent = null;
   }
 
   /** True when the decoder is between frames (no partial frame buffered). */
