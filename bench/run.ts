@@ -141,13 +141,16 @@ const cell = (key: string, format: (v: number) => string) => {
 const value = (key: string) => samples.get(key) ? median(samples.get(key)!) : NaN;
 const ratio = (a: number, b: number) => Number.isNaN(a) || Number.isNaN(b) ? "—" : `${(a / b).toFixed(2)}×`;
 
+/** omq's inproc hands the message object over, so a bytes-per-second figure only counts references. */
+const passedByReference = (c: { transport: string; size: number }) => c.transport === "inproc" && c.size >= 100_000;
+
 const rows: string[][] = [["case", "zeromq.js (node)", "omq node", "omq/zeromq.js", "omq deno", "omq bun"]];
 cases.forEach((c, i) => {
   if (c.kind === "throughput") {
     const f = (v: number) => fmtRate(v, c.size);
     const key = (rt: string, impl: string) => `${i}|${rt}|${impl}|rate`;
     rows.push([
-      `push→pull ${c.transport} ${c.size} B, 1 process`,
+      `push→pull ${c.transport} ${c.size} B, 1 process${passedByReference(c) ? " †" : ""}`,
       cell(key("node", "zeromq.js"), f),
       cell(key("node", "omq"), f),
       ratio(value(key("node", "omq")), value(key("node", "zeromq.js"))),
@@ -190,6 +193,9 @@ console.log(line(rows[0]));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of rows.slice(1)) console.log(line(r));
 console.log("\nRatios: throughput omq/zeromq.js, latency zeromq.js/omq (above 1× means omq is ahead).");
+if (cases.some((c) => c.kind === "throughput" && passedByReference(c))) {
+  console.log("† omq's inproc passes the message object itself: its MB/s counts references, not bytes copied.");
+}
 if (noisy > 0) {
   console.log(
     `${noisy} figure(s) marked ~ varied by more than 25% between runs: the machine was too noisy to trust them; rerun.`,
