@@ -99,6 +99,13 @@ export interface ConnectOptions {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+// Shared by every iteration step rather than created per message.
+const nextResult = (value: Message): IteratorResult<Message> => ({ value, done: false });
+const endOnTerm = (err: unknown): IteratorResult<Message> => {
+  if ((err as ZmqError).code === "ETERM") return { value: undefined, done: true };
+  throw err;
+};
+
 interface PendingReceive {
   resolve(message: Message): void;
   reject(error: Error): void;
@@ -493,49 +500,44 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     const timeout = this.receiveTimeout;
     if (timeout === 0) return Promise.reject(new ZmqError("EAGAIN", `receive: no message ready (${this.socketType})`));
     return new Promise<Message>((resolve, reject) => {
-      const withdraw = () => {
-        const at = this.#receivers.indexOf(pending);
-        if (at >= 0) this.#receivers.splice(at, 1);
-        clearTimeout(pending.timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const onAbort = () => {
-        withdraw();
-        reject(signal!.reason);
-      };
-      const pending: PendingReceive = {
-        resolve: (m) => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(m);
-        },
-        reject: (e) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(e);
-        },
-        timer: undefined,
-      };
+      // The common wait (no signal, no timeout) creates no closure beyond this one.
+      const pending: PendingReceive = { resolve, reject, timer: undefined };
       if (timeout > 0) {
         pending.timer = setTimeout(() => {
-          withdraw();
-          reject(new ZmqError("EAGAIN", `receive: timed out after ${timeout} ms`));
+          this.#withdraw(pending);
+          pending.reject(new ZmqError("EAGAIN", `receive: timed out after ${timeout} ms`));
         }, timeout);
       }
-      signal?.addEventListener("abort", onAbort, { once: true });
+      if (signal) {
+        const onAbort = () => {
+          this.#withdraw(pending);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        pending.resolve = (m) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(m);
+        };
+        pending.reject = (e) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(e);
+        };
+      }
       this.#receivers.push(pending);
     });
+  }
+
+  /** Takes a waiting receive out of line (its signal or timeout ended it). */
+  #withdraw(pending: PendingReceive): void {
+    const at = this.#receivers.indexOf(pending);
+    if (at >= 0) this.#receivers.splice(at, 1);
+    clearTimeout(pending.timer);
   }
 
   /** `for await (const message of socket)`: ends when the socket closes. */
   [Symbol.asyncIterator](): AsyncIterator<Message> {
     return {
-      next: () =>
-        this.receive().then(
-          (value) => ({ value, done: false }),
-          (err) => {
-            if ((err as ZmqError).code === "ETERM") return { value: undefined, done: true };
-            throw err;
-          },
-        ),
+      next: () => this.receive().then(nextResult, endOnTerm),
       return: () => Promise.resolve({ value: undefined, done: true }),
     };
   }

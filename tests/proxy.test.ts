@@ -202,3 +202,35 @@ test("receive({ signal }) withdraws a pending receive without losing a message",
   assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "kept")), ["kept"]);
   await close(pull, push);
 });
+
+test("a receive with a signal leaves no listener on it, however it ends: message, timeout or abort", async () => {
+  const pull = new Pull();
+  await pull.bind(name());
+  const push = new Push();
+  push.connect(pull.lastEndpoint!);
+  const abort = new AbortController();
+  const signal = abort.signal;
+  let listeners = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (...args: Parameters<typeof add>) => (listeners++, add(...args));
+  signal.removeEventListener = (...args: Parameters<typeof remove>) => (listeners--, remove(...args));
+
+  const got = pull.receive({ signal }); // waits, then a message comes
+  await push.send("one");
+  assert.deepEqual(texts(await withTimeout(got, 5000, "one")), ["one"]);
+  assert.equal(listeners, 0, "left a listener after a message");
+
+  pull.receiveTimeout = 50;
+  await assert.rejects(pull.receive({ signal }), { code: "EAGAIN" });
+  assert.equal(listeners, 0, "left a listener after the timeout");
+
+  pull.receiveTimeout = -1;
+  const aborted = pull.receive({ signal });
+  abort.abort(new Error("stop"));
+  await assert.rejects(aborted, /stop/);
+  // `once` removes it without a removeEventListener call; a later message still arrives.
+  await push.send("two");
+  assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "two")), ["two"]);
+  await close(pull, push);
+});

@@ -54,7 +54,7 @@ export interface ByteConnection {
   /** Closes at once, dropping unwritten bytes. */
   destroy(): void;
   /**
-   * Memory for a buffer the caller fills completely before anything reads it, so it
+   * Memory for a buffer whose bytes the caller writes before it hands them out, so it
    * may be uninitialised where the runtime offers that (much cheaper than zeroed).
    */
   allocate?(size: number): Uint8Array;
