@@ -4,7 +4,10 @@
  * @module
  */
 
-/** One frame of a message. A received frame may be a view into a larger buffer; it is never reused. */
+/**
+ * One frame of a message. A received frame may be a view into a larger buffer; it is never
+ * reused. Bytes of that buffer outside the view are unspecified (as libzmq's receive buffer).
+ */
 export type Frame = Uint8Array;
 /** What a frame can be given as; strings are UTF-8 encoded. */
 export type FrameLike = Uint8Array | ArrayBufferView | ArrayBuffer | string;
