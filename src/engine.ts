@@ -216,6 +216,8 @@ export class Engine implements Connection {
         ({ flags, body } = opened);
       }
       if (flags & COMMAND) return this.#command(body);
+      // A one-frame message as a literal: pushing onto [] would reserve room for 17.
+      if (!(flags & MORE) && this.#frames.length === 0) return this.#deliver([body]);
       this.#frames.push(body);
       if (flags & MORE) return;
       const message = this.#frames;
