@@ -54,7 +54,11 @@ export function keyBytes(value: string | Uint8Array, what: string): Uint8Array {
   if (typeof value !== "string" || value.length !== 40) {
     throw new RangeError(`${what} must be 40 Z85 characters or 32 bytes`);
   }
-  return decode(value);
+  try {
+    return decode(value);
+  } catch (err) {
+    throw new RangeError(`${what} is not valid Z85: ${(err as Error).message}`);
+  }
 }
 
 /** A key given as 40 Z85 characters or 32 bytes, as Z85 text (how the socket options keep it). */

@@ -289,27 +289,30 @@ test("XPublisher manual: subscriptions take effect only through subscribe(), for
   await close(xpub, sub);
 });
 
-test("XPublisher noDrop: a send waits for room (EAGAIN with sendTimeout 0) and nothing is lost", async () => {
-  const xpub = new XPublisher({ noDrop: true, sendHighWaterMark: 5 });
-  await xpub.bind("inproc://nodrop");
-  const sub = new Subscriber({ receiveHighWaterMark: 5 });
-  sub.connect("inproc://nodrop");
-  sub.subscribe();
-  await nextReport(xpub, "subscription");
-  xpub.sendTimeout = 0;
-  let sent = 0;
-  for (; sent < 100; sent++) {
-    if (!(await xpub.send(`${sent}`).then(() => true, (e) => (assert.equal(e.code, "EAGAIN"), false)))) break;
-  }
-  assert.ok(sent >= 5 && sent < 100, `sent ${sent} before EAGAIN`);
-  xpub.sendTimeout = -1;
-  const last = xpub.send(`${sent}`);
-  for (let i = 0; i <= sent; i++) {
-    assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, `message ${i}`)), [`${i}`]);
-  }
-  await withTimeout(last, 5000, "the waiting send");
-  await close(xpub, sub);
-});
+for (const type of ["Publisher", "XPublisher"] as const) {
+  test(`${type} noDrop: a send waits for room (EAGAIN with sendTimeout 0) and nothing is lost`, async () => {
+    const options = { noDrop: true, sendHighWaterMark: 5 };
+    const pub = type === "Publisher" ? new Publisher(options) : new XPublisher(options);
+    await pub.bind(`inproc://nodrop-${type}`);
+    const sub = new Subscriber({ receiveHighWaterMark: 5 });
+    sub.connect(`inproc://nodrop-${type}`);
+    sub.subscribe();
+    await untilSubscribed(pub, sub, ["probe"]);
+    pub.sendTimeout = 0;
+    let sent = 0;
+    for (; sent < 100; sent++) {
+      if (!(await pub.send(`${sent}`).then(() => true, (e) => (assert.equal(e.code, "EAGAIN"), false)))) break;
+    }
+    assert.ok(sent >= 5 && sent < 100, `sent ${sent} before EAGAIN`);
+    pub.sendTimeout = -1;
+    const last = pub.send(`${sent}`);
+    for (let i = 0; i <= sent; i++) {
+      assert.deepEqual(texts(await withTimeout(sub.receive(), 5000, `message ${i}`)), [`${i}`]);
+    }
+    await withTimeout(last, 5000, "the waiting send");
+    await close(pub, sub);
+  });
+}
 
 test("XPublisher verboser reports every cancel; an empty welcomeMessage is not sent", async () => {
   const xpub = new XPublisher({ verboser: true, welcomeMessage: "" });

@@ -88,6 +88,9 @@ test("CURVE key options take Z85 or 32 bytes, read back as Z85, and refuse anyth
   assert.equal(push.curveServerKey, publicKey);
   assert.throws(() => (push.curvePublicKey = "short"), RangeError);
   assert.throws(() => (push.curvePublicKey = new Uint8Array(31)), RangeError);
+  // 40 characters, but not Z85: the error still names the option.
+  assert.throws(() => new Push({ curveSecretKey: "~".repeat(40) }), { name: "RangeError", message: /curveSecretKey/ });
+  assert.throws(() => (push.curveServerKey = "#".repeat(39) + "~"), { name: "RangeError", message: /curveServerKey/ });
   assert.throws(() => new Push({ curveSecretKey: 42 as unknown as string }), TypeError);
   await close(push);
 });

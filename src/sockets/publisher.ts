@@ -28,6 +28,9 @@ export class Publisher extends PublishingSocket {
   }
 }
 
-defineOptions(Publisher, { invertMatching: { kind: "bool", default: false } });
+defineOptions(Publisher, {
+  invertMatching: { kind: "bool", default: false },
+  noDrop: { kind: "bool", default: false },
+});
 
 offerConflate(Publisher);

@@ -17,12 +17,16 @@ import { Socket, type SocketOptions } from "../socket.ts";
 export interface PublishingOptions extends SocketOptions {
   /** Send to the peers whose subscriptions do NOT match [ZMQ_INVERT_MATCHING]. */
   invertMatching?: boolean;
+  /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
+  noDrop?: boolean;
 }
 
 /** The fan-out half of publish/subscribe. */
 export abstract class PublishingSocket extends Socket {
   /** Send to the peers whose subscriptions do NOT match [ZMQ_INVERT_MATCHING]. */
   declare invertMatching: boolean;
+  /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
+  declare noDrop: boolean;
   /**
    * The subscriptions that filter what is sent.
    * @ignore
@@ -89,14 +93,6 @@ export abstract class PublishingSocket extends Socket {
   protected otherMessage(_peer: Peer, _message: Message): void {}
 
   /**
-   * Whether a send must wait rather than drop (XPUB's noDrop).
-   * @ignore
-   */
-  protected get blocksWhenFull(): boolean {
-    return false;
-  }
-
-  /**
    * The peers a message goes to: those with a matching prefix, or with none when matching is inverted.
    * @ignore
    */
@@ -114,7 +110,7 @@ export abstract class PublishingSocket extends Socket {
   protected override sendMessage(message: Message): boolean {
     const targets = this.targetsOf(message);
     // XPUB_NODROP: wait until every matching peer has room, as libzmq's check_hwm does.
-    if (this.blocksWhenFull && this.out.anyFull(targets)) return false;
+    if (this.noDrop && this.out.anyFull(targets)) return false;
     // Otherwise a slow subscriber loses messages at its high-water mark; the publisher never blocks (RFC 29).
     this.out.send(message, targets);
     return true;

@@ -23,8 +23,6 @@ export interface XPublisherOptions extends PublishingOptions {
   manual?: boolean;
   /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. */
   welcomeMessage?: string | Uint8Array | null;
-  /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
-  noDrop?: boolean;
 }
 
 /**
@@ -64,8 +62,6 @@ export class XPublisher extends PublishingSocket {
   declare manual: boolean;
   /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. Read back as bytes. */
   declare welcomeMessage: Uint8Array | string | null;
-  /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
-  declare noDrop: boolean;
   #pending: Pending[] = [];
   /** What each peer asked for in manual mode, so that its cancels can be passed up when it leaves. */
   #requested = new SubscriptionTrie();
@@ -153,11 +149,6 @@ export class XPublisher extends PublishingSocket {
     // libzmq's XPUB passes messages coming upstream (from an XSUB) to the application.
     this.#pending.push({ message });
     this.wakeReceivers();
-  }
-
-  /** @ignore socket-type hook, see `Socket` */
-  protected override get blocksWhenFull(): boolean {
-    return this.noDrop;
   }
 
   /** @ignore socket-type hook, see `Socket` */
