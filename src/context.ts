@@ -6,8 +6,19 @@
  * @module
  */
 import { ZmqError } from "./errors.ts";
+import { defineOptions, initialOptions, type OptionHolder } from "./options.ts";
 import { Peer } from "./peer.ts";
 import { Pipe } from "./pipe.ts";
+
+/** Defaults for the sockets created in a context (zeromq.js's `Context` options). */
+export interface ContextOptions {
+  /** See {@linkcode Context.blocky}. */
+  blocky?: boolean;
+  /** See {@linkcode Context.ipv6}. */
+  ipv6?: boolean;
+  /** See {@linkcode Context.maxMessageSize}. */
+  maxMessageSize?: number;
+}
 
 /** What a socket offers the context for inproc links. */
 export interface InprocSocket {
@@ -36,19 +47,46 @@ function sumHwm(send: number, receive: number): number {
 }
 
 /**
- * A namespace for inproc endpoints. Sockets use the default `context` unless
- * given another.
+ * A namespace for inproc endpoints, and defaults for the sockets created in it.
+ * Sockets use the default `context` unless given another. Changing a default
+ * affects sockets created afterwards, as in libzmq.
  *
  * @example
  * ```ts
- * const ctx = new Context();
+ * const ctx = new Context({ blocky: false }); // its sockets' linger defaults to 0
  * const pull = new Pull({ context: ctx });
  * await pull.bind("inproc://work");
  * ```
  */
-export class Context {
+export class Context implements OptionHolder {
+  /** Sockets created here keep unsent messages on close (linger -1); false makes their linger default 0 [ZMQ_BLOCKY]. */
+  declare blocky: boolean;
+  /** The `ipv6` sockets created here start with [ZMQ_IPV6]. */
+  declare ipv6: boolean;
+  /** The `maxMessageSize` sockets created here start with, in bytes; -1 for no limit [ZMQ_MAX_MSGSZ]. */
+  declare maxMessageSize: number;
+  /** @ignore */
+  readonly options: Record<string, unknown>;
   #bound = new Map<string, InprocSocket>();
   #pending = new Map<string, PendingLink[]>();
+
+  /** Creates a context; an unknown option or a bad value throws `TypeError`/`RangeError` naming it. */
+  constructor(options?: ContextOptions) {
+    this.options = initialOptions(this, options as Record<string, unknown> | undefined);
+  }
+
+  /** @ignore */
+  optionChanged(): void {}
+
+  /**
+   * The option values a socket created in this context starts from (its own options override them).
+   * @ignore
+   */
+  socketDefaults(): Record<string, unknown> {
+    const defaults: Record<string, unknown> = { ipv6: this.ipv6, maxMessageSize: this.maxMessageSize };
+    if (!this.blocky) defaults.linger = 0;
+    return defaults;
+  }
 
   /**
    * Registers `socket` at `inproc://name`; throws `EADDRINUSE` if taken. Links connectors that came first. @ignore
@@ -130,6 +168,12 @@ export class Context {
     binder.inprocAttach(binderPeer);
   }
 }
+
+defineOptions(Context, {
+  blocky: { kind: "bool", default: true },
+  ipv6: { kind: "bool", default: false },
+  maxMessageSize: { kind: "int", default: -1, min: -1 },
+});
 
 /** The process-wide default context. */
 export const context: Context = new Context();

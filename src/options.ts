@@ -100,7 +100,7 @@ export function initialOptions(target: object, given: Record<string, unknown> | 
   if (given) {
     for (const [name, value] of Object.entries(given)) {
       const spec = specs.get(name);
-      if (!spec) throw new TypeError(`unknown option "${name}" for this socket type`);
+      if (!spec) throw new TypeError(`unknown option "${name}" for ${target.constructor.name}`);
       values[name] = checkOption(name, spec, value);
     }
   }

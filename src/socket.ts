@@ -255,7 +255,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     this.socketType = socketType;
     const { context, ...rest } = options ?? {};
     this.context = context ?? defaultContext;
-    this.options = initialOptions(this, rest as Record<string, unknown>);
+    this.options = initialOptions(this, { ...this.context.socketDefaults(), ...rest });
   }
 
   // --- routing rules, supplied by each socket type ---
