@@ -11,7 +11,12 @@ import { keyText } from "./curve-keys.ts";
 export type OptionSpec =
   | { readonly kind: "int"; readonly default: number; readonly min: number; readonly max?: number }
   | { readonly kind: "bool"; readonly default: boolean }
-  | { readonly kind: "bytes"; readonly default: Uint8Array | null; readonly maxLength: number }
+  | {
+    readonly kind: "bytes";
+    readonly default: Uint8Array | null;
+    readonly maxLength: number;
+    readonly minLength?: number;
+  }
   /** A CURVE key: 40 Z85 characters or 32 bytes, kept as Z85 text. */
   | { readonly kind: "key"; readonly default: null };
 
@@ -78,8 +83,10 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       if (value === null) return null;
       const bytes = typeof value === "string" ? encoder.encode(value) : value instanceof Uint8Array ? value : null;
       if (!bytes) throw new TypeError(`option ${name} must be a string or Uint8Array`);
-      if (bytes.byteLength > spec.maxLength) {
-        throw new RangeError(`option ${name} must be at most ${spec.maxLength} bytes, got ${bytes.byteLength}`);
+      if (bytes.byteLength > spec.maxLength || bytes.byteLength < (spec.minLength ?? 0)) {
+        throw new RangeError(
+          `option ${name} must be ${spec.minLength ?? 0} to ${spec.maxLength} bytes, got ${bytes.byteLength}`,
+        );
       }
       return bytes;
     }

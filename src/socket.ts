@@ -412,6 +412,8 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     const ep = parseEndpoint(endpoint, false);
     if (this.#dialers.has(endpoint)) return;
     const assignedId = options?.routingId === undefined ? null : toFrame(options.routingId);
+    // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
+    if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);
     if (ep.transport === "inproc") {
       const peer = this.context.connectInproc(ep.name, this, assignedId);
       this.#dialers.set(endpoint, { dialer: null, peer, inproc: ep.name });
@@ -975,7 +977,8 @@ defineOptions(Socket, {
   tcpKeepaliveInterval: { kind: "int", default: -1, min: -1 },
   immediate: { kind: "bool", default: false },
   maxMessageSize: { kind: "int", default: -1, min: -1 },
-  routingId: { kind: "bytes", default: null, maxLength: 255 },
+  // 1 to 255 bytes, as libzmq's ZMQ_ROUTING_ID (null: none).
+  routingId: { kind: "bytes", default: null, maxLength: 255, minLength: 1 },
   ipv6: { kind: "bool", default: false },
   plainServer: { kind: "bool", default: false },
   plainUsername: { kind: "bytes", default: null, maxLength: 255 },

@@ -264,8 +264,13 @@ test("options are typed properties and constructor options, checked", async () =
   assert.throws(() => (push.linger = 1.5), TypeError);
   assert.throws(() => (push.sendHighWaterMark = -1), RangeError);
   assert.throws(() => (push.routingId = "x".repeat(256)), RangeError);
+  // 1 to 255 bytes, as libzmq (EINVAL there); null means none.
+  assert.throws(() => (push.routingId = ""), { name: "RangeError", message: /routingId/ });
+  assert.throws(() => push.connect("inproc://never", { routingId: "" }), { name: "RangeError", message: /routingId/ });
   push.routingId = "abc";
   assert.deepEqual([...push.routingId!], [97, 98, 99]);
+  push.routingId = null;
+  assert.equal(push.routingId, null);
   await push.close();
 });
 
