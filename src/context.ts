@@ -6,7 +6,7 @@
  * @module
  */
 import { ZmqError } from "./errors.ts";
-import { defineOptions, initialOptions, type OptionHolder } from "./options.ts";
+import { defineOptions, initialOptions } from "./options.ts";
 import { Peer } from "./peer.ts";
 import { Pipe } from "./pipe.ts";
 
@@ -58,7 +58,7 @@ function sumHwm(send: number, receive: number): number {
  * await pull.bind("inproc://work");
  * ```
  */
-export class Context implements OptionHolder {
+export class Context {
   /** Sockets created here keep unsent messages on close (linger -1); false makes their linger default 0 [ZMQ_BLOCKY]. */
   declare blocky: boolean;
   /** The `ipv6` sockets created here start with [ZMQ_IPV6]. */
