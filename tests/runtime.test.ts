@@ -390,14 +390,15 @@ test(`${runtime.name}: reads into the decoder's readBuffer, paused and resumed m
     const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
     let done!: () => void;
     const all = new Promise<void>((resolve) => (done = resolve));
-    let pauses = 0;
+    let reads = 0, pauses = 0;
     p.server.start({
       // As the engine does: reads land where the decoder asks, and it pauses now and then.
       readBuffer: () => decoder.readBuffer(),
       data(chunk) {
         decoder.push(chunk);
         if (got.length === frames.length) return done();
-        if (chunk.byteLength % 7 === 0) {
+        // Every third read, not a property of the chunk: read sizes differ from run to run.
+        if (++reads % 3 === 0) {
           pauses++;
           p.server.pause();
           setTimeout(() => p.server.resume(), 1);
@@ -412,7 +413,7 @@ test(`${runtime.name}: reads into the decoder's readBuffer, paused and resumed m
     // Held as views until now: a read landing on an earlier frame would show here.
     assert.equal(got.length, frames.length);
     got.forEach((body, i) => assertSameBytes(body, frames[i]));
-    assert.ok(pauses > 0 || runtime.name === "bun", "the test never paused");
+    assert.ok(pauses > 0, "the test never paused");
   });
 });
 
