@@ -26,7 +26,7 @@ export { Dealer, type DealerOptions } from "./src/sockets/dealer.ts";
 export { Router, type RouterOptions } from "./src/sockets/router.ts";
 export { Publisher } from "./src/sockets/publisher.ts";
 export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
-export { XPublisher, type XPublisherOptions } from "./src/sockets/xpublisher.ts";
+export { XPublisher, type XPublisherOptions, type XPublisherVerbosity } from "./src/sockets/xpublisher.ts";
 export { XSubscriber } from "./src/sockets/xsubscriber.ts";
 export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
 export type { PublishingOptions, PublishingSocket } from "./src/sockets/publishing.ts";

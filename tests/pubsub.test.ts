@@ -333,3 +333,30 @@ test("XPublisher verboser reports every cancel; an empty welcomeMessage is not s
   await assert.rejects(a.receive(), (e: { code?: string }) => e.code === "EAGAIN");
   await close(xpub, a, b);
 });
+
+test("XPublisher verbosity (zeromq.js's name) sets verbose/verboser and reads them back; a bad value is a TypeError", async () => {
+  const xpub = new XPublisher({ verbosity: "allSubs" });
+  assert.equal(xpub.verbose, true);
+  assert.equal(xpub.verbosity, "allSubs");
+  await xpub.bind("inproc://verbosity");
+  const a = new Subscriber();
+  const b = new Subscriber();
+  a.connect("inproc://verbosity");
+  b.connect("inproc://verbosity");
+  a.subscribe("x");
+  b.subscribe("x");
+  assert.deepEqual(await nextReport(xpub, "a"), [1, 120]);
+  assert.deepEqual(await nextReport(xpub, "b's duplicate (allSubs)"), [1, 120]);
+  xpub.verbosity = "allSubsUnsubs";
+  assert.deepEqual([xpub.verbose, xpub.verboser], [false, true]);
+  a.unsubscribe("x");
+  assert.deepEqual(await nextReport(xpub, "a's cancel although b remains (allSubsUnsubs)"), [0, 120]);
+  xpub.verbosity = null;
+  assert.deepEqual([xpub.verbose, xpub.verboser, xpub.verbosity], [false, false, null]);
+  assert.throws(
+    () => (xpub.verbosity = "all" as never),
+    (e: Error) => e instanceof TypeError && /verbosity/.test(e.message),
+  );
+  assert.throws(() => new XPublisher({ verbosity: true as never }), TypeError);
+  await close(xpub, a, b);
+});

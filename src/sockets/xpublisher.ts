@@ -19,11 +19,16 @@ export interface XPublisherOptions extends PublishingOptions {
   verbose?: boolean;
   /** Pass every subscribe and every cancel up [ZMQ_XPUB_VERBOSER]. */
   verboser?: boolean;
+  /** zeromq.js's name for the two above: `"allSubs"` is `verbose`, `"allSubsUnsubs"` is `verboser`. */
+  verbosity?: XPublisherVerbosity;
   /** Subscriptions take effect only when the application applies them [ZMQ_XPUB_MANUAL]. */
   manual?: boolean;
   /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. */
   welcomeMessage?: string | Uint8Array | null;
 }
+
+/** What an `XPublisher` passes up beyond changes: null (changes only), every subscribe, or every subscribe and cancel. */
+export type XPublisherVerbosity = null | "allSubs" | "allSubsUnsubs";
 
 /**
  * Something an XPUB has for the application. `peer`: the subscriber a subscription came from (manual
@@ -70,7 +75,32 @@ export class XPublisher extends PublishingSocket {
 
   /** Creates a XPublisher; every option can also be set later as a property of the same name. */
   constructor(options?: XPublisherOptions) {
-    super("XPUB", options);
+    // verbosity is a view of verbose/verboser, not an option of its own (one source of truth).
+    const { verbosity, ...rest } = options ?? {};
+    super("XPUB", rest);
+    if (verbosity !== undefined) this.verbosity = verbosity;
+  }
+
+  /**
+   * zeromq.js's form of `verbose`/`verboser`: null passes up changes only,
+   * `"allSubs"` every subscribe, `"allSubsUnsubs"` every subscribe and cancel.
+   *
+   * @example
+   * ```ts
+   * const xpub = new XPublisher({ verbosity: "allSubs" });
+   * xpub.verbose; // true
+   * ```
+   */
+  get verbosity(): XPublisherVerbosity {
+    return this.verboser ? "allSubsUnsubs" : this.verbose ? "allSubs" : null;
+  }
+
+  set verbosity(value: XPublisherVerbosity) {
+    if (value !== null && value !== "allSubs" && value !== "allSubsUnsubs") {
+      throw new TypeError(`option verbosity must be null, "allSubs" or "allSubsUnsubs", got ${String(value)}`);
+    }
+    this.verbose = value === "allSubs";
+    this.verboser = value === "allSubsUnsubs";
   }
 
   /**
