@@ -344,6 +344,21 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     return this.#closed;
   }
 
+  /**
+   * The security mechanism the options select [ZMQ_MECHANISM], as zeromq.js
+   * names it: null (NULL), `"plain"` or `"curve"`.
+   *
+   * @example
+   * ```ts
+   * const rep = new Reply({ plainServer: true });
+   * rep.securityMechanism; // "plain"
+   * ```
+   */
+  get securityMechanism(): null | "plain" | "curve" {
+    const name = this.#mechanismName();
+    return name === "NULL" ? null : name === "PLAIN" ? "plain" : "curve";
+  }
+
   /** Monitor events, e.g. `for await (const e of sock.events) console.log(e.type, e.address)`. */
   get events(): AsyncIterable<SocketEvent> {
     return this.#events;

@@ -95,6 +95,21 @@ test("CURVE key options take Z85 or 32 bytes, read back as Z85, and refuse anyth
   await close(push);
 });
 
+test("securityMechanism reads which mechanism the options select (null, plain, curve), as zeromq.js", async () => {
+  const { publicKey, secretKey } = curveKeyPair();
+  const sockets = [
+    new Push(),
+    new Pull({ plainServer: true }),
+    new Push({ plainUsername: "u", plainPassword: "p" }),
+    new Pull({ curveServer: true, curveSecretKey: secretKey }),
+    new Push({ curveServerKey: publicKey }),
+  ];
+  assert.deepEqual(sockets.map((s) => s.securityMechanism), [null, "plain", "plain", "curve", "curve"]);
+  sockets[0].plainServer = true;
+  assert.equal(sockets[0].securityMechanism, "plain");
+  await close(...sockets);
+});
+
 test("CURVE without a ZAP handler: any client that knows the server key gets through, both ways, multipart intact", async () => {
   const server = curveKeyPair();
   const client = curveKeyPair();
