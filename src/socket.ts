@@ -71,8 +71,6 @@ export interface SocketOptions {
   routingId?: string | Uint8Array | null;
   /** See {@linkcode Socket.ipv6}. */
   ipv6?: boolean;
-  /** PUSH, PULL, PUB, SUB and DEALER only (others throw): keep only the newest message. */
-  conflate?: boolean;
   /** See {@linkcode Socket.plainServer}. */
   plainServer?: boolean;
   /** See {@linkcode Socket.plainUsername}. */
@@ -957,6 +955,12 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     this.#dialers.clear();
     this.#events.emit({ type: "end" });
   }
+}
+
+/** The option of the types that offer libzmq's ZMQ_CONFLATE: Push, Pull, Publisher, Subscriber, Dealer. */
+export interface ConflateOptions {
+  /** Every queue keeps only the newest message [ZMQ_CONFLATE]; for multipart messages, use it only where they are single frames. */
+  conflate?: boolean;
 }
 
 /**

@@ -9,10 +9,10 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { offerConflate, Socket, type SocketOptions } from "../socket.ts";
+import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Dealer`. */
-export interface DealerOptions extends SocketOptions {
+export interface DealerOptions extends SocketOptions, ConflateOptions {
   /** Send an empty message to each ROUTER peer on connect [ZMQ_PROBE_ROUTER]. */
   probeRouter?: boolean;
 }

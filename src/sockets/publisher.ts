@@ -6,7 +6,7 @@
  * @module
  */
 import { defineOptions } from "../options.ts";
-import { offerConflate } from "../socket.ts";
+import { type ConflateOptions, offerConflate } from "../socket.ts";
 import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
 
 /**
@@ -23,7 +23,7 @@ export class Publisher extends PublishingSocket {
   /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
   declare conflate: boolean;
   /** Creates a Publisher; every option can also be set later as a property of the same name. */
-  constructor(options?: PublishingOptions) {
+  constructor(options?: PublishingOptions & ConflateOptions) {
     super("PUB", options);
   }
 }

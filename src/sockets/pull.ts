@@ -6,7 +6,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
-import { offerConflate, Socket, type SocketOptions } from "../socket.ts";
+import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from "../socket.ts";
 
 /**
  * The receiving end of a pipeline.
@@ -24,7 +24,7 @@ export class Pull extends Socket {
   #in = new FairQueue();
 
   /** Creates a Pull; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions & ConflateOptions) {
     super("PULL", options);
   }
 

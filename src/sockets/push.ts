@@ -7,7 +7,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { offerConflate, Socket, type SocketOptions } from "../socket.ts";
+import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from "../socket.ts";
 
 /**
  * The sending end of a pipeline.
@@ -25,7 +25,7 @@ export class Push extends Socket {
   #out = new LoadBalancer();
 
   /** Creates a Push; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions & ConflateOptions) {
     super("PUSH", options);
   }
 

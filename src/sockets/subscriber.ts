@@ -8,10 +8,10 @@ import { type FrameLike, toFrame } from "../message.ts";
 import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import { SubscribingSocket } from "./subscribing.ts";
-import { offerConflate, type SocketOptions } from "../socket.ts";
+import { type ConflateOptions, offerConflate, type SocketOptions } from "../socket.ts";
 
 /** Options of a `Subscriber`. */
-export interface SubscriberOptions extends SocketOptions {
+export interface SubscriberOptions extends SocketOptions, ConflateOptions {
   /** Receive only the messages that match none of the subscriptions [ZMQ_INVERT_MATCHING]. */
   invertMatching?: boolean;
 }
