@@ -1,5 +1,5 @@
 /**
- * The ceiling a runtime's own sockets set for large messages: one process, a
+ * What a runtime's own sockets carry for large messages: one process, a
  * loopback tcp pair, the sender writing the same body again and again, the
  * receiver reading each message straight into a fresh buffer of its size (and
  * keeping the last one, as omq's decoder does). No ZMTP, no promises per
@@ -15,12 +15,18 @@
  * Node reads with `onread` (into the buffer given), Deno with `read(buffer)`;
  * Bun's own `Bun.connect` hands out a fresh chunk per read, which is copied.
  *
+ * On Node, `--worker-read` moves the receiving socket into a worker thread,
+ * which transfers each filled body (no copy) to the main thread: what a
+ * libzmq-like I/O thread would buy (`node --import tsx bench/bare.ts 100000 30000 --worker-read`).
+ *
  * @module
  */
 import process from "node:process";
 
-const size = Number(process.argv[2] ?? 1_000_000);
-const count = Number(process.argv[3] ?? 3000);
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const workerRead = process.argv.includes("--worker-read");
+const size = Number(args[0] ?? 1_000_000);
+const count = Number(args[1] ?? 3000);
 const payload = new Uint8Array(size).fill(3);
 
 /** Counts bytes into fresh message-sized buffers; resolves with MB/s once `count` messages arrived. */
@@ -42,6 +48,17 @@ class Receiver {
       this.body = new Uint8Array(size);
       this.offset = 0;
     }
+    this.#check();
+  }
+
+  /** A whole body filled elsewhere (the worker of `--worker-read`). */
+  took(body: Uint8Array): void {
+    this.last = body;
+    this.received += body.byteLength;
+    this.#check();
+  }
+
+  #check(): void {
     if (this.received === size * count) this.#done(this.received / (performance.now() - this.#start) / 1000);
   }
 
@@ -58,6 +75,7 @@ class Receiver {
 
 interface BunSocket {
   write(data: Uint8Array): number;
+  setNoDelay?(on: boolean): boolean;
 }
 interface BunApi {
   listen(o: Record<string, unknown>): { port: number; stop(all?: boolean): void };
@@ -86,7 +104,11 @@ async function bun(api: BunApi): Promise<number> {
       sent++;
     }
   };
-  const server = api.listen({ hostname: "127.0.0.1", port: 0, socket: { open: pump, drain: pump, data() {} } });
+  const open = (s: BunSocket) => {
+    s.setNoDelay?.(true);
+    pump(s);
+  };
+  const server = api.listen({ hostname: "127.0.0.1", port: 0, socket: { open, drain: pump, data() {} } });
   const rx = new Receiver();
   await api.connect({
     hostname: "127.0.0.1",
@@ -123,6 +145,7 @@ async function deno(api: DenoApi): Promise<number> {
 async function node(): Promise<number> {
   const net = await import("node:net");
   const server = net.createServer((s) => {
+    s.setNoDelay(true); // as ZeroMQ sockets (libzmq and omq) set TCP_NODELAY
     let sent = 0;
     const pump = () => {
       while (sent < count) {
@@ -136,6 +159,17 @@ async function node(): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const rx = new Receiver();
   const port = (server.address() as { port: number }).port;
+  if (workerRead) {
+    const { Worker } = await import("node:worker_threads");
+    const worker = new Worker(READER, { eval: true, workerData: { port, size } });
+    worker.on("message", (bodies: ArrayBuffer[]) => {
+      for (const body of bodies) rx.took(new Uint8Array(body));
+    });
+    const mbps = await rx.finished;
+    await worker.terminate();
+    server.close();
+    return mbps;
+  }
   const conn = net.connect({
     port,
     host: "127.0.0.1",
@@ -147,7 +181,30 @@ async function node(): Promise<number> {
   return mbps;
 }
 
-const runtime = g.Bun ? "bun" : g.Deno ? "deno" : "node";
+/**
+ * The worker of `--worker-read`, as plain JavaScript (a worker does not get tsx's loader):
+ * reads into fresh bodies and transfers the filled ones to the main thread, a batch per turn.
+ */
+const READER = `
+const net = require("node:net");
+const { parentPort, workerData: { port, size } } = require("node:worker_threads");
+let body = new Uint8Array(size), offset = 0, filled = [];
+const post = () => { parentPort.postMessage(filled, filled); filled = []; };
+net.connect({ port, host: "127.0.0.1", onread: {
+  buffer: () => body.subarray(offset),
+  callback: (n) => {
+    offset += n;
+    if (offset === size) {
+      if (filled.push(body.buffer) === 1) setImmediate(post);
+      body = new Uint8Array(size);
+      offset = 0;
+    }
+    return true;
+  },
+} });
+`;
+
+const runtime = g.Bun ? "bun" : g.Deno ? "deno" : workerRead ? "node (reading in a worker)" : "node";
 const mbps = g.Bun ? await bun(g.Bun) : g.Deno ? await deno(g.Deno) : await node();
 console.log(`${runtime} bare tcp ${size} B x ${count}: ${mbps.toFixed(0)} MB/s`);
 process.exit(0);
