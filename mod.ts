@@ -38,6 +38,6 @@ export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/curve-key
 export * as z85 from "./src/zmtp/z85.ts";
 export { ZAP_ENDPOINT } from "./src/zap.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
-export type { SocketEvent, SocketEventType } from "./src/events.ts";
+export type { SocketEvent, SocketEventOfType, SocketEvents, SocketEventType } from "./src/events.ts";
 export type { Frame, FrameLike, Message, MessageLike } from "./src/message.ts";
 export { version } from "./src/version.ts";

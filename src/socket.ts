@@ -11,7 +11,7 @@ import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endp
 import { connectWs, listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
 import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
-import { EventQueue, type SocketEvent } from "./events.ts";
+import { type SocketEvent, SocketEvents } from "./events.ts";
 import { type FrameLike, type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
 import { Peer } from "./peer.ts";
 import { type Connection, Engine, type EngineEnd, type EngineHost, type EngineOptions } from "./engine.ts";
@@ -229,7 +229,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   /** Option values by name; use the typed properties instead. */
   readonly options: Record<string, unknown>;
 
-  #events = new EventQueue();
+  #events = new SocketEvents();
   #closed = false;
   #closing: Promise<void> | null = null;
   #lastEndpoint: string | null = null;
@@ -357,8 +357,17 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     return name === "NULL" ? null : name === "PLAIN" ? "plain" : "curve";
   }
 
-  /** Monitor events, e.g. `for await (const e of sock.events) console.log(e.type, e.address)`. */
-  get events(): AsyncIterable<SocketEvent> {
+  /**
+   * Monitor events, read with `for await`/`receive()` or dispatched to listeners
+   * added with `on()` (zeromq.js's two ways; they exclude each other).
+   *
+   * @example
+   * ```ts
+   * for await (const e of sock.events) console.log(e.type, e.address);
+   * // or: sock.events.on("disconnect", (e) => console.log("lost", e.address));
+   * ```
+   */
+  get events(): SocketEvents {
     return this.#events;
   }
 

@@ -16,7 +16,7 @@ import {
   ZAP_ENDPOINT,
 } from "../mod.ts";
 import { runtimeCommand } from "./support/cli.ts";
-import { withTimeout } from "./support/util.ts";
+import { eventually, withTimeout } from "./support/util.ts";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -226,4 +226,81 @@ test("accept:error (EMFILE) costs only that connection: the listener goes on acc
     for (const s of held) s.destroy();
     child.kill("SIGKILL");
   }
+});
+
+test("events.receive() and events.on() as zeromq.js's Observer: receive reads in order, on() takes over", async () => {
+  const pull = new Pull({ linger: 0 });
+  await pull.bind("tcp://127.0.0.1:*");
+  const endpoint = pull.lastEndpoint!;
+  assert.deepEqual(await withTimeout(pull.events.receive(), 5000, "bind"), { type: "bind", address: endpoint });
+
+  // A reader waiting when the first listener is added is told, not left hanging.
+  const waiting = pull.events.receive();
+  const accepts: string[] = [];
+  const handshakes: SocketEvent[] = [];
+  const onHandshake = (e: SocketEvent) => handshakes.push(e);
+  let ended: () => void;
+  const end = new Promise<void>((resolve) => (ended = resolve));
+  pull.events
+    .on("accept", (e) => accepts.push(e.address!))
+    .on("handshake", onHandshake)
+    .on("end", () => ended());
+  await assert.rejects(waiting, (e: { code?: string }) => e.code === "EFSM");
+  await assert.rejects(pull.events.receive(), (e: { code?: string }) => e.code === "EFSM");
+  await assert.rejects(pull.events[Symbol.asyncIterator]().next(), (e: { code?: string }) => e.code === "EFSM");
+
+  const push = new Push({ linger: 0 });
+  push.connect(endpoint);
+  await push.send("x");
+  await withTimeout(pull.receive(), 5000, "message");
+  await withTimeout(eventually(() => handshakes.length === 1), 5000, "handshake listener");
+  assert.deepEqual(accepts, [endpoint]);
+  assert.equal(handshakes[0].type, "handshake");
+
+  // off() removes just that listener: a second connection's handshake is not seen.
+  pull.events.off("handshake", onHandshake);
+  const push2 = new Push({ linger: 0 });
+  push2.connect(endpoint);
+  await push2.send("y");
+  await withTimeout(pull.receive(), 5000, "second message");
+  await withTimeout(eventually(() => accepts.length === 2), 5000, "second accept");
+  assert.equal(handshakes.length, 1);
+
+  await push.close();
+  await push2.close();
+  await pull.close();
+  await withTimeout(end, 5000, "the end listener");
+});
+
+test("events.receive() rejects with ETERM once the socket's events have ended", async () => {
+  const push = new Push({ linger: 0 });
+  await push.close();
+  const seen: string[] = [];
+  for await (const e of push.events) seen.push(e.type);
+  assert.deepEqual(seen, ["end"]);
+  await assert.rejects(push.events.receive(), (e: { code?: string }) => e.code === "ETERM");
+  assert.equal(push.events.closed, true);
+});
+
+test("events.close() ends a waiting for-await and keeps nothing more; the socket goes on working", async () => {
+  const pull = new Pull({ linger: 0 });
+  const seen: string[] = [];
+  const reading = (async () => {
+    for await (const e of pull.events) seen.push(e.type);
+  })();
+  await pull.bind("tcp://127.0.0.1:*");
+  await withTimeout(eventually(() => seen.length === 1), 5000, "bind seen");
+  assert.equal(pull.events.closed, false);
+  pull.events.close();
+  await withTimeout(reading, 5000, "the for-await ends");
+  assert.equal(pull.events.closed, true);
+  const push = new Push({ linger: 0 });
+  push.connect(pull.lastEndpoint!);
+  await push.send("still works");
+  assert.deepEqual((await withTimeout(pull.receive(), 5000, "message")).map((f) => new TextDecoder().decode(f)), [
+    "still works",
+  ]);
+  assert.deepEqual(seen, ["bind"]);
+  await push.close();
+  await pull.close();
 });
