@@ -16,8 +16,9 @@
  * Bun's own `Bun.connect` hands out a fresh chunk per read, which is copied.
  *
  * On Node, `--worker-read` moves the receiving socket into a worker thread,
- * which transfers each filled body (no copy) to the main thread: what a
- * libzmq-like I/O thread would buy (`node --import tsx bench/bare.ts 100000 30000 --worker-read`).
+ * which transfers each filled body (no copy) to the main thread: what reading
+ * on a second thread buys a bare pair
+ * (`node --import tsx bench/bare.ts 100000 30000 --worker-read`).
  *
  * @module
  */
