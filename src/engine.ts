@@ -18,12 +18,18 @@ import {
   SIGNATURE_SIZE,
 } from "./zmtp/greeting.ts";
 import { decodeCommand, decodeError, encodeCommand, type Metadata } from "./zmtp/command.ts";
-import type { HandshakeFailure, HandshakeStep, Mechanism } from "./zmtp/mechanism.ts";
+import type { HandshakeError, HandshakeFailure, HandshakeStep, Mechanism } from "./zmtp/mechanism.ts";
 import type { Peer } from "./peer.ts";
 import type { Message } from "./message.ts";
 
 /** A batch is written once it reaches this size, so one turn never builds an unbounded buffer. */
 const MAX_BATCH_BYTES = 512 * 1024;
+
+/** The error a failed handshake reports; a refusal keeps its ZAP status, as zeromq.js's AuthError. */
+function handshakeError(failure: HandshakeError): Error {
+  const error = new Error(failure.message);
+  return failure.status === undefined ? error : Object.assign(error, { status: failure.status });
+}
 
 /** What a socket holds of a live connection, whatever engine drives it. */
 export interface Connection {
@@ -260,7 +266,7 @@ export class Engine implements Connection {
       this.#conn.write(this.#encoder.take());
     }
     // A last command (ERROR) goes out before the close.
-    if (step.error) return this.#fail(step.error.kind, new Error(step.error.message), step.send !== undefined);
+    if (step.error) return this.#fail(step.error.kind, handshakeError(step.error), step.send !== undefined);
     if (step.ready) this.#ready(step.ready);
   }
 

@@ -33,8 +33,8 @@ export interface SocketEvent {
   readonly address?: string;
   /** For `connect:retry`: milliseconds until the next attempt. */
   readonly interval?: number;
-  /** For the error events. */
-  readonly error?: Error;
+  /** For the error events; a ZAP refusal's (`handshake:error:auth`) has its `status`, as zeromq.js's AuthError. */
+  readonly error?: Error & { readonly status?: 300 | 400 | 500 };
 }
 
 /** The event of one type, for a listener of that type. */

@@ -177,6 +177,10 @@ function outcomeOf(frames: Message): ZapOutcome {
   return {
     ok: false,
     statusCode: status,
-    error: { kind: "auth", message: `ZAP refused the peer: ${status} ${text}`.trim() },
+    error: {
+      kind: "auth",
+      message: `ZAP refused the peer: ${status} ${text}`.trim(),
+      status: Number(status) as 300 | 400 | 500,
+    },
   };
 }

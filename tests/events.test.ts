@@ -152,8 +152,10 @@ test("handshake:error:auth when ZAP refuses; handshake:error:other when a PLAIN 
   const events = recorder(server);
   await server.bind("tcp://127.0.0.1:*");
   await using client = new Push({ linger: 0, plainUsername: "admin", plainPassword: "wrong" });
+  const clientEvents = recorder(client);
   client.connect(server.lastEndpoint!);
   const other = await events.next("handshake:error:other");
+  assert.equal(other.error!.status, undefined, "no ZAP status without a ZAP reply");
   assert.equal(other.address, server.lastEndpoint);
   assert.match(other.error!.message, /ZAP/);
 
@@ -167,6 +169,9 @@ test("handshake:error:auth when ZAP refuses; handshake:error:other when a PLAIN 
   const auth = await events.next("handshake:error:auth");
   assert.equal(auth.address, server.lastEndpoint);
   assert.ok(auth.error instanceof Error);
+  // zeromq.js's AuthError: the ZAP status, on the server and on the refused client (from its ERROR command).
+  assert.equal(auth.error.status, 400);
+  assert.equal((await clientEvents.next("handshake:error:auth")).error!.status, 400);
 });
 
 const EMFILE_FIXTURE = fileURLToPath(new URL("./fixtures/accept-emfile.ts", import.meta.url).href);

@@ -17,7 +17,24 @@ export interface HandshakeStep {
   /** Set when the handshake is complete: the peer's metadata. */
   readonly ready?: Metadata;
   /** Set when the handshake failed: the connection is dropped. */
-  readonly error?: { readonly kind: HandshakeFailure; readonly message: string };
+  readonly error?: HandshakeError;
+}
+
+/** A failed handshake; `status` is the ZAP status code of a refusal (zeromq.js's AuthError carries it). */
+export interface HandshakeError {
+  readonly kind: HandshakeFailure;
+  readonly message: string;
+  readonly status?: 300 | 400 | 500;
+}
+
+/**
+ * The failure an ERROR command's reason stands for: a ZAP status code (300/400/500)
+ * means the peer refused our credentials (libzmq's handle_error_reason).
+ */
+export function refusal(reason: string, message: string): HandshakeError {
+  const code = /^([345]00)$/.exec(reason);
+  if (!code) return { kind: "other", message };
+  return { kind: "auth", message, status: Number(code[1]) as 300 | 400 | 500 };
 }
 
 /** One side of a mechanism for one connection. */

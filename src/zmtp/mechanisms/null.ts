@@ -16,7 +16,7 @@ import {
   encodeError,
   encodeMetadata,
 } from "../command.ts";
-import type { HandshakeStep, Mechanism } from "../mechanism.ts";
+import { type HandshakeStep, type Mechanism, refusal } from "../mechanism.ts";
 import type { ZapAsk } from "../../zap.ts";
 
 /** NULL: no security, just metadata (and ZAP's word on the peer's address when a domain is set). */
@@ -52,8 +52,7 @@ export class NullMechanism implements Mechanism {
       if (name === "ERROR") {
         // A ZAP status code from the peer means it refused us (libzmq's handle_error_reason).
         const reason = decodeError(data);
-        const kind = /^[345]00$/.test(reason) ? "auth" : "other";
-        return { error: { kind, message: `peer refused: ${reason}` } };
+        return { error: refusal(reason, `peer refused: ${reason}`) };
       }
       return { error: { kind: "protocol", message: `unexpected ${name} command during NULL handshake` } };
     } catch (err) {

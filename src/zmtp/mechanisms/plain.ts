@@ -17,7 +17,7 @@ import {
   encodeError,
   encodeMetadata,
 } from "../command.ts";
-import type { HandshakeStep, Mechanism } from "../mechanism.ts";
+import { type HandshakeStep, type Mechanism, refusal } from "../mechanism.ts";
 import type { ZapAsk } from "../../zap.ts";
 
 type Properties = readonly (readonly [string, Uint8Array | string])[];
@@ -30,8 +30,7 @@ const protocol = (message: string): HandshakeStep => ({ error: { kind: "protocol
 /** An ERROR from the server: a ZAP status code (300/400/500) means refused credentials (libzmq's handle_error_reason). */
 export function peerError(data: Uint8Array): HandshakeStep {
   const reason = decodeError(data);
-  const kind = /^[345]00$/.test(reason) ? "auth" : "other";
-  return { error: { kind, message: `the server refused the handshake: ${reason}` } };
+  return { error: refusal(reason, `the server refused the handshake: ${reason}`) };
 }
 
 /** Runs `fn`, turning a malformed command into a protocol failure. */
