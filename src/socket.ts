@@ -413,7 +413,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
    * Connections already accepted stay.
    */
   async unbind(endpoint: string): Promise<void> {
+    if (this.#closed) throw closedError(`unbind ${endpoint}`);
     const binding = this.#bindings.get(endpoint);
+    if (!binding) parseEndpoint(endpoint, true); // a malformed endpoint is EINVAL, as libzmq, not "not bound"
     if (!binding) throw new ZmqError("ENOENT", `unbind ${endpoint}: not bound`);
     for (const [key, b] of this.#bindings) if (b === binding) this.#bindings.delete(key);
     await this.#closeBinding(binding);
@@ -460,7 +462,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
 
   /** Stops connecting to an endpoint given to `connect` and drops its connection. */
   disconnect(endpoint: string): void {
+    if (this.#closed) throw closedError(`disconnect ${endpoint}`);
     const entry = this.#dialers.get(endpoint);
+    if (!entry) parseEndpoint(endpoint, false); // a malformed endpoint is EINVAL, as libzmq, not "not connected"
     if (!entry) throw new ZmqError("ENOENT", `disconnect ${endpoint}: not connected`);
     this.#dialers.delete(endpoint);
     entry.dialer?.stop();

@@ -255,6 +255,24 @@ test("forbidden operations reject with ENOTSUP; bad endpoints with EINVAL/EPROTO
   await closeAll(pull, push, other);
 });
 
+test("unbind and disconnect: ENOENT for what was never bound/connected, EINVAL for a malformed endpoint, ETERM once closed", async () => {
+  const pull = new Pull();
+  const push = new Push({ linger: 0 });
+  await pull.bind("tcp://127.0.0.1:*");
+  push.connect(pull.lastEndpoint!);
+  await assert.rejects(pull.unbind("tcp://127.0.0.1:1"), (e: ZmqError) => e.code === "ENOENT");
+  assert.throws(() => push.disconnect("tcp://127.0.0.1:1"), (e: ZmqError) => e.code === "ENOENT");
+  await assert.rejects(pull.unbind("foo"), (e: ZmqError) => e.code === "EINVAL");
+  assert.throws(() => push.disconnect("tcp://127.0.0.1"), (e: ZmqError) => e.code === "EINVAL");
+  const endpoint = pull.lastEndpoint!;
+  // close() not awaited: the bindings and connections are still being torn down.
+  const closing = closeAll(pull, push);
+  await assert.rejects(pull.unbind(endpoint), (e: ZmqError) => e.code === "ETERM");
+  assert.throws(() => push.disconnect(endpoint), (e: ZmqError) => e.code === "ETERM");
+  await closing;
+  await assert.rejects(pull.unbind(endpoint), (e: ZmqError) => e.code === "ETERM");
+});
+
 test("options are typed properties and constructor options, checked", async () => {
   const push = new Push({ sendHighWaterMark: 7, linger: 0 });
   assert.equal(push.sendHighWaterMark, 7);
