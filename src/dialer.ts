@@ -74,7 +74,7 @@ export class Dialer {
       ? setTimeout(() => {
         timedOut = true;
         this.#connecting = false;
-        this.#retry();
+        this.#failed();
       }, timeoutMs)
       : undefined;
     this.#host.connect(this.address).then(
@@ -90,9 +90,16 @@ export class Dialer {
         clearTimeout(timer);
         if (timedOut) return;
         this.#connecting = false;
-        this.#retry();
+        this.#failed();
       },
     );
+  }
+
+  /** An attempt that got no connection: libzmq's connecter closes its fd (a `close` event), then retries. */
+  #failed(): void {
+    if (this.#stopped) return;
+    this.#host.emit({ type: "close", address: this.endpoint });
+    this.#retry();
   }
 
   #retry(): void {

@@ -792,7 +792,8 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
         error: end.error ?? new Error(`${endpoint}: connection closed during the handshake`),
       });
     }
-    if (peer) this.#events.emit({ type: "disconnect", address: endpoint });
+    // Every connection that ends, handshake or not, as libzmq's engine reports it.
+    this.#events.emit({ type: "disconnect", address: endpoint });
     const entry = dialer ? this.#dialers.get(dialer.endpoint) : undefined;
     if (peer && (!entry || this.immediate)) {
       // A bound endpoint's (or an immediate connection's) peer ends with its connection.

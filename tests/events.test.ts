@@ -99,6 +99,8 @@ test("connector: connect:delay and connect:retry back off up to reconnectMaxInte
     assert.equal(retry.address, endpoint);
     intervals.push(retry.interval!);
   }
+  // As libzmq's connecter: each refused attempt closes its fd (a `close` event) before the retry.
+  assert.deepEqual(events.types().slice(0, 3), ["connect:delay", "close", "connect:retry"]);
   // libzmq: the interval doubles from reconnectInterval up to the max, plus up to one interval of jitter.
   for (const ms of intervals) assert.ok(ms >= 20 && ms < 100, `retry interval ${ms} ms in [20, 100)`);
   assert.ok(intervals[0]! < 40 && intervals[3]! >= 80, `backs off: ${intervals}`);
@@ -134,6 +136,8 @@ test("handshake:error:protocol for an incompatible peer, handshake:error:other f
   const protocol = await binder.next("handshake:error:protocol");
   assert.equal(protocol.address, pull.lastEndpoint);
   assert.match(protocol.error!.message, /PAIR/);
+  // As libzmq: the connection that failed its handshake is reported gone too.
+  assert.equal((await binder.next("disconnect")).address, pull.lastEndpoint);
 
   const server = curveKeyPair();
   await using curveServer = new Pull({ curveServer: true, curveSecretKey: server.secretKey });
@@ -144,6 +148,7 @@ test("handshake:error:protocol for an incompatible peer, handshake:error:other f
   const other = await client.next("handshake:error:other");
   assert.equal(other.address, curveServer.lastEndpoint);
   assert.match(other.error!.message, /curvePublicKey/);
+  assert.equal((await client.next("disconnect")).address, curveServer.lastEndpoint);
 });
 
 test("handshake:error:auth when ZAP refuses; handshake:error:other when a PLAIN server has no ZAP handler (libzmq's NO_DETAIL)", async () => {
