@@ -684,6 +684,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   ): Promise<Listener | WsListener> {
     if (ep.transport === "inproc") throw new Error("unreachable");
     if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#mechanismName(), accept);
+    if (ep.transport === "ipc" && ep.address.path === "*") return await this.#listenIpcWildcard(accept, acceptError);
     try {
       return await runtime.listen(ep.address, accept, acceptError);
     } catch (err) {
@@ -691,6 +692,28 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       if (ep.transport === "tcp" && ep.wildcardHost) {
         return await runtime.listen({ kind: "tcp", host: "0.0.0.0", port: ep.address.port }, accept, acceptError);
       }
+      throw err;
+    }
+  }
+
+  /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
+  async #listenIpcWildcard(
+    accept: (conn: ByteConnection) => void,
+    acceptError: (err: Error) => void,
+  ): Promise<Listener> {
+    if (!runtime.tempDir) throw new ZmqError("EPROTONOSUPPORT", "ipc://* needs a file system");
+    const dir = await runtime.tempDir();
+    try {
+      const listener = await runtime.listen({ kind: "ipc", path: `${dir.path}/socket` }, accept, acceptError);
+      return {
+        address: listener.address,
+        close: async () => {
+          await listener.close();
+          await dir.remove();
+        },
+      };
+    } catch (err) {
+      await dir.remove();
       throw err;
     }
   }

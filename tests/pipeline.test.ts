@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Context, Pair, Pull, Push, type Socket, type SocketEvent, type ZmqError } from "../mod.ts";
+import { existsSync } from "node:fs";
 import { eventually, tempIpcPath, withTimeout } from "./support/util.ts";
 
 const text = (frames: Uint8Array[]) => frames.map((f) => new TextDecoder().decode(f));
@@ -253,6 +254,29 @@ test("forbidden operations reject with ENOTSUP; bad endpoints with EINVAL/EPROTO
     (e: ZmqError) => e.code === "EADDRINUSE" && e.message.includes(pull.lastEndpoint!),
   );
   await closeAll(pull, push, other);
+});
+
+test("ipc://* binds a socket file in a new temporary directory, as libzmq; unbind and close remove it", async () => {
+  const pull = new Pull({ linger: 0 });
+  await pull.bind("ipc://*");
+  const endpoint = pull.lastEndpoint!;
+  assert.match(endpoint, /^ipc:\/\/.+\/socket$/);
+  const path = endpoint.slice("ipc://".length);
+  assert.ok(existsSync(path), `${path} exists while bound`);
+  const push = new Push({ linger: 0 });
+  push.connect(endpoint);
+  await push.send("through the wildcard");
+  assert.deepEqual((await withTimeout(pull.receive(), 5000, "message")).map((f) => new TextDecoder().decode(f)), [
+    "through the wildcard",
+  ]);
+  // A second wildcard bind gets a directory of its own.
+  await pull.bind("ipc://*");
+  const second = pull.lastEndpoint!.slice("ipc://".length);
+  assert.notEqual(second, path);
+  await pull.unbind(endpoint);
+  assert.ok(!existsSync(path.slice(0, -"/socket".length)), "unbind removed the directory");
+  await closeAll(pull, push);
+  await eventually(() => !existsSync(second.slice(0, -"/socket".length)));
 });
 
 test("unbind and disconnect: ENOENT for what was never bound/connected, EINVAL for a malformed endpoint, ETERM once closed", async () => {

@@ -318,4 +318,11 @@ export const bunRuntime: Runtime = {
   defer(fn: () => void): void {
     setImmediate(fn);
   },
+
+  async tempDir() {
+    // Bun has no temp-directory API of its own; its node:fs is native.
+    const [{ mkdtemp, rm }, { tmpdir }] = await Promise.all([import("node:fs/promises"), import("node:os")]);
+    const path = await mkdtemp(`${tmpdir()}/omq-`);
+    return { path, remove: () => rm(path, { recursive: true, force: true }) };
+  },
 };

@@ -26,7 +26,8 @@ interface DenoApi {
   listen(options: Record<string, unknown>): DenoListener;
   connect(options: Record<string, unknown>): Promise<DenoConn>;
   lstat(path: string): Promise<{ isSocket: boolean | null }>;
-  remove(path: string): Promise<void>;
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  makeTempDir(options?: { prefix?: string }): Promise<string>;
 }
 const deno = (): DenoApi => (globalThis as unknown as { Deno: DenoApi }).Deno;
 
@@ -356,5 +357,10 @@ export const denoRuntime: Runtime = {
   defer(fn: () => void): void {
     // Deno 2 has a global setImmediate (measured ~2 µs per hop, like Node's; setTimeout(0) is ~1-4 ms).
     setImmediate(fn);
+  },
+
+  async tempDir() {
+    const path = await deno().makeTempDir({ prefix: "omq-" });
+    return { path, remove: () => deno().remove(path, { recursive: true }).catch(() => {}) };
   },
 };

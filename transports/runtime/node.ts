@@ -6,6 +6,9 @@
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
 import { lstatSync, unlinkSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 
 /** Unwritten bytes above which `write` asks the engine to wait for `drain`. */
@@ -281,5 +284,10 @@ export const nodeRuntime: Runtime = {
 
   defer(fn: () => void): void {
     setImmediate(fn);
+  },
+
+  async tempDir() {
+    const path = await mkdtemp(join(tmpdir(), "omq-"));
+    return { path, remove: () => rm(path, { recursive: true, force: true }) };
   },
 };

@@ -89,4 +89,9 @@ export interface Runtime {
   connect(address: SocketAddress): Promise<ByteConnection>;
   /** Runs `fn` once after the current turn of the event loop, after pending I/O callbacks (like `setImmediate`). */
   defer(fn: () => void): void;
+  /**
+   * A fresh private directory for `ipc://*` (libzmq binds such an endpoint in a new
+   * temporary directory); `remove` deletes it with what is in it. Absent: no file system.
+   */
+  tempDir?(): Promise<{ readonly path: string; remove(): Promise<void> }>;
 }
