@@ -1,7 +1,8 @@
 /** Small helpers for tests on Node, Deno and Bun. */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -58,9 +59,22 @@ export async function eventually<T>(
   }
 }
 
-/** A fresh `ipc:///tmp/omq-XXXXXX/<name>` endpoint (new directory each call). */
+/** Directories made by `tempIpcPath`, removed when the test process exits. */
+const tempDirs: string[] = [];
+
+/** A fresh `ipc:///tmp/omq-XXXXXX/<name>` endpoint (new directory each call, removed at exit). */
 export function tempIpcPath(name = "sock"): string {
-  return `ipc://${join(mkdtempSync(join(tmpdir(), "omq-")), name)}`;
+  if (tempDirs.length === 0) {
+    const removeAll = () => {
+      for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    };
+    process.once("exit", removeAll);
+    // `deno test` ends without Node's exit event; Deno fires `unload` on the global scope.
+    if ("Deno" in globalThis) globalThis.addEventListener("unload", removeAll);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "omq-"));
+  tempDirs.push(dir);
+  return `ipc://${join(dir, name)}`;
 }
 
 /** The command that runs a TypeScript file on the runtime running this test (Node via tsx). */
