@@ -59,7 +59,6 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   #buffer: SocketEvent[] = [];
   #waiters: { resolve: (r: IteratorResult<SocketEvent>) => void; reject: (e: Error) => void }[] = [];
   #ended = false;
-  #closed = false;
   /** Set by the first `on()`: from then on events go to listeners only. */
   #listeners: Map<SocketEventType, Set<(event: SocketEvent) => void>> | null = null;
 
@@ -147,8 +146,7 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
    * ```
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = this.#ended = true;
+    this.#ended = true;
     this.#buffer = [];
     this.#listeners?.clear();
     for (const w of this.#waiters.splice(0)) w.resolve({ value: undefined, done: true });

@@ -23,7 +23,7 @@ import type { Context, InprocSocket } from "./context.ts";
 import type { Peer } from "./peer.ts";
 import type { Message } from "./message.ts";
 import { CommandError, decodeMetadata } from "./zmtp/command.ts";
-import type { HandshakeStep } from "./zmtp/mechanism.ts";
+import { type HandshakeStep, refusal } from "./zmtp/mechanism.ts";
 
 /** The inproc name ZAP handlers bind (RFC 27). */
 export const ZAP_ENDPOINT = "zeromq.zap.01";
@@ -177,10 +177,6 @@ function outcomeOf(frames: Message): ZapOutcome {
   return {
     ok: false,
     statusCode: status,
-    error: {
-      kind: "auth",
-      message: `ZAP refused the peer: ${status} ${text}`.trim(),
-      status: Number(status) as 300 | 400 | 500,
-    },
+    error: refusal(status, `ZAP refused the peer: ${status} ${text}`.trim()),
   };
 }

@@ -13,6 +13,14 @@ const transports = {
 const subMsg = (prefix: string, on = true): number[] => [on ? 1 : 0, ...bytes(prefix)];
 
 /** The next message an XPublisher reports, as numbers. */
+/** Binds `xpub` at `endpoint` and connects two Subscribers to it. */
+async function bindForTwo(xpub: XPublisher, endpoint: string): Promise<[Subscriber, Subscriber]> {
+  await xpub.bind(endpoint);
+  const pair: [Subscriber, Subscriber] = [new Subscriber(), new Subscriber()];
+  for (const sub of pair) sub.connect(endpoint);
+  return pair;
+}
+
 async function nextReport(xpub: XPublisher, what: string): Promise<number[]> {
   return [...(await withTimeout(xpub.receive(), 5000, what))[0]];
 }
@@ -239,11 +247,7 @@ test("a subscription made before the connection reaches the publisher once, and 
 
 test("an XPublisher reports a prefix's cancel when its last subscriber leaves, not before", async () => {
   const xpub = new XPublisher();
-  await xpub.bind("inproc://leave");
-  const a = new Subscriber();
-  const b = new Subscriber();
-  a.connect("inproc://leave");
-  b.connect("inproc://leave");
+  const [a, b] = await bindForTwo(xpub, "inproc://leave");
   a.subscribe("news");
   b.subscribe("news");
   assert.deepEqual(await nextReport(xpub, "first subscribe"), subMsg("news"));
@@ -320,11 +324,7 @@ for (const type of ["Publisher", "XPublisher"] as const) {
 
 test("XPublisher verboser reports every cancel; an empty welcomeMessage is not sent", async () => {
   const xpub = new XPublisher({ verboser: true, welcomeMessage: "" });
-  await xpub.bind("inproc://verboser");
-  const a = new Subscriber();
-  const b = new Subscriber();
-  a.connect("inproc://verboser");
-  b.connect("inproc://verboser");
+  const [a, b] = await bindForTwo(xpub, "inproc://verboser");
   a.subscribe("");
   b.subscribe("");
   assert.deepEqual(await nextReport(xpub, "a"), [1]);
@@ -342,11 +342,7 @@ test("XPublisher verbosity (zeromq.js's name) sets verbose/verboser and reads th
   const xpub = new XPublisher({ verbosity: "allSubs" });
   assert.equal(xpub.verbose, true);
   assert.equal(xpub.verbosity, "allSubs");
-  await xpub.bind("inproc://verbosity");
-  const a = new Subscriber();
-  const b = new Subscriber();
-  a.connect("inproc://verbosity");
-  b.connect("inproc://verbosity");
+  const [a, b] = await bindForTwo(xpub, "inproc://verbosity");
   a.subscribe("x");
   b.subscribe("x");
   assert.deepEqual(await nextReport(xpub, "a"), [1, 120]);

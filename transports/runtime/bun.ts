@@ -6,6 +6,7 @@
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
 import { takeBatch } from "./batch.ts";
+import { nodeRuntime } from "./node.ts";
 
 /** The slice of Bun's socket API this adapter uses (typed here so the file loads on every runtime). */
 interface BunSocket {
@@ -319,10 +320,6 @@ export const bunRuntime: Runtime = {
     setImmediate(fn);
   },
 
-  async tempDir() {
-    // Bun has no temp-directory API of its own; its node:fs is native.
-    const [{ mkdtemp, rm }, { tmpdir }] = await Promise.all([import("node:fs/promises"), import("node:os")]);
-    const path = await mkdtemp(`${tmpdir()}/omq-`);
-    return { path, remove: () => rm(path, { recursive: true, force: true }) };
-  },
+  // Bun has no temp-directory API of its own; the Node adapter's node:fs one is native in Bun.
+  tempDir: nodeRuntime.tempDir,
 };
