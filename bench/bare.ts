@@ -15,24 +15,38 @@
  * Node reads with `onread` (into the buffer given), Deno with `read(buffer)`;
  * Bun's own `Bun.connect` hands out a fresh chunk per read, which is copied.
  *
- * On Node, `--worker-read` moves the receiving socket into a worker thread,
- * which transfers each filled body (no copy) to the main thread: what reading
- * on a second thread buys a bare pair
+ * Bodies are allocated uninitialised where the runtime offers it
+ * (`Buffer.allocUnsafeSlow`; Deno's zeroes anyway), as omq's are.
+ *
+ * On Node, two flags move the system calls of one end of the pair off the main
+ * thread, as libzmq's I/O thread takes them off zeromq.js's JavaScript thread:
+ * `--worker-read` moves the receiving socket into a worker thread, which
+ * transfers each filled body (no copy) to the main thread; `--worker-write`
+ * moves the sending socket into a worker, the main thread only reading. Given
+ * both, the main thread only takes the bodies
  * (`node --import tsx bench/bare.ts 100000 30000 --worker-read`).
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import process from "node:process";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const workerRead = process.argv.includes("--worker-read");
+const workerWrite = process.argv.includes("--worker-write");
 const size = Number(args[0] ?? 1_000_000);
 const count = Number(args[1] ?? 3000);
 const payload = new Uint8Array(size).fill(3);
 
+/** A message-sized body whose bytes the kernel is about to write. */
+function freshBody(): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(b.buffer, b.byteOffset, size);
+}
+
 /** Counts bytes into fresh message-sized buffers; resolves with MB/s once `count` messages arrived. */
 class Receiver {
-  body = new Uint8Array(size);
+  body = freshBody();
   offset = 0;
   received = 0;
   last: Uint8Array | null = null;
@@ -46,7 +60,7 @@ class Receiver {
     this.received += n;
     if (this.offset === size) {
       this.last = this.body;
-      this.body = new Uint8Array(size);
+      this.body = freshBody();
       this.offset = 0;
     }
     this.#check();
@@ -145,51 +159,67 @@ async function deno(api: DenoApi): Promise<number> {
 
 async function node(): Promise<number> {
   const net = await import("node:net");
-  const server = net.createServer((s) => {
-    s.setNoDelay(true); // as ZeroMQ sockets (libzmq and omq) set TCP_NODELAY
-    let sent = 0;
-    const pump = () => {
-      while (sent < count) {
-        sent++;
-        if (!s.write(payload)) return void s.once("drain", pump);
-      }
-      s.end();
-    };
-    pump();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { Worker } = await import("node:worker_threads");
   const rx = new Receiver();
-  const port = (server.address() as { port: number }).port;
+  let port: number;
+  const workers: InstanceType<typeof Worker>[] = [];
+  let server: { close(): void } | null = null;
+  if (workerWrite) {
+    const writer = new Worker(WRITER, { eval: true, workerData: { size, count } });
+    workers.push(writer);
+    port = await new Promise<number>((resolve) => writer.once("message", resolve));
+  } else {
+    const s = net.createServer((s) => {
+      s.setNoDelay(true); // as ZeroMQ sockets (libzmq and omq) set TCP_NODELAY
+      sendAll(s);
+    });
+    await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+    port = (s.address() as { port: number }).port;
+    server = s;
+  }
+  let conn: { destroy(): void } | null = null;
   if (workerRead) {
-    const { Worker } = await import("node:worker_threads");
-    const worker = new Worker(READER, { eval: true, workerData: { port, size } });
-    worker.on("message", (bodies: ArrayBuffer[]) => {
+    const reader = new Worker(READER, { eval: true, workerData: { port, size } });
+    workers.push(reader);
+    reader.on("message", (bodies: ArrayBuffer[]) => {
       for (const body of bodies) rx.took(new Uint8Array(body));
     });
-    const mbps = await rx.finished;
-    await worker.terminate();
-    server.close();
-    return mbps;
+  } else {
+    conn = net.connect({
+      port,
+      host: "127.0.0.1",
+      onread: { buffer: () => rx.body.subarray(rx.offset), callback: (n: number) => (rx.filled(n), true) },
+    });
   }
-  const conn = net.connect({
-    port,
-    host: "127.0.0.1",
-    onread: { buffer: () => rx.body.subarray(rx.offset), callback: (n: number) => (rx.filled(n), true) },
-  });
   const mbps = await rx.finished;
-  conn.destroy();
-  server.close();
+  conn?.destroy();
+  await Promise.all(workers.map((w) => w.terminate()));
+  server?.close();
   return mbps;
 }
 
-/**
- * The worker of `--worker-read`, as plain JavaScript (a worker does not get tsx's loader):
- * reads into fresh bodies and transfers the filled ones to the main thread, a batch per turn.
- */
+/** The sender of a Node pair: one write per message, waiting for `drain` when Node asks. */
+function sendAll(s: { write(b: Uint8Array): boolean; once(e: "drain", f: () => void): unknown; end(): void }): void {
+  let sent = 0;
+  const pump = () => {
+    while (sent < count) {
+      sent++;
+      if (!s.write(payload)) return void s.once("drain", pump);
+    }
+    s.end();
+  };
+  pump();
+}
+
+// The workers are plain JavaScript: a worker does not get tsx's loader.
+
+/** `--worker-read`: reads into fresh bodies and transfers the filled ones to the main thread, a batch per turn. */
 const READER = `
 const net = require("node:net");
+const { Buffer } = require("node:buffer");
 const { parentPort, workerData: { port, size } } = require("node:worker_threads");
-let body = new Uint8Array(size), offset = 0, filled = [];
+const fresh = () => new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+let body = fresh(), offset = 0, filled = [];
 const post = () => { parentPort.postMessage(filled, filled); filled = []; };
 net.connect({ port, host: "127.0.0.1", onread: {
   buffer: () => body.subarray(offset),
@@ -197,7 +227,7 @@ net.connect({ port, host: "127.0.0.1", onread: {
     offset += n;
     if (offset === size) {
       if (filled.push(body.buffer) === 1) setImmediate(post);
-      body = new Uint8Array(size);
+      body = fresh();
       offset = 0;
     }
     return true;
@@ -205,7 +235,28 @@ net.connect({ port, host: "127.0.0.1", onread: {
 } });
 `;
 
-const runtime = g.Bun ? "bun" : g.Deno ? "deno" : workerRead ? "node (reading in a worker)" : "node";
+/** `--worker-write`: listens, tells the main thread its port, and sends every message to whoever connects. */
+const WRITER = `
+const net = require("node:net");
+const { parentPort, workerData: { size, count } } = require("node:worker_threads");
+const payload = new Uint8Array(size).fill(3);
+const server = net.createServer((s) => {
+  s.setNoDelay(true);
+  let sent = 0;
+  const pump = () => { while (sent < count) { sent++; if (!s.write(payload)) return void s.once("drain", pump); } s.end(); };
+  pump();
+});
+server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
+`;
+
+const inWorkers = [workerRead && "reading", workerWrite && "writing"].filter(Boolean).join(" and ");
+const runtime = g.Bun
+  ? "bun"
+  : g.Deno
+  ? "deno"
+  : inWorkers
+  ? `node (${inWorkers} in ${workerRead && workerWrite ? "workers" : "a worker"})`
+  : "node";
 const mbps = g.Bun ? await bun(g.Bun) : g.Deno ? await deno(g.Deno) : await node();
 console.log(`${runtime} bare tcp ${size} B x ${count}: ${mbps.toFixed(0)} MB/s`);
 process.exit(0);
