@@ -293,6 +293,15 @@ test(`${runtime.name}: connecting to a closed port fails with ECONNREFUSED, to a
   });
 });
 
+test(`${runtime.name}: listening on an ipc path in a missing directory fails with ENOENT, as libzmq's bind does`, async () => {
+  await inTempDir(async (dir) => {
+    await assert.rejects(runtime.listen(ipc(join(dir, "missing", "x.sock")), (c) => c.destroy()), (err) => {
+      assert.equal(codeOf(err), "ENOENT");
+      return true;
+    });
+  });
+});
+
 test(`${runtime.name}: a 5 MB write arrives intact and in order`, async () => {
   await withPair(tcp("127.0.0.1"), async (p) => {
     const rx = track(p.server);

@@ -5,10 +5,10 @@
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
-import { lstatSync, unlinkSync } from "node:fs";
+import { existsSync, lstatSync, unlinkSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 
 /** Unwritten bytes above which `write` asks the engine to wait for `drain`. */
@@ -212,6 +212,22 @@ async function removeStaleSocketFile(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * libuv reports a Unix socket path in a missing directory as EACCES (for Windows' sake);
+ * the kernel, libzmq, Deno and Bun say ENOENT. Only a missing directory is told apart: a
+ * real permission error stays EACCES.
+ */
+function missingDirectory(address: SocketAddress, err: unknown): unknown {
+  if (address.kind !== "ipc" || (err as { code?: string }).code !== "EACCES" || address.path.startsWith("\0")) {
+    return err;
+  }
+  const dir = dirname(address.path);
+  if (existsSync(dir)) return err;
+  return Object.assign(new Error(`listen ENOENT: no such file or directory ${address.path} (${dir} does not exist)`), {
+    code: "ENOENT",
+  });
+}
+
 function listenOnce(
   address: SocketAddress,
   onConnection: (conn: ByteConnection) => void,
@@ -250,7 +266,7 @@ export const nodeRuntime: Runtime = {
         await removeStaleSocketFile(address.path)
       ) {
         server = await listenOnce(address, onConnection, onAcceptError);
-      } else throw err;
+      } else throw missingDirectory(address, err);
     }
     const bound = server.address();
     const actual: SocketAddress = address.kind === "tcp" && bound && typeof bound === "object"
