@@ -46,6 +46,22 @@ const endpoints = {
   ipc: () => tempIpcPath(),
 };
 
+test("tcp: a host name is bound at its address, and lastEndpoint names it as libzmq's does", async () => {
+  const theirs = await zmq.socket("pull");
+  const theirEndpoint = await theirs.bind("tcp://localhost:*");
+  const pull = new Pull();
+  await pull.bind("tcp://localhost:*");
+  const host = (endpoint: string) => endpoint.slice(0, endpoint.lastIndexOf(":"));
+  assert.equal(host(pull.lastEndpoint!), host(theirEndpoint), `omq ${pull.lastEndpoint}, libzmq ${theirEndpoint}`);
+  assert.match(pull.lastEndpoint!, /^tcp:\/\/(127\.0\.0\.1|\[::1\]):\d+$/);
+  const push = await zmq.socket("push");
+  await push.connect(pull.lastEndpoint!);
+  await push.send("by address", { timeout: 20_000 });
+  assert.deepEqual(texts(await withTimeout(pull.receive(), 20_000, "from libzmq")), ["by address"]);
+  await Promise.all([push.close(), theirs.close()]);
+  await close(pull);
+});
+
 for (const [transport, endpoint] of Object.entries(endpoints)) {
   test(`${transport}: omq Push binds, libzmq Pull connects`, async () => {
     const push = new Push();

@@ -32,8 +32,14 @@ interface BunHandlers {
   close(s: BunSocket, error?: Error): void;
   error(s: BunSocket, error: Error): void;
 }
+interface BunListener {
+  readonly port?: number;
+  /** Fills `into` with the bound address (what Bun's own node:net uses; absent in older Bun). */
+  getsockname?(into: { address?: string; port?: number }): unknown;
+  stop(closeActive?: boolean): void;
+}
 interface BunApi {
-  listen(options: Record<string, unknown>): { readonly port?: number; stop(closeActive?: boolean): void };
+  listen(options: Record<string, unknown>): BunListener;
   connect(options: Record<string, unknown>): Promise<BunSocket>;
   allocUnsafe(size: number): Uint8Array;
 }
@@ -267,6 +273,17 @@ async function socketFileIsStale(path: string): Promise<boolean> {
   }
 }
 
+/** The numeric host a tcp listener is bound to ("localhost" becomes "127.0.0.1"), where Bun tells it. */
+function boundHost(listener: BunListener): string | undefined {
+  const into: { address?: string } = {};
+  try {
+    listener.getsockname?.(into);
+  } catch {
+    return undefined;
+  }
+  return into.address || undefined;
+}
+
 function listenNow(options: Record<string, unknown>): ReturnType<BunApi["listen"]> {
   try {
     return bun().listen(options);
@@ -290,7 +307,9 @@ export const bunRuntime: Runtime = {
       (await import("node:fs")).rmSync(address.path, { force: true });
       server = listenNow(options);
     }
-    const actual: SocketAddress = address.kind === "tcp" ? { ...address, port: server.port ?? address.port } : address;
+    const actual: SocketAddress = address.kind === "tcp"
+      ? { ...address, host: boundHost(server) ?? address.host, port: server.port ?? address.port }
+      : address;
     let open = true;
     return {
       address: actual,

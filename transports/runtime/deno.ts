@@ -18,7 +18,7 @@ interface DenoConn {
   setKeepAlive?(keepAlive?: boolean): void;
 }
 interface DenoListener {
-  readonly addr: { port?: number };
+  readonly addr: { hostname?: string; port?: number };
   accept(): Promise<DenoConn>;
   close(): void;
 }
@@ -326,7 +326,7 @@ export const denoRuntime: Runtime = {
       }
     })();
     const actual: SocketAddress = address.kind === "tcp"
-      ? { ...address, port: listener.addr.port ?? address.port }
+      ? { ...address, host: listener.addr.hostname || address.host, port: listener.addr.port ?? address.port }
       : address;
     return {
       address: actual,

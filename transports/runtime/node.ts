@@ -270,7 +270,7 @@ export const nodeRuntime: Runtime = {
     }
     const bound = server.address();
     const actual: SocketAddress = address.kind === "tcp" && bound && typeof bound === "object"
-      ? { kind: "tcp", host: address.host, port: bound.port }
+      ? { kind: "tcp", host: bound.address || address.host, port: bound.port }
       : address;
     return {
       address: actual,

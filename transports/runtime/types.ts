@@ -64,7 +64,10 @@ export interface ByteConnection {
 
 /** A listening TCP or Unix socket. */
 export interface Listener {
-  /** The bound address; for TCP port 0 this carries the port the kernel chose. */
+  /**
+   * The bound address. For TCP, the numeric host it is bound to (a name such as
+   * "localhost" resolved, as libzmq reports it) and, for port 0, the port the kernel chose.
+   */
   readonly address: SocketAddress;
   /** Stops accepting; removes the socket file for Unix paths. */
   close(): Promise<void>;
