@@ -84,6 +84,11 @@ const CLOSED = 3;
 
 const SUBSCRIBE_TYPES = new Set(["SUB", "XSUB"]);
 const PUBLISH_TYPES = new Set(["PUB", "XPUB"]);
+/**
+ * Lockstep types have one message per connection in flight, so nothing would join it in
+ * a batch: their flush runs in a microtask, not at the end of the event-loop turn.
+ */
+const LOCKSTEP_TYPES = new Set(["REQ", "REP"]);
 
 /** Drives one connection from greeting to close. */
 export class Engine implements Connection {
@@ -104,6 +109,11 @@ export class Engine implements Connection {
   #sealed: Mechanism | null = null;
   #frames: Uint8Array[] = [];
   #flushScheduled = false;
+  #flush = (): void => {
+    this.#flushScheduled = false;
+    this.#flushNow();
+  };
+  #flushLater: (flush: () => void) => void;
   #writeBlocked = false;
   #readPaused = false;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -122,6 +132,7 @@ export class Engine implements Connection {
   constructor(conn: ByteConnection, options: EngineOptions, host: EngineHost) {
     this.#conn = conn;
     this.#options = options;
+    this.#flushLater = LOCKSTEP_TYPES.has(options.socketType) ? queueMicrotask : (fn) => runtime.defer(fn);
     this.#host = host;
     this.remoteAddress = conn.remoteAddress;
     const max = options.maxMessageSize;
@@ -384,10 +395,7 @@ export class Engine implements Connection {
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#writeBlocked || this.#state !== ACTIVE) return;
     this.#flushScheduled = true;
-    runtime.defer(() => {
-      this.#flushScheduled = false;
-      this.#flushNow();
-    });
+    this.#flushLater(this.#flush);
   }
 
   #flushNow(): void {
