@@ -132,7 +132,9 @@ export class Engine implements Connection {
   constructor(conn: ByteConnection, options: EngineOptions, host: EngineHost) {
     this.#conn = conn;
     this.#options = options;
-    this.#flushLater = LOCKSTEP_TYPES.has(options.socketType) ? queueMicrotask : (fn) => runtime.defer(fn);
+    this.#flushLater = LOCKSTEP_TYPES.has(options.socketType)
+      ? (fn) => queueMicrotask(fn) // called bare: browsers refuse it with another `this`
+      : (fn) => runtime.defer(fn);
     this.#host = host;
     this.remoteAddress = conn.remoteAddress;
     const max = options.maxMessageSize;
