@@ -113,7 +113,8 @@ export class Engine implements Connection {
     this.#flushScheduled = false;
     this.#flushNow();
   };
-  #flushLater: (flush: () => void) => void;
+  /** A lockstep type (see LOCKSTEP_TYPES): flush in a microtask. */
+  readonly #lockstep: boolean;
   #writeBlocked = false;
   #readPaused = false;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -132,9 +133,7 @@ export class Engine implements Connection {
   constructor(conn: ByteConnection, options: EngineOptions, host: EngineHost) {
     this.#conn = conn;
     this.#options = options;
-    this.#flushLater = LOCKSTEP_TYPES.has(options.socketType)
-      ? (fn) => queueMicrotask(fn) // called bare: browsers refuse it with another `this`
-      : (fn) => runtime.defer(fn);
+    this.#lockstep = LOCKSTEP_TYPES.has(options.socketType);
     this.#host = host;
     this.remoteAddress = conn.remoteAddress;
     const max = options.maxMessageSize;
@@ -397,7 +396,8 @@ export class Engine implements Connection {
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#writeBlocked || this.#state !== ACTIVE) return;
     this.#flushScheduled = true;
-    this.#flushLater(this.#flush);
+    if (this.#lockstep) queueMicrotask(this.#flush);
+    else runtime.defer(this.#flush);
   }
 
   #flushNow(): void {
