@@ -1,0 +1,183 @@
+// Property-based fuzzing of everything that parses peer input. A fixed seed keeps CI
+// repeatable; `npm run fuzz` runs many more cases (FUZZ_RUNS) with a random seed.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import process from "node:process";
+import fc from "fast-check";
+import { encodeFrames, FrameDecoder, FrameError } from "../../src/zmtp/frame.ts";
+import { readThrough } from "../support/read-through.ts";
+import { decodeGreeting, encodeGreeting, GreetingError } from "../../src/zmtp/greeting.ts";
+import { CommandError, decodeCommand, decodeMetadata, encodeCommand, encodeMetadata } from "../../src/zmtp/command.ts";
+import { Engine } from "../../src/engine.ts";
+import { NullMechanism } from "../../src/zmtp/mechanisms/null.ts";
+import { Peer } from "../../src/peer.ts";
+import type { ByteConnection, ConnectionHandlers } from "../../transports/runtime/types.ts";
+
+const runs = Number(process.env.FUZZ_RUNS ?? 300);
+const seed = process.env.FUZZ_RUNS ? Date.now() : 20261123;
+const params = { numRuns: runs, seed };
+
+/** Splits bytes into chunks at the given cut points. */
+function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.byteLength + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  for (const p of points) {
+    chunks.push(bytes.subarray(at, p));
+    at = p;
+  }
+  chunks.push(bytes.subarray(at));
+  return chunks;
+}
+
+test("the frame decoder only ever throws FrameError, and never delivers a frame above its limit", () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 600 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      fc.integer({ min: 0, max: 300 }),
+      (bytes, cuts, limit) => {
+        const decoder = new FrameDecoder({ frame: (_f, body) => assert.ok(body.byteLength <= limit) }, limit);
+        try {
+          for (const chunk of split(bytes, cuts)) decoder.push(chunk);
+        } catch (err) {
+          if (!(err instanceof FrameError)) throw err;
+        }
+      },
+    ),
+    params,
+  );
+});
+
+test("any encoded message decodes to itself, however the stream is split", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.uint8Array({ maxLength: 400 }), { minLength: 1, maxLength: 5 }),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      (frames, cuts) => {
+        const got: Uint8Array[] = [];
+        const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body.slice()) });
+        for (const chunk of split(encodeFrames(frames), cuts)) decoder.push(chunk);
+        assert.deepEqual(got, frames.map((f) => Uint8Array.from(f)));
+      },
+    ),
+    params,
+  );
+});
+
+test("reading through readBuffer() in any sizes, mixed with foreign chunks, delivers every frame intact", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 30_000, max: 400_000 })), {
+        minLength: 1,
+        maxLength: 6,
+      }),
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 300_000 }), fc.boolean()), { minLength: 1, maxLength: 12 }),
+      (sizes, reads) => {
+        const frames = sizes.map((n, i) => Uint8Array.from({ length: n }, (_, j) => (j * 7 + i) & 0xff));
+        const stream = encodeFrames(frames);
+        const got: Uint8Array[] = [];
+        const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
+        readThrough(decoder, stream, (i) => {
+          const [size, foreign] = reads[i % reads.length];
+          return { size, foreign };
+        });
+        // Held as views until the end: a later read landing on an earlier frame would show.
+        assert.deepEqual(got, frames);
+      },
+    ),
+    { ...params, numRuns: Math.min(runs, 100) },
+  );
+});
+
+test("greeting, command and metadata parsers only throw their own errors", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), (bytes) => {
+      try {
+        decodeGreeting(bytes);
+      } catch (err) {
+        if (!(err instanceof GreetingError)) throw err;
+      }
+    }),
+    params,
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      for (const parse of [decodeCommand, decodeMetadata]) {
+        try {
+          parse(bytes);
+        } catch (err) {
+          if (!(err instanceof CommandError)) throw err;
+        }
+      }
+    }),
+    params,
+  );
+});
+
+/** An in-memory connection: what the engine writes is dropped; close is reported once. */
+class FakeConnection implements ByteConnection {
+  readonly remoteAddress = "fuzz";
+  handlers: ConnectionHandlers | null = null;
+  closed = false;
+  start(handlers: ConnectionHandlers): void {
+    this.handlers = handlers;
+  }
+  write(): boolean {
+    return true;
+  }
+  setKeepAlive(): void {}
+  pause(): void {}
+  resume(): void {}
+  end(): void {
+    this.destroy();
+  }
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers?.close();
+  }
+}
+
+const validStart = [
+  encodeGreeting("NULL", false),
+  encodeFrames([encodeCommand("READY", encodeMetadata([["Socket-Type", "PUSH"]]))], 0x04),
+];
+
+test("an engine fed random or mutated streams never throws out, and holds at most its limit per frame", () => {
+  fc.assert(
+    fc.property(
+      fc.boolean(),
+      fc.uint8Array({ maxLength: 400 }),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      (withValidStart, tail, mutations, cuts) => {
+        const parts = withValidStart ? [...validStart, tail] : [tail];
+        const stream = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+        let at = 0;
+        for (const p of parts) {
+          stream.set(p, at);
+          at += p.byteLength;
+        }
+        for (const [pos, value] of mutations) if (stream.byteLength > 0) stream[pos % stream.byteLength] = value;
+        const conn = new FakeConnection();
+        const peer = Peer.withPipes(1000, 1000, "fuzz");
+        const engine = new Engine(conn, {
+          mechanism: new NullMechanism([["Socket-Type", "PULL"]]),
+          asServer: true,
+          maxMessageSize: 256,
+          handshakeInterval: 0,
+          socketType: "PULL",
+        }, { ready: () => peer, closed: () => {} });
+        for (const chunk of split(stream, cuts)) {
+          if (conn.closed) break;
+          conn.handlers!.data(chunk); // must not throw, whatever the bytes
+        }
+        let message;
+        while ((message = peer.inbound.read()) !== undefined) for (const f of message) assert.ok(f.byteLength <= 256);
+        engine.close();
+      },
+    ),
+    params,
+  );
+});

@@ -1,0 +1,54 @@
+// How adapters without a vectored write (Deno, Bun) cut their write queue into writes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { COALESCE_BYTES, JOIN_BELOW, takeBatch } from "../../transports/runtime/batch.ts";
+import { concatBytes } from "../support/util.ts";
+
+const chunk = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i + seed) & 0xff);
+
+test("small chunks are joined, in order, into the buffer the caller allocates", () => {
+  const queue = [chunk(3, 1), chunk(9, 2), chunk(100, 3)];
+  const expected = concatBytes(queue);
+  const sizes: number[] = [];
+  const out = takeBatch(queue, (size) => {
+    sizes.push(size);
+    return new Uint8Array(size).fill(0xee); // stale bytes: every one must be overwritten
+  });
+  assert.deepEqual(sizes, [112]);
+  assert.deepEqual(out, expected);
+  assert.equal(queue.length, 0);
+});
+
+test("a large chunk is written as it is and ends the run of small ones before it", () => {
+  const header = chunk(9, 1);
+  const body = chunk(JOIN_BELOW, 2);
+  const tail = chunk(5, 3);
+  const queue = [chunk(2, 0), header, body, tail];
+  assert.deepEqual([...takeBatch(queue)], [...chunk(2, 0), ...header]);
+  assert.equal(takeBatch(queue), body, "the large chunk itself, not a copy");
+  assert.equal(takeBatch(queue), tail, "a lone small chunk is not copied either");
+  assert.equal(queue.length, 0);
+});
+
+test("a join stops at COALESCE_BYTES; every byte comes out once, in order", () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  for (let round = 0; round < 5; round++) {
+    const queue = Array.from({ length: 200 }, (_, i) => {
+      const r = random();
+      return chunk(r < 0.7 ? Math.floor(r * 4000) : r < 0.9 ? JOIN_BELOW - 1 + Math.floor(r * 3) : 70_000, i);
+    });
+    const expected = concatBytes(queue);
+    const writes: Uint8Array[] = [];
+    while (queue.length > 0) {
+      const before = queue[0];
+      const w = takeBatch(queue);
+      if (w !== before) assert.ok(w.byteLength <= COALESCE_BYTES, `a join of ${w.byteLength} bytes`);
+      writes.push(w);
+    }
+    // Not deepEqual: on megabytes it is slow and prints them all on failure.
+    const got = concatBytes(writes);
+    assert.equal(got.byteLength, expected.byteLength);
+    assert.ok(got.every((b, i) => b === expected[i]), "bytes out of order");
+  }
+});

@@ -1,0 +1,94 @@
+/**
+ * omq in a real browser: headless Chromium (Debian's `chromium`, driven by playwright-core)
+ * loads examples/browser, whose page subscribes over ws:// to a Publisher and sends a
+ * Request to a Reply served by omq on this runtime. Fails if the page shows nothing.
+ * Leaves a screenshot at $OMQ_SCREENSHOT (default /tmp/omq-browser-<runtime>.png).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { runtimeCommand, withTimeout } from "../support/util.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const g = globalThis as { Deno?: unknown; Bun?: unknown };
+const here = g.Bun ? "bun" : g.Deno ? "deno" : "node";
+
+test(`browser: Chromium shows live weather and a reply from omq on ${here} over ws://`, async () => {
+  assert.ok(
+    existsSync(CHROMIUM),
+    `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`,
+  );
+  const script = fileURLToPath(new URL("../../examples/browser/server.ts", import.meta.url).href);
+  const [cmd, ...args] = runtimeCommand(script);
+  const server = spawn(cmd, [...args, "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const profile = mkdtempSync(join(tmpdir(), "omq-chromium-"));
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  try {
+    const url = await withTimeout(
+      new Promise<string>((resolve, reject) => {
+        let out = "";
+        server.stdout!.on("data", (d) => {
+          out += d;
+          const m = /page: (\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        server.on("exit", (code) => reject(new Error(`example server exited with ${code}`)));
+      }),
+      30000,
+      "example server start",
+    );
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 900, height: 760 },
+      timeout: 30000,
+    });
+    browser = context as unknown as typeof browser;
+    const page = context.pages()[0] ?? await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (err) => errors.push(String(err)));
+    await page.goto(url, { timeout: 20000 });
+    // Live updates: at least 5 weather lines, and the request answered by this runtime.
+    await page.waitForFunction('document.querySelectorAll("#weather li").length >= 5', undefined, {
+      timeout: 20000,
+    }).catch((err) => {
+      throw new Error(`no weather updates on the page (errors: ${errors.join("; ") || "none"}): ${err}`);
+    });
+    const firstReply = await page.locator("#replies li").first().textContent({ timeout: 20000 });
+    assert.match(firstReply ?? "", new RegExp(`hello from the browser — answered by omq on ${here}`));
+    // A second request from the form.
+    await page.fill("#question", "second question");
+    // Enter, not a click: the weather list above keeps growing and moves the button, and a click
+    // aimed at where it was can land beside it (CI saw the second request never sent).
+    await page.press("#question", "Enter");
+    await page.waitForFunction('document.querySelectorAll("#replies li").length >= 2', undefined, {
+      timeout: 10000,
+    });
+    assert.match(await page.locator("#replies li").first().textContent() ?? "", /second question/);
+    assert.equal(await page.locator("#check").textContent(), "tcp:// in a browser → EPROTONOSUPPORT");
+    assert.equal(await page.locator("#status").textContent(), "live");
+    assert.ok(Number(await page.locator("#count").textContent()) >= 5);
+    await page.screenshot({ path: process.env.OMQ_SCREENSHOT ?? join(tmpdir(), `omq-browser-${here}.png`) });
+    assert.deepEqual(errors, []);
+  } finally {
+    await (browser as { close(): Promise<void> } | undefined)?.close().catch(() => {});
+    server.kill("SIGTERM");
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
