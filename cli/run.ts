@@ -25,6 +25,7 @@ import {
 } from "../mod.ts";
 import { type CliOptions, type CliSocketType, parseArgs, USAGE, UsageError } from "./args.ts";
 import { formatMessage, parseLine } from "./format.ts";
+import { socketTypeInfo } from "../src/zmtp/socket-type.ts";
 
 /** Where `omq` reads lines and writes output. */
 export interface CliIo {
@@ -52,8 +53,6 @@ const CLASSES: Record<CliSocketType, SocketClass> = {
   xsub: XSubscriber,
 };
 
-const SENDS = new Set<CliSocketType>(["pub", "push", "dealer", "router", "pair", "xpub", "xsub"]);
-const RECEIVES = new Set<CliSocketType>(["sub", "pull", "dealer", "router", "pair", "xpub", "xsub"]);
 
 /**
  * Runs `omq` with the given arguments; resolves with the process exit code.
@@ -152,7 +151,8 @@ async function session(o: CliOptions, io: CliIo): Promise<number> {
   }
 
   // Everything else: stdin feeds the socket while what arrives is printed.
-  const receiving = RECEIVES.has(type)
+  const info = socketTypeInfo(socket.socketType);
+  const receiving = info.receives
     ? (async () => {
       let received = 0;
       if (o.count === 0) return;
@@ -162,7 +162,7 @@ async function session(o: CliOptions, io: CliIo): Promise<number> {
       }
     })()
     : null;
-  const sending = SENDS.has(type)
+  const sending = info.sends
     ? (async () => {
       for await (const text of io.lines()) await socket.send(line(text));
     })()

@@ -21,6 +21,7 @@ import { decodeCommand, decodeError, encodeCommand, type Metadata } from "./zmtp
 import type { HandshakeError, HandshakeFailure, HandshakeStep, Mechanism } from "./zmtp/mechanism.ts";
 import type { Peer } from "./peer.ts";
 import type { Message } from "./message.ts";
+import { type SocketType, type SocketTypeInfo, socketTypeInfo } from "./zmtp/socket-type.ts";
 
 /** A batch is written once it reaches this size, so one turn never builds an unbounded buffer. */
 const MAX_BATCH_BYTES = 512 * 1024;
@@ -52,7 +53,7 @@ export interface EngineOptions {
   /** Milliseconds the greeting and handshake may take; 0 for no limit. */
   readonly handshakeInterval: number;
   /** Our socket type, to convert subscriptions between command and message form. */
-  readonly socketType: string;
+  readonly socketType: SocketType;
   /** Milliseconds between PINGs; 0 sends none [ZMQ_HEARTBEAT_IVL]. */
   readonly heartbeatInterval?: number;
   /** Milliseconds without any traffic after which the peer counts as dead; -1: the interval [ZMQ_HEARTBEAT_TIMEOUT]. */
@@ -82,13 +83,6 @@ const HANDSHAKE = 1;
 const ACTIVE = 2;
 const CLOSED = 3;
 
-const SUBSCRIBE_TYPES = new Set(["SUB", "XSUB"]);
-const PUBLISH_TYPES = new Set(["PUB", "XPUB"]);
-/**
- * Lockstep types have one message per connection in flight, so nothing would join it in
- * a batch: their flush runs in a microtask, not at the end of the event-loop turn.
- */
-const LOCKSTEP_TYPES = new Set(["REQ", "REP"]);
 
 /** Drives one connection from greeting to close. */
 export class Engine implements Connection {
@@ -113,8 +107,8 @@ export class Engine implements Connection {
     this.#flushScheduled = false;
     this.#flushNow();
   };
-  /** A lockstep type (see LOCKSTEP_TYPES): flush in a microtask. */
-  readonly #lockstep: boolean;
+  /** Our socket type's row: subscriptions, lockstep flushing. */
+  readonly #type: SocketTypeInfo;
   #writeBlocked = false;
   #readPaused = false;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -133,7 +127,7 @@ export class Engine implements Connection {
   constructor(conn: ByteConnection, options: EngineOptions, host: EngineHost) {
     this.#conn = conn;
     this.#options = options;
-    this.#lockstep = LOCKSTEP_TYPES.has(options.socketType);
+    this.#type = socketTypeInfo(options.socketType);
     this.#host = host;
     this.remoteAddress = conn.remoteAddress;
     const max = options.maxMessageSize;
@@ -322,7 +316,7 @@ export class Engine implements Connection {
       case "SUBSCRIBE":
       case "CANCEL": {
         // libzmq hands subscriptions to PUB/XPUB in the message form, whatever the wire used.
-        if (!PUBLISH_TYPES.has(this.#options.socketType)) return;
+        if (!this.#type.receivesSubscriptions) return;
         const message = new Uint8Array(1 + data.byteLength);
         message[0] = name === "SUBSCRIBE" ? 1 : 0;
         message.set(data, 1);
@@ -396,7 +390,8 @@ export class Engine implements Connection {
   #scheduleFlush(): void {
     if (this.#flushScheduled || this.#writeBlocked || this.#state !== ACTIVE) return;
     this.#flushScheduled = true;
-    if (this.#lockstep) queueMicrotask(this.#flush);
+    // A lockstep type has one message per connection in flight: nothing would join it in a batch.
+    if (this.#type.lockstep) queueMicrotask(this.#flush);
     else runtime.defer(this.#flush);
   }
 
@@ -404,7 +399,7 @@ export class Engine implements Connection {
     if (this.#state !== ACTIVE || this.#writeBlocked) return;
     const outbound = this.#peer!.outbound;
     const encoder = this.#encoder;
-    const convertSubscriptions = this.peerMinor >= 1 && SUBSCRIBE_TYPES.has(this.#options.socketType);
+    const convertSubscriptions = this.peerMinor >= 1 && this.#type.sendsSubscriptions;
     let message: Message | undefined;
     while ((message = outbound.read()) !== undefined) {
       if (convertSubscriptions && message.length === 1 && message[0].byteLength > 0 && message[0][0] <= 1) {

@@ -9,13 +9,11 @@
 import type { Message } from "./message.ts";
 import type { Socket } from "./socket.ts";
 import { ZmqError } from "./errors.ts";
+import { socketTypeInfo } from "./zmtp/socket-type.ts";
 
 /** Proxies made by `proxy()`: they leave the sockets open when they end (libzmq's zmq_proxy). */
 const keepOpen = new WeakSet<Proxy>();
 
-/** Socket types that have no send or no receive (RFC 29, 30): a proxy skips those directions up front. */
-const CANNOT_SEND = new Set(["PULL", "SUB"]);
-const CANNOT_RECEIVE = new Set(["PUSH", "PUB"]);
 
 /**
  * A steerable proxy, shaped like zeromq.js's: `run()` forwards both ways until
@@ -118,7 +116,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   }
 
   async #forward(from: Socket, to: Socket): Promise<void> {
-    if (CANNOT_RECEIVE.has(from.socketType) || CANNOT_SEND.has(to.socketType)) return;
+    // A type that cannot receive or send (RFC 29, 30) has no such direction to forward.
+    if (!socketTypeInfo(from.socketType).receives || !socketTypeInfo(to.socketType).sends) return;
     const stopped = this.#stop.signal;
     const stoppedPromise = new Promise<void>((resolve) =>
       stopped.addEventListener("abort", () => resolve(), { once: true })

@@ -18,7 +18,7 @@ import { type Connection, Engine, type EngineEnd, type EngineHost, type EngineOp
 import { Dialer } from "./dialer.ts";
 import { type Context, context as defaultContext } from "./context.ts";
 import { defineOptions, initialOptions } from "./options.ts";
-import { compatible, type SocketType } from "./zmtp/socket-type.ts";
+import { compatible, type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
 import { type Metadata, metadataText } from "./zmtp/command.ts";
 import { NullMechanism } from "./zmtp/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "./zmtp/mechanisms/plain.ts";
@@ -142,9 +142,6 @@ function transportError(what: string, endpoint: string, err: unknown): ZmqError 
     { address: endpoint, cause: err },
   );
 }
-
-/** Socket types that announce their routing id in the handshake (libzmq does so for these only). */
-const ANNOUNCES_IDENTITY = new Set(["REQ", "DEALER", "ROUTER"]);
 
 /**
  * The base of every socket type: a ZeroMQ socket that carries whole
@@ -636,7 +633,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
    */
   protected createMechanism(_accepted: boolean, remoteAddress = ""): Mechanism {
     const metadata: [string, Uint8Array | string][] = [["Socket-Type", this.socketType]];
-    if (ANNOUNCES_IDENTITY.has(this.socketType)) {
+    if (socketTypeInfo(this.socketType).announcesIdentity) {
       metadata.push(["Identity", (this.options.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
     }
     const o = this.options;

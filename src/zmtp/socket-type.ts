@@ -1,6 +1,9 @@
 /**
- * ZMTP socket types and which may talk to which (RFC 23, RFC 37 §"Socket
- * compatibility"). libzmq refuses an incompatible peer at handshake.
+ * Every fact about a socket type that code outside its own socket file needs,
+ * in one table (zmq.rs's `COMPATIBILITY_MATRIX`, RFC 23/37 §"Socket
+ * compatibility"). The engine, the session, proxies, the ws transport and the
+ * CLI read flags from a row; none of them tests a type name. Adding a type is
+ * one row here plus its socket file.
  *
  * @module
  */
@@ -20,22 +23,69 @@ export type SocketType =
   | "XSUB"
   | "STREAM";
 
-const PEERS: Record<SocketType, readonly SocketType[]> = {
-  PAIR: ["PAIR"],
-  PUB: ["SUB", "XSUB"],
-  SUB: ["PUB", "XPUB"],
-  REQ: ["REP", "ROUTER"],
-  REP: ["REQ", "DEALER"],
-  DEALER: ["REP", "DEALER", "ROUTER"],
-  ROUTER: ["REQ", "DEALER", "ROUTER"],
-  PULL: ["PUSH"],
-  PUSH: ["PULL"],
-  XPUB: ["SUB", "XSUB"],
-  XSUB: ["PUB", "XPUB"],
-  STREAM: [],
+/** One row of the table: what a socket of this type is and does on the wire. */
+export interface SocketTypeInfo {
+  /** Types a peer may announce in its READY; anything else is refused at the handshake. */
+  readonly peers: readonly SocketType[];
+  /** Whether the application may send on it (PULL and SUB may not). */
+  readonly sends: boolean;
+  /** Whether the application may receive on it (PUSH and PUB may not). */
+  readonly receives: boolean;
+  /** Whether its READY carries the Identity property (libzmq: REQ, DEALER, ROUTER). */
+  readonly announcesIdentity: boolean;
+  /** One message per connection in flight: nothing joins a write batch, so the engine flushes in a microtask. */
+  readonly lockstep: boolean;
+  /** Sends (un)subscriptions: its 0x01/0x00 messages go out as SUBSCRIBE/CANCEL commands on ZMTP 3.1 (RFC 37). */
+  readonly sendsSubscriptions: boolean;
+  /** Takes (un)subscriptions: the peer's SUBSCRIBE/CANCEL commands reach it as 0x01/0x00 messages. */
+  readonly receivesSubscriptions: boolean;
+  /** The engine that drives its tcp/ipc connections: ZMTP, or raw bytes (STREAM). */
+  readonly engine: "zmtp" | "raw";
+  /**
+   * Bare "ZWS2.0" carries no socket type (RFC 45 §"No Mechanism"): the type the peer is
+   * taken to be. null: the type cannot talk bare ZWS (or ws at all).
+   */
+  readonly wsBarePeer: SocketType | null;
+}
+
+const row = (
+  peers: readonly SocketType[],
+  flags: Partial<Omit<SocketTypeInfo, "peers">>,
+): SocketTypeInfo => ({
+  peers,
+  sends: true,
+  receives: true,
+  announcesIdentity: false,
+  lockstep: false,
+  sendsSubscriptions: false,
+  receivesSubscriptions: false,
+  engine: "zmtp",
+  wsBarePeer: peers[0] ?? null,
+  ...flags,
+});
+
+/** The table. Flags not given take the defaults of `row`: sends, receives, ZMTP, nothing else. */
+export const SOCKET_TYPES: Readonly<Record<SocketType, SocketTypeInfo>> = {
+  PAIR: row(["PAIR"], {}),
+  PUB: row(["SUB", "XSUB"], { receives: false, receivesSubscriptions: true }),
+  SUB: row(["PUB", "XPUB"], { sends: false, sendsSubscriptions: true }),
+  REQ: row(["REP", "ROUTER"], { announcesIdentity: true, lockstep: true, wsBarePeer: "ROUTER" }),
+  REP: row(["REQ", "DEALER"], { lockstep: true, wsBarePeer: "DEALER" }),
+  DEALER: row(["REP", "DEALER", "ROUTER"], { announcesIdentity: true, wsBarePeer: "ROUTER" }),
+  ROUTER: row(["REQ", "DEALER", "ROUTER"], { announcesIdentity: true, wsBarePeer: "DEALER" }),
+  PULL: row(["PUSH"], { sends: false }),
+  PUSH: row(["PULL"], { receives: false }),
+  XPUB: row(["SUB", "XSUB"], { receivesSubscriptions: true, wsBarePeer: "SUB" }),
+  XSUB: row(["PUB", "XPUB"], { sendsSubscriptions: true, wsBarePeer: "PUB" }),
+  STREAM: row([], { engine: "raw", wsBarePeer: null }),
 };
+
+/** The row of a socket type. */
+export function socketTypeInfo(type: SocketType): SocketTypeInfo {
+  return SOCKET_TYPES[type];
+}
 
 /** Whether a socket of type `ours` accepts a peer that says it is `theirs`. */
 export function compatible(ours: SocketType, theirs: string): boolean {
-  return (PEERS[ours] as readonly string[]).includes(theirs);
+  return (SOCKET_TYPES[ours].peers as readonly string[]).includes(theirs);
 }

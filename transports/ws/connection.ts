@@ -14,6 +14,9 @@ import type { MessageSocket } from "./types.ts";
 import { COMMAND, FrameDecoder, MORE, writeHeader } from "../../src/zmtp/frame.ts";
 import { encodeGreeting, GREETING_SIZE } from "../../src/zmtp/greeting.ts";
 import { decodeCommand, decodeMetadata, encodeCommand, encodeMetadata } from "../../src/zmtp/command.ts";
+import { SOCKET_TYPES, type SocketType } from "../../src/zmtp/socket-type.ts";
+
+const barePeerType = (ours: string): string => SOCKET_TYPES[ours as SocketType]?.wsBarePeer ?? "PAIR";
 
 const ZWS_MORE = 0x01;
 const ZWS_COMMAND = 0x02;
@@ -22,23 +25,6 @@ const HIGH_WATER = 256 * 1024;
 /** How often a blocked writer looks at `bufferedAmount` where the runtime has no drain event. */
 const DRAIN_POLL_MS = 2;
 
-/**
- * In bare "ZWS2.0" nobody says its socket type (RFC 45 §"No Mechanism"), so the peer is
- * announced to the engine as the first type ours accepts.
- */
-const BARE_PEER_TYPE: Record<string, string> = {
-  PAIR: "PAIR",
-  PUB: "SUB",
-  XPUB: "SUB",
-  SUB: "PUB",
-  XSUB: "PUB",
-  REQ: "ROUTER",
-  REP: "DEALER",
-  DEALER: "ROUTER",
-  ROUTER: "DEALER",
-  PUSH: "PULL",
-  PULL: "PUSH",
-};
 
 const SUBSCRIBE = "SUBSCRIBE";
 const CANCEL = "CANCEL";
@@ -297,7 +283,8 @@ export class ZwsConnection implements ByteConnection {
     this.#bareReadySent = true;
     const ready = encodeCommand(
       "READY",
-      encodeMetadata([["Socket-Type", BARE_PEER_TYPE[this.#ourType] ?? "PAIR"], ["Identity", this.#peerId]]),
+      // In bare "ZWS2.0" nobody says its socket type (RFC 45 §"No Mechanism"): the table names the peer's.
+      encodeMetadata([["Socket-Type", barePeerType(this.#ourType)], ["Identity", this.#peerId]]),
     );
     const frame = new Uint8Array((ready.byteLength > 255 ? 9 : 2) + ready.byteLength);
     frame.set(ready, writeHeader(frame, 0, COMMAND, ready.byteLength));
