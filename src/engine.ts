@@ -83,7 +83,6 @@ const HANDSHAKE = 1;
 const ACTIVE = 2;
 const CLOSED = 3;
 
-
 /** Drives one connection from greeting to close. */
 export class Engine implements Connection {
   /** The peer's address as the transport reports it. */

@@ -43,6 +43,9 @@ export type SocketEventOfType<E extends SocketEventType> = SocketEvent & { reado
 /** Events kept for a consumer that is not reading yet; older ones are dropped beyond this. */
 const MAX_BUFFERED = 1000;
 
+/** Adds an event to a socket's events (the socket and its session call this). */
+export let emitEvent: (events: SocketEvents, event: SocketEvent) => void;
+
 /**
  * A socket's monitor events (`socket.events`): a single-consumer queue read
  * with `for await` or `receive()`, bounded so a socket nobody monitors never
@@ -62,8 +65,12 @@ export class SocketEvents implements AsyncIterable<SocketEvent> {
   /** Set by the first `on()`: from then on events go to listeners only. */
   #listeners: Map<SocketEventType, Set<(event: SocketEvent) => void>> | null = null;
 
-  /** @ignore Adds an event (the socket calls this); `end` finishes every reader once the buffer is read. */
-  emit(event: SocketEvent): void {
+  static {
+    emitEvent = (events, event) => events.#emit(event);
+  }
+
+  /** Adds an event; `end` finishes every reader once the buffer is read. */
+  #emit(event: SocketEvent): void {
     if (this.#ended) return;
     if (event.type === "end") this.#ended = true;
     if (this.#listeners) {

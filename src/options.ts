@@ -23,12 +23,19 @@ export type OptionSpec =
 const SPECS = new WeakMap<object, Map<string, OptionSpec>>();
 const encoder = new TextEncoder();
 
-/** Something that stores option values; sockets implement it. */
-export interface OptionHolder {
-  /** Option values by name. */
-  readonly options: Record<string, unknown>;
-  /** Called after an option was set through its property. */
-  optionChanged(name: string): void;
+/**
+ * Where a socket or context keeps its option values: a symbol no user code holds, so the
+ * values are reached through the typed properties only (and never autocompleted).
+ */
+const VALUES: unique symbol = Symbol("omq.options");
+
+interface OptionHolder {
+  [VALUES]: Record<string, unknown>;
+}
+
+/** The option values of a socket or context, by name (for omq's own modules). */
+export function optionValues(target: object): Record<string, unknown> {
+  return (target as OptionHolder)[VALUES];
 }
 
 /** Installs validating accessors for `specs` on a class's prototype. */
@@ -42,11 +49,10 @@ export function defineOptions(cls: { prototype: object }, specs: Record<string, 
       configurable: true,
       enumerable: true,
       get(this: OptionHolder) {
-        return this.options[name];
+        return this[VALUES][name];
       },
       set(this: OptionHolder, value: unknown) {
-        this.options[name] = checkOption(name, spec, value);
-        this.optionChanged(name);
+        this[VALUES][name] = checkOption(name, spec, value);
       },
     });
   }
@@ -99,7 +105,10 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
   }
 }
 
-/** The starting values of all options of `target`, overridden by `given` (validated). */
+/**
+ * Gives `target` the starting values of all its options, overridden by `given` (validated),
+ * and returns them.
+ */
 export function initialOptions(target: object, given: Record<string, unknown> | undefined): Record<string, unknown> {
   const specs = optionSpecsOf(target);
   const values: Record<string, unknown> = {};
@@ -111,5 +120,6 @@ export function initialOptions(target: object, given: Record<string, unknown> | 
       values[name] = checkOption(name, spec, value);
     }
   }
+  (target as OptionHolder)[VALUES] = values;
   return values;
 }

@@ -7,13 +7,12 @@
  * @module
  */
 import type { Message } from "./message.ts";
-import type { Socket } from "./socket.ts";
+import { type Socket, whenClosed } from "./socket.ts";
 import { ZmqError } from "./errors.ts";
 import { socketTypeInfo } from "./zmtp/socket-type.ts";
 
 /** Proxies made by `proxy()`: they leave the sockets open when they end (libzmq's zmq_proxy). */
 const keepOpen = new WeakSet<Proxy>();
-
 
 /**
  * A steerable proxy, shaped like zeromq.js's: `run()` forwards both ways until
@@ -97,8 +96,8 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
 
   async #run(): Promise<void> {
     const onClose = () => this.#end();
-    void this.frontEnd.whenClosed.then(onClose);
-    void this.backEnd.whenClosed.then(onClose);
+    void whenClosed(this.frontEnd).then(onClose);
+    void whenClosed(this.backEnd).then(onClose);
     const directions = [this.#forward(this.frontEnd, this.backEnd), this.#forward(this.backEnd, this.frontEnd)];
     try {
       // One failing direction ends the other too.

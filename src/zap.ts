@@ -19,7 +19,8 @@
  *
  * @module
  */
-import type { Context, InprocSocket } from "./context.ts";
+import type { Context } from "./context.ts";
+import { inprocOf, type InprocSocket } from "./inproc.ts";
 import type { Peer } from "./peer.ts";
 import type { Message } from "./message.ts";
 import { CommandError, decodeMetadata } from "./zmtp/command.ts";
@@ -63,7 +64,7 @@ export function zapAddress(remoteAddress: string): string {
  * server key; PLAIN refuses everyone).
  */
 export function zapFor(context: Context, connection: ZapConnection): ZapAsk | null {
-  if (!context.isBound(ZAP_ENDPOINT)) return null;
+  if (!inprocOf(context).isBound(ZAP_ENDPOINT)) return null;
   let client = clients.get(context);
   if (!client) clients.set(context, client = new ZapClient(context));
   const zap = client;
@@ -103,7 +104,7 @@ class ZapClient implements InprocSocket {
   ask(connection: ZapConnection, mechanism: string, credentials: readonly Uint8Array[]): Promise<ZapOutcome> {
     if (!this.#peer || this.#peer.inbound.ended || this.#peer.outbound.ended) {
       this.#peer = null;
-      this.#context.connectInproc(ZAP_ENDPOINT, this);
+      inprocOf(this.#context).connect(ZAP_ENDPOINT, this);
     }
     const peer = this.#peer;
     if (!peer) {

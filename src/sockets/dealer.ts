@@ -9,7 +9,8 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from "../socket.ts";
+import { type ConflateOptions, offerConflate, Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Dealer`. */
 export interface DealerOptions extends SocketOptions, ConflateOptions {
@@ -32,34 +33,40 @@ export class Dealer extends Socket {
   declare conflate: boolean;
   /** Send an empty message to each new peer, so a ROUTER learns of us at once [ZMQ_PROBE_ROUTER]. */
   declare probeRouter: boolean;
-  #out = new LoadBalancer();
-  #in = new FairQueue();
 
   /** Creates a Dealer; every option can also be set later as a property of the same name. */
   constructor(options?: DealerOptions) {
     super("DEALER", options);
+    useRules(this, () => new DealerRules(this));
+  }
+}
+
+/** Dealer's routing rules (see `SocketRules`). */
+class DealerRules implements SocketRules {
+  readonly #socket: Dealer;
+  #out = new LoadBalancer();
+  #in = new FairQueue();
+
+  constructor(socket: Dealer) {
+    this.#socket = socket;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+  attach(peer: Peer): boolean {
     this.#out.add(peer);
     this.#in.add(peer);
-    if (this.probeRouter) peer.outbound.write([new Uint8Array(0)]);
+    if (this.#socket.probeRouter) peer.outbound.write([new Uint8Array(0)]);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     this.#out.remove(peer);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
+  send(message: Message): boolean {
     return this.#out.send(message);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     return this.#in.receive();
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /**
  * An exclusive two-way connection between two sockets.
@@ -22,39 +23,39 @@ import { Socket, type SocketOptions } from "../socket.ts";
  * ```
  */
 export class Pair extends Socket {
+  /** Creates a Pair; every option can also be set later as a property of the same name. */
+  constructor(options?: SocketOptions) {
+    super("PAIR", options);
+    useRules(this, () => new PairRules());
+  }
+}
+
+/** Pair's routing rules (see `SocketRules`). */
+class PairRules implements SocketRules {
   #peer: Peer | null = null;
   /** A peer that went away while it still had messages for us. */
   #draining: Peer | null = null;
 
-  /** Creates a Pair; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
-    super("PAIR", options);
-  }
-
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+  attach(peer: Peer): boolean {
     if (this.#peer) return false;
     this.#peer = peer;
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     if (this.#peer !== peer) return;
     this.#peer = null;
     if (peer.inbound.size > 0) this.#draining = peer;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
+  send(message: Message): boolean {
     const peer = this.#peer;
     if (!peer || peer.outbound.full) return false;
     peer.outbound.write(message);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     if (this.#draining) {
       const message = this.#draining.inbound.read();
       if (message !== undefined) return message;

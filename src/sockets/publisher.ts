@@ -6,8 +6,8 @@
  * @module
  */
 import { defineOptions } from "../options.ts";
-import { type ConflateOptions, offerConflate } from "../socket.ts";
-import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
+import { type ConflateOptions, offerConflate, useRules } from "../socket.ts";
+import { type PublishingOptions, PublishingRules, PublishingSocket } from "./publishing.ts";
 
 /**
  * The sending side of publish/subscribe.
@@ -25,6 +25,7 @@ export class Publisher extends PublishingSocket {
   /** Creates a Publisher; every option can also be set later as a property of the same name. */
   constructor(options?: PublishingOptions & ConflateOptions) {
     super("PUB", options);
+    useRules(this, () => new PublishingRules(this));
   }
 }
 

@@ -12,6 +12,7 @@ import type { Peer } from "../peer.ts";
 import { Distributor } from "../routing/distributor.ts";
 import { SubscriptionTrie } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /** Options shared by `Publisher` and `XPublisher`. */
 export interface PublishingOptions extends SocketOptions {
@@ -27,30 +28,31 @@ export abstract class PublishingSocket extends Socket {
   declare invertMatching: boolean;
   /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
   declare noDrop: boolean;
-  /**
-   * The subscriptions that filter what is sent.
-   * @ignore
-   */
-  protected readonly subscriptions: SubscriptionTrie = new SubscriptionTrie();
-  /**
-   * Every attached peer.
-   * @ignore
-   */
-  protected readonly out: Distributor = new Distributor();
 
   /** Publisher and XPublisher call this with their ZMTP type name. */
   protected constructor(type: "PUB" | "XPUB", options?: PublishingOptions) {
     super(type, options);
   }
+}
 
-  /** @ignore */
-  protected override attachPeer(peer: Peer): boolean {
+/** PUB's routing rules, which XPUB's extend. */
+export class PublishingRules implements SocketRules {
+  /** The subscriptions that filter what is sent. */
+  readonly subscriptions: SubscriptionTrie = new SubscriptionTrie();
+  /** Every attached peer. */
+  readonly out: Distributor = new Distributor();
+  protected readonly socket: PublishingSocket;
+
+  constructor(socket: PublishingSocket) {
+    this.socket = socket;
+  }
+
+  attach(peer: Peer): boolean {
     this.out.add(peer);
     return true;
   }
 
-  /** @ignore */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     this.out.remove(peer);
     this.peerSubscriptionsGone(peer, this.subscriptions.removePeer(peer));
   }
@@ -59,9 +61,8 @@ export abstract class PublishingSocket extends Socket {
    * Reads what a subscriber sent. A one-frame message starting with 1 or 0 is a
    * subscription or a cancel; anything else is handed to `otherMessage` (PUB
    * drops it, XPUB passes it up, as libzmq does).
-   * @ignore
    */
-  protected override peerReadable(peer: Peer): void {
+  readable(peer: Peer): void {
     let message: Message | undefined;
     while ((message = peer.inbound.read()) !== undefined) {
       const frame = message[0];
@@ -71,34 +72,22 @@ export abstract class PublishingSocket extends Socket {
     }
   }
 
-  /**
-   * A subscription or cancel arrived from `peer`; the default applies it (XPUB may also pass it up).
-   * @ignore
-   */
+  /** A subscription or cancel arrived from `peer`; the default applies it (XPUB may also pass it up). */
   protected subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
     if (subscribe) this.subscriptions.add(prefix, peer);
     else this.subscriptions.remove(prefix, peer);
   }
 
-  /**
-   * `peer` went away with these subscriptions (`last`: nobody else wants that prefix). XPUB reports them.
-   * @ignore
-   */
+  /** `peer` went away with these subscriptions (`last`: nobody else wants that prefix). XPUB reports them. */
   protected peerSubscriptionsGone(_peer: Peer, _removed: { prefix: Uint8Array; last: boolean }[]): void {}
 
-  /**
-   * A message from a subscriber that is not a subscription: PUB drops it.
-   * @ignore
-   */
+  /** A message from a subscriber that is not a subscription: PUB drops it. */
   protected otherMessage(_peer: Peer, _message: Message): void {}
 
-  /**
-   * The peers a message goes to: those with a matching prefix, or with none when matching is inverted.
-   * @ignore
-   */
+  /** The peers a message goes to: those with a matching prefix, or with none when matching is inverted. */
   protected targetsOf(message: Message): Peer[] {
     const targets: Peer[] = [];
-    if (this.invertMatching) {
+    if (this.socket.invertMatching) {
       const matched = new Set<Peer>();
       this.subscriptions.forEachMatch(message[0], (p) => matched.add(p));
       for (const p of this.out.peers) if (!matched.has(p)) targets.push(p);
@@ -106,11 +95,10 @@ export abstract class PublishingSocket extends Socket {
     return targets;
   }
 
-  /** @ignore */
-  protected override sendMessage(message: Message): boolean {
+  send(message: Message): boolean {
     const targets = this.targetsOf(message);
     // XPUB_NODROP: wait until every matching peer has room, as libzmq's check_hwm does.
-    if (this.noDrop && this.out.anyFull(targets)) return false;
+    if (this.socket.noDrop && this.out.anyFull(targets)) return false;
     // Otherwise a slow subscriber loses messages at its high-water mark; the publisher never blocks (RFC 29).
     this.out.send(message, targets);
     return true;

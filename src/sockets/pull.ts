@@ -6,7 +6,8 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
-import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from "../socket.ts";
+import { type ConflateOptions, offerConflate, Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /**
  * The receiving end of a pipeline.
@@ -21,26 +22,28 @@ import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from 
 export class Pull extends Socket {
   /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
   declare conflate: boolean;
-  #in = new FairQueue();
 
   /** Creates a Pull; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions & ConflateOptions) {
     super("PULL", options);
+    useRules(this, () => new PullRules());
   }
+}
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+/** Pull's routing rules (see `SocketRules`). */
+class PullRules implements SocketRules {
+  #in = new FairQueue();
+
+  attach(peer: Peer): boolean {
     this.#in.add(peer);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(_peer: Peer): void {
+  detach(_peer: Peer): void {
     // The fair queue drops the peer itself once its last message is read.
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     return this.#in.receive();
   }
 }

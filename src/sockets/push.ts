@@ -7,7 +7,8 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from "../socket.ts";
+import { type ConflateOptions, offerConflate, Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /**
  * The sending end of a pipeline.
@@ -22,26 +23,28 @@ import { type ConflateOptions, offerConflate, Socket, type SocketOptions } from 
 export class Push extends Socket {
   /** Keep only the newest message in each queue (multipart messages are not supported with it) [ZMQ_CONFLATE]. */
   declare conflate: boolean;
-  #out = new LoadBalancer();
 
   /** Creates a Push; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions & ConflateOptions) {
     super("PUSH", options);
+    useRules(this, () => new PushRules());
   }
+}
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+/** Push's routing rules (see `SocketRules`). */
+class PushRules implements SocketRules {
+  #out = new LoadBalancer();
+
+  attach(peer: Peer): boolean {
     this.#out.add(peer);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     this.#out.remove(peer);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
+  send(message: Message): boolean {
     return this.#out.send(message);
   }
 }

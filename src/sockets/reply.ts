@@ -11,7 +11,8 @@ import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { RoutingTable } from "../routing/routing-table.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 
 /**
  * The service side of request/reply.
@@ -24,44 +25,49 @@ import { Socket, type SocketOptions } from "../socket.ts";
  * ```
  */
 export class Reply extends Socket {
+  /** Creates a Reply; every option can also be set later as a property of the same name. */
+  constructor(options?: SocketOptions) {
+    super("REP", options);
+    useRules(this, (core) => new ReplyRules(core));
+  }
+}
+
+/** Reply's routing rules (see `SocketRules`). */
+class ReplyRules implements SocketRules {
+  readonly #core: SocketCore;
   #in = new FairQueue();
   #table = new RoutingTable({
     handover: () => false,
     identified: (peer) => this.#in.add(peer),
     retired: (peer) => this.#in.remove(peer),
   });
+
   /** Set between a received request and its reply: who asked, and the envelope to answer with. */
   #pending: { routingId: Uint8Array; envelope: Message } | null = null;
 
-  /** Creates a Reply; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
-    super("REP", options);
+  constructor(core: SocketCore) {
+    this.#core = core;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+  attach(peer: Peer): boolean {
     return this.#table.attach(peer);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
+  handshake(peer: Peer): void {
     this.#table.handshake(peer);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override peerReadable(peer: Peer): void {
+  readable(peer: Peer): void {
     if (this.#table.ignores(peer)) peer.inbound.clear();
-    else super.peerReadable(peer);
+    else this.#core.wakeReceivers();
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     // The fair queue drops the peer once drained; a reply to a peer that is gone is dropped in sendMessage.
     this.#table.detach(peer);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     if (this.#pending) throw new ZmqError("EFSM", "Reply.receive: the last request has not been answered");
     this.#table.refresh();
     for (;;) {
@@ -82,8 +88,7 @@ export class Reply extends Socket {
     }
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
+  send(message: Message): boolean {
     const pending = this.#pending;
     if (!pending) throw new ZmqError("EFSM", "Reply.send: no request to answer");
     this.#pending = null;

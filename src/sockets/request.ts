@@ -10,7 +10,8 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Request`. */
 export interface RequestOptions extends SocketOptions {
@@ -42,6 +43,17 @@ export class Request extends Socket {
   declare relaxed: boolean;
   /** Send an empty message to each new peer [ZMQ_PROBE_ROUTER]. */
   declare probeRouter: boolean;
+
+  /** Creates a Request; every option can also be set later as a property of the same name. */
+  constructor(options?: RequestOptions) {
+    super("REQ", options);
+    useRules(this, () => new RequestRules(this));
+  }
+}
+
+/** Request's routing rules (see `SocketRules`). */
+class RequestRules implements SocketRules {
+  readonly #socket: Request;
   #out = new LoadBalancer();
   #in = new FairQueue();
   /** True between a request and its reply. */
@@ -50,35 +62,31 @@ export class Request extends Socket {
   #replyPeer: Peer | null = null;
   #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
 
-  /** Creates a Request; every option can also be set later as a property of the same name. */
-  constructor(options?: RequestOptions) {
-    super("REQ", options);
+  constructor(socket: Request) {
+    this.#socket = socket;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+  attach(peer: Peer): boolean {
     // As libzmq's dealer_t::xattach_pipe: a bare empty message, queued until the peer is connected.
-    if (this.probeRouter) peer.outbound.write([EMPTY]);
+    if (this.#socket.probeRouter) peer.outbound.write([EMPTY]);
     this.#out.add(peer);
     this.#in.add(peer);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     this.#out.remove(peer);
     // libzmq's req_t::xpipe_terminated forgets the reply pipe, after which a reply from any peer is taken.
     if (peer === this.#replyPeer) this.#replyPeer = null;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
-    if (this.#receivingReply && !this.relaxed) {
+  send(message: Message): boolean {
+    if (this.#receivingReply && !this.#socket.relaxed) {
       throw new ZmqError("EFSM", "Request.send: a reply to the previous request must be received first");
     }
     let frames: Message;
     let id = this.#requestId;
-    if (this.correlate) {
+    if (this.#socket.correlate) {
       id = (id + 1) >>> 0;
       const frame = new Uint8Array(4);
       new DataView(frame.buffer).setUint32(0, id);
@@ -94,8 +102,7 @@ export class Request extends Socket {
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     if (!this.#receivingReply) throw new ZmqError("EFSM", "Request.receive: no request was sent");
     for (;;) {
       const message = this.#in.receive();
@@ -103,7 +110,7 @@ export class Request extends Socket {
       // Replies from other peers (to requests given up in relaxed mode) and malformed ones are dropped, as in libzmq.
       if (this.#replyPeer && this.#in.lastPeer !== this.#replyPeer) continue;
       let at = 0;
-      if (this.correlate) {
+      if (this.#socket.correlate) {
         const id = message[0];
         if (id.byteLength !== 4 || new DataView(id.buffer, id.byteOffset, 4).getUint32(0) !== this.#requestId) continue;
         at = 1;

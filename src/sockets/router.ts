@@ -11,7 +11,8 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { RoutingTable } from "../routing/routing-table.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Router`. */
 export interface RouterOptions extends SocketOptions {
@@ -41,59 +42,67 @@ export class Router extends Socket {
   declare handover: boolean;
   /** Send an empty message to each new peer [ZMQ_PROBE_ROUTER]. */
   declare probeRouter: boolean;
-  #in = new FairQueue();
-  #table = new RoutingTable({
-    handover: () => this.handover,
-    identified: (peer) => this.#in.add(peer),
-    retired: (peer) => this.#in.remove(peer),
-  });
 
   /** Creates a Router; every option can also be set later as a property of the same name. */
   constructor(options?: RouterOptions) {
     super("ROUTER", options);
+    useRules(this, (core) => new RouterRules(this, core));
+  }
+}
+
+/** Router's routing rules (see `SocketRules`). */
+class RouterRules implements SocketRules {
+  readonly #socket: Router;
+  readonly #core: SocketCore;
+  #in = new FairQueue();
+  #table = new RoutingTable({
+    handover: () => this.#socket.handover,
+    identified: (peer) => this.#in.add(peer),
+    retired: (peer) => this.#in.remove(peer),
+  });
+
+  constructor(socket: Router, core: SocketCore) {
+    this.#socket = socket;
+    this.#core = core;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+  attach(peer: Peer): boolean {
     if (!this.#table.attach(peer)) return false;
     // libzmq probes in xattach_pipe, before the peer is identified: a connected peer gets it on connecting.
-    if (this.probeRouter) peer.outbound.write([new Uint8Array(0)]);
+    if (this.#socket.probeRouter) peer.outbound.write([new Uint8Array(0)]);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
+  handshake(peer: Peer): void {
     this.#table.handshake(peer);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override peerReadable(peer: Peer): void {
+  readable(peer: Peer): void {
     // A peer refused for a duplicate id (or handed over) is not read; what it sends is discarded.
     if (this.#table.ignores(peer)) peer.inbound.clear();
-    else super.peerReadable(peer);
+    else this.#core.wakeReceivers();
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     this.#table.detach(peer);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
+  send(message: Message): boolean {
     // libzmq silently drops a message that is only a routing id, mandatory or not.
     if (message.length < 2) return true;
     const peer = this.#table.lookup(message[0]);
     if (!peer) {
-      if (this.mandatory) throw new ZmqError("EHOSTUNREACH", `Router.send: no peer with routing id ${hex(message[0])}`);
+      if (this.#socket.mandatory) {
+        throw new ZmqError("EHOSTUNREACH", `Router.send: no peer with routing id ${hex(message[0])}`);
+      }
       return true; // libzmq drops messages for unknown peers silently
     }
-    if (peer.outbound.full) return !this.mandatory; // dropped, or (mandatory: libzmq's EAGAIN) wait for room
+    if (peer.outbound.full) return !this.#socket.mandatory; // dropped, or (mandatory: libzmq's EAGAIN) wait for room
     peer.outbound.write(message.slice(1));
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     this.#table.refresh();
     const message = this.#in.receive();
     if (message === undefined) return undefined;

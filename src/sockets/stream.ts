@@ -6,16 +6,14 @@
  *
  * @module
  */
-import type { ByteConnection } from "../../transports/runtime/types.ts";
-import type { Connection, EngineHost, EngineOptions } from "../engine.ts";
 import { ZmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { idKey, RoutingIds } from "../routing/routing-ids.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
-import { StreamEngine } from "../stream-engine.ts";
+import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Stream`. */
 export interface StreamOptions extends SocketOptions {
@@ -40,52 +38,53 @@ const EMPTY = new Uint8Array(0);
 export class Stream extends Socket {
   /** Deliver `[routingId, ""]` when a peer connects or disconnects [ZMQ_STREAM_NOTIFY]. */
   declare notify: boolean;
+
+  /** Creates a Stream; every option can also be set later as a property of the same name. */
+  constructor(options?: StreamOptions) {
+    super("STREAM", options);
+    useRules(this, () => new StreamRules(this));
+  }
+}
+
+/** Stream's routing rules (see `SocketRules`). */
+class StreamRules implements SocketRules {
+  readonly #socket: Stream;
   #byId = new Map<string, Peer>();
   #in = new FairQueue();
   #ids = new RoutingIds();
   /** Peers the application closed with an empty frame. */
   #closedByUs = new WeakSet<Peer>();
 
-  /** Creates a Stream; every option can also be set later as a property of the same name. */
-  constructor(options?: StreamOptions) {
-    super("STREAM", options);
+  constructor(socket: Stream) {
+    this.#socket = socket;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override createEngine(conn: ByteConnection, _options: EngineOptions, host: EngineHost): Connection {
-    return new StreamEngine(conn, host);
-  }
-
-  /** @ignore socket-type hook, see `Socket` */
-  protected override compatibleWith(_socketType: string): boolean {
+  accepts(_socketType: string): boolean {
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
+  attach(peer: Peer): boolean {
     if (peer.link) return false; // inproc has no raw bytes
     const id = peer.assignedId ?? this.#ids.generate();
     peer.routingId = id;
     this.#byId.set(idKey(id), peer);
     this.#in.add(peer);
-    if (this.notify) peer.inbound.write([EMPTY]);
+    if (this.#socket.notify) peer.inbound.write([EMPTY]);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     if (peer.routingId && this.#byId.get(idKey(peer.routingId)) === peer) this.#byId.delete(idKey(peer.routingId));
     if (this.#closedByUs.delete(peer)) {
       // libzmq neither notifies nor reconnects after the application closed a connection.
-      if (!this.closed) this.#stopDialing(peer.endpoint);
+      if (!this.#socket.closed) this.#stopDialing(peer.endpoint);
       return;
     }
     // The disconnect notice follows whatever data the peer sent last (the queue drains before the peer is dropped).
-    if (this.notify) peer.inbound.write([EMPTY]);
+    if (this.#socket.notify) peer.inbound.write([EMPTY]);
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
+  send(message: Message): boolean {
     if (message.length < 2) throw new ZmqError("EINVAL", "Stream.send needs [routingId, data]");
     const peer = this.#byId.get(idKey(message[0]));
     // libzmq's stream.cpp: an id with no connection behind it is EHOSTUNREACH, whatever the options.
@@ -104,14 +103,13 @@ export class Stream extends Socket {
 
   #stopDialing(endpoint: string): void {
     try {
-      this.disconnect(endpoint);
+      this.#socket.disconnect(endpoint);
     } catch {
       // A bound endpoint's connection: nothing to stop.
     }
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     const message = this.#in.receive();
     return message === undefined ? undefined : [this.#in.lastPeer!.routingId!, ...message];
   }

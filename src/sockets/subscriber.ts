@@ -7,8 +7,8 @@
 import { type FrameLike, toFrame } from "../message.ts";
 import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
-import { SubscribingSocket } from "./subscribing.ts";
-import { type ConflateOptions, offerConflate, type SocketOptions } from "../socket.ts";
+import { SubscribingRules, SubscribingSocket } from "./subscribing.ts";
+import { type ConflateOptions, offerConflate, type SocketOptions, useRules } from "../socket.ts";
 
 /** Options of a `Subscriber`. */
 export interface SubscriberOptions extends SocketOptions, ConflateOptions {
@@ -32,29 +32,40 @@ export class Subscriber extends SubscribingSocket {
   declare conflate: boolean;
   /** Receive the messages that do NOT match the subscriptions [ZMQ_INVERT_MATCHING]. */
   declare invertMatching: boolean;
+  #rules: SubscriberRules;
 
   /** Creates a Subscriber; every option can also be set later as a property of the same name. */
   constructor(options?: SubscriberOptions) {
     super("SUB", options);
+    this.#rules = useRules(this, () => new SubscriberRules(this));
   }
 
   /** Subscribes to each prefix (counted: subscribing twice needs two unsubscribes); none means all messages. */
   subscribe(...prefixes: FrameLike[]): void {
-    for (const p of prefixes.length === 0 ? [""] : prefixes) this.applySubscription(toFrame(p), true);
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.#rules.applySubscription(toFrame(p), true);
   }
 
   /** Removes one subscription to each prefix; none means the "" (everything) subscription. */
   unsubscribe(...prefixes: FrameLike[]): void {
-    for (const p of prefixes.length === 0 ? [""] : prefixes) this.applySubscription(toFrame(p), false);
+    for (const p of prefixes.length === 0 ? [""] : prefixes) this.#rules.applySubscription(toFrame(p), false);
+  }
+}
+
+/** SUB's routing rules: subscriptions, and a second filter on what arrives. */
+class SubscriberRules extends SubscribingRules {
+  readonly #socket: Subscriber;
+
+  constructor(socket: Subscriber) {
+    super();
+    this.#socket = socket;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     for (;;) {
       const message = this.incoming.receive();
       if (message === undefined) return undefined;
       // Publishers filter already; SUB filters again, as libzmq does (a publisher may be a raw XPUB).
-      if (this.prefixes.matches(message[0]) !== this.invertMatching) return message;
+      if (this.prefixes.matches(message[0]) !== this.#socket.invertMatching) return message;
     }
   }
 }

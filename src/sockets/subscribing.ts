@@ -12,35 +12,29 @@ import { Distributor } from "../routing/distributor.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { CountedPrefixes } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
 
 /** The fan-in half of publish/subscribe. */
 export abstract class SubscribingSocket extends Socket {
-  /**
-   * What this socket is subscribed to, counted.
-   * @ignore
-   */
-  protected readonly prefixes: CountedPrefixes = new CountedPrefixes();
-  /**
-   * Every attached publisher, for subscriptions (and XSUB's other messages).
-   * @ignore
-   */
-  protected readonly out: Distributor = new Distributor();
-  /**
-   * Incoming messages, fair-queued.
-   * @ignore
-   */
-  protected readonly incoming: FairQueue = new FairQueue();
-  /** Peers that have completed a handshake (a connected endpoint's peer is attached before its first). */
-  #handshaken = new WeakSet<Peer>();
-
   /** Subscriber and XSubscriber call this with their ZMTP type name. */
   protected constructor(type: "SUB" | "XSUB", options?: SocketOptions) {
     // libzmq's xsub sets ZMQ_LINGER to 0: pending subscriptions are not worth waiting for at close.
     super(type, options?.linger === undefined ? { ...options, linger: 0 } : options);
   }
+}
 
-  /** @ignore */
-  protected override attachPeer(peer: Peer): boolean {
+/** What SUB's and XSUB's routing rules share: subscriptions kept, counted, and sent to every publisher. */
+export class SubscribingRules implements SocketRules {
+  /** What this socket is subscribed to, counted. */
+  readonly prefixes: CountedPrefixes = new CountedPrefixes();
+  /** Every attached publisher, for subscriptions (and XSUB's other messages). */
+  readonly out: Distributor = new Distributor();
+  /** Incoming messages, fair-queued. */
+  readonly incoming: FairQueue = new FairQueue();
+  /** Peers that have completed a handshake (a connected endpoint's peer is attached before its first). */
+  #handshaken = new WeakSet<Peer>();
+
+  attach(peer: Peer): boolean {
     this.out.add(peer);
     this.incoming.add(peer);
     // A connected endpoint's peer is attached before its first handshake: its pipe holds these until then.
@@ -48,10 +42,8 @@ export abstract class SubscribingSocket extends Socket {
     return true;
   }
 
-  /** @ignore */
-  protected override peerHandshake(peer: Peer, _reconnected: boolean): void {
-    // The base passes `reconnected` for any pre-existing peer, which includes a connected
-    // endpoint's first handshake: its subscriptions are already queued from attachPeer.
+  handshake(peer: Peer): void {
+    // A connected endpoint's first handshake: its subscriptions are already queued from attach.
     if (!this.#handshaken.has(peer)) {
       this.#handshaken.add(peer);
       return;
@@ -62,8 +54,7 @@ export abstract class SubscribingSocket extends Socket {
     this.#sendAll(peer);
   }
 
-  /** @ignore */
-  protected override detachPeer(peer: Peer): void {
+  detach(peer: Peer): void {
     this.out.remove(peer);
   }
 
@@ -72,11 +63,8 @@ export abstract class SubscribingSocket extends Socket {
     for (const prefix of this.prefixes) peer.outbound.write([subscription(prefix, true)]);
   }
 
-  /**
-   * Records a (un)subscription and forwards it to every publisher when it changes what we want.
-   * @ignore
-   */
-  protected applySubscription(prefix: Uint8Array, subscribe: boolean): void {
+  /** Records a (un)subscription and forwards it to every publisher when it changes what we want. */
+  applySubscription(prefix: Uint8Array, subscribe: boolean): void {
     // libzmq 4.3 forwards every subscribe (XPUB verbose relies on it) but a cancel only for the last one.
     const forward = subscribe ? (this.prefixes.add(prefix), true) : this.prefixes.remove(prefix);
     if (forward) this.out.sendToAll([subscription(prefix, subscribe)]);

@@ -10,7 +10,9 @@ import { type FrameLike, type Message, toFrame } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { SubscriptionTrie } from "../routing/trie.ts";
-import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
+import { type PublishingOptions, PublishingRules, PublishingSocket } from "./publishing.ts";
+import { useRules } from "../socket.ts";
+import type { SocketCore } from "../socket-rules.ts";
 import { subscription } from "./subscribing.ts";
 
 /** Options of an `XPublisher`. */
@@ -67,17 +69,14 @@ export class XPublisher extends PublishingSocket {
   declare manual: boolean;
   /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. Read back as bytes. */
   declare welcomeMessage: Uint8Array | string | null;
-  #pending: Pending[] = [];
-  /** What each peer asked for in manual mode, so that its cancels can be passed up when it leaves. */
-  #requested = new SubscriptionTrie();
-  /** Manual mode: the peer of the last message received, to which `subscribe`/`unsubscribe` apply. */
-  #lastPeer: Peer | null = null;
+  #rules: XPublisherRules;
 
   /** Creates a XPublisher; every option can also be set later as a property of the same name. */
   constructor(options?: XPublisherOptions) {
     // verbosity is a view of verbose/verboser, not an option of its own (one source of truth).
     const { verbosity, ...rest } = options ?? {};
     super("XPUB", rest);
+    this.#rules = useRules(this, (core) => new XPublisherRules(this, core));
     if (verbosity !== undefined) this.verbosity = verbosity;
   }
 
@@ -109,83 +108,95 @@ export class XPublisher extends PublishingSocket {
    * on a ZMQ_XPUB_MANUAL socket. Does nothing without such a peer.
    */
   subscribe(...prefixes: FrameLike[]): void {
-    this.#manualApply(prefixes, true);
+    this.#rules.manualApply(prefixes, true);
   }
 
   /** Manual mode: cancels a subscription of the peer whose subscription message was received last. */
   unsubscribe(...prefixes: FrameLike[]): void {
-    this.#manualApply(prefixes, false);
+    this.#rules.manualApply(prefixes, false);
+  }
+}
+
+/** XPUB's routing rules: PUB's, plus passing subscriptions and upstream messages to the application. */
+class XPublisherRules extends PublishingRules {
+  declare protected readonly socket: XPublisher;
+  #core: SocketCore;
+  #pending: Pending[] = [];
+  /** What each peer asked for in manual mode, so that its cancels can be passed up when it leaves. */
+  #requested = new SubscriptionTrie();
+  /** Manual mode: the peer of the last message received, to which `subscribe`/`unsubscribe` apply. */
+  #lastPeer: Peer | null = null;
+
+  constructor(socket: XPublisher, core: SocketCore) {
+    super(socket);
+    this.#core = core;
   }
 
-  #manualApply(prefixes: FrameLike[], subscribe: boolean): void {
+  manualApply(prefixes: FrameLike[], subscribe: boolean): void {
     const peer = this.#lastPeer;
-    if (!this.manual || !peer || peer.detached) return;
+    if (!this.socket.manual || !peer || peer.detached) return;
     for (const p of prefixes.length === 0 ? [""] : prefixes) {
       if (subscribe) this.subscriptions.add(toFrame(p), peer);
       else this.subscriptions.remove(toFrame(p), peer);
     }
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override attachPeer(peer: Peer): boolean {
-    super.attachPeer(peer);
-    const welcome = this.options.welcomeMessage as Uint8Array | null;
+  override attach(peer: Peer): boolean {
+    super.attach(peer);
+    const welcome = this.socket.welcomeMessage as Uint8Array | null;
     // libzmq writes it past the high-water mark, and only when it is not empty.
     if (welcome && welcome.byteLength > 0) peer.outbound.write([welcome]);
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override detachPeer(peer: Peer): void {
-    if (this.manual) {
+  override detach(peer: Peer): void {
+    if (this.socket.manual) {
       // libzmq reports every subscription the peer asked for, then drops what was applied silently.
       this.#passUpAll(this.#requested.removePeer(peer).map((r) => ({ prefix: r.prefix, last: true })));
       this.subscriptions.removePeer(peer);
       this.out.remove(peer);
-    } else super.detachPeer(peer);
+    } else super.detach(peer);
     if (this.#lastPeer === peer) this.#lastPeer = null;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
   protected override peerSubscriptionsGone(_peer: Peer, removed: { prefix: Uint8Array; last: boolean }[]): void {
-    this.#passUpAll(removed.filter((r) => r.last || this.verboser));
+    this.#passUpAll(removed.filter((r) => r.last || this.socket.verboser));
   }
 
   #passUpAll(removed: { prefix: Uint8Array }[]): void {
     for (const { prefix } of removed) this.#pending.push({ message: [subscription(prefix, false)], peer: null });
-    if (removed.length > 0) this.wakeReceivers();
+    if (removed.length > 0) this.#core.wakeReceivers();
   }
 
-  /** @ignore socket-type hook, see `Socket` */
   protected override subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
     let notify: boolean;
-    if (this.manual) {
+    if (this.socket.manual) {
       if (subscribe) this.#requested.add(prefix, peer);
       else this.#requested.remove(prefix, peer);
       notify = true;
     } else if (subscribe) {
-      notify = this.subscriptions.add(prefix, peer) || this.verbose || this.verboser;
+      notify = this.subscriptions.add(prefix, peer) || this.socket.verbose || this.socket.verboser;
     } else {
       // As libzmq: a cancel is passed up unless other peers still hold the prefix (or always, verboser).
-      notify = this.subscriptions.remove(prefix, peer) !== "remain" || this.verboser;
+      notify = this.subscriptions.remove(prefix, peer) !== "remain" || this.socket.verboser;
     }
     if (!notify) return;
     this.#pending.push({ message: [subscription(prefix, subscribe)], peer });
-    this.wakeReceivers();
+    this.#core.wakeReceivers();
   }
 
-  /** @ignore socket-type hook, see `Socket` */
   protected override otherMessage(_peer: Peer, message: Message): void {
     // libzmq's XPUB passes messages coming upstream (from an XSUB) to the application.
     this.#pending.push({ message });
-    this.wakeReceivers();
+    this.#core.wakeReceivers();
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     const next = this.#pending.shift();
     if (!next) return undefined;
-    if (this.manual && next.peer !== undefined) this.#lastPeer = next.peer && !next.peer.detached ? next.peer : null;
+    if (this.socket.manual && next.peer !== undefined) {
+      this.#lastPeer = next.peer && !next.peer.detached ? next.peer : null;
+    }
     return next.message;
   }
 }

@@ -7,8 +7,8 @@
  * @module
  */
 import type { Message } from "../message.ts";
-import type { SocketOptions } from "../socket.ts";
-import { SubscribingSocket } from "./subscribing.ts";
+import { type SocketOptions, useRules } from "../socket.ts";
+import { SubscribingRules, SubscribingSocket } from "./subscribing.ts";
 
 /**
  * A subscriber driven by subscription messages.
@@ -24,10 +24,13 @@ export class XSubscriber extends SubscribingSocket {
   /** Creates a XSubscriber; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions) {
     super("XSUB", options);
+    useRules(this, () => new XSubscriberRules());
   }
+}
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override sendMessage(message: Message): boolean {
+/** XSUB's routing rules: subscriptions are sent as messages, anything else goes to every publisher. */
+class XSubscriberRules extends SubscribingRules {
+  send(message: Message): boolean {
     const frame = message[0];
     if (message.length === 1 && frame.byteLength > 0 && frame[0] <= 1) {
       // Recorded (counted) so that a reconnected publisher gets it again, as libzmq's xsub does.
@@ -36,8 +39,7 @@ export class XSubscriber extends SubscribingSocket {
     return true;
   }
 
-  /** @ignore socket-type hook, see `Socket` */
-  protected override receiveMessage(): Message | undefined {
+  receive(): Message | undefined {
     return this.incoming.receive();
   }
 }

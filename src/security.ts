@@ -1,0 +1,75 @@
+/**
+ * Which security mechanism a socket's options select, and the mechanism
+ * itself for each new connection, from one rule (ws negotiates the name
+ * before any engine exists, so both must come from the same place). As in
+ * libzmq the role comes from the options, not from bind or connect.
+ *
+ * @module
+ */
+import type { Context } from "./context.ts";
+import { keyBytes } from "./curve-keys.ts";
+import { zapAddress, zapFor } from "./zap.ts";
+import type { Mechanism } from "./zmtp/mechanism.ts";
+import { NullMechanism } from "./zmtp/mechanisms/null.ts";
+import { PlainClient, PlainServer } from "./zmtp/mechanisms/plain.ts";
+import { CurveClient, CurveServer } from "./zmtp/mechanisms/curve.ts";
+import { type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
+
+/** The mechanism names of the ZMTP greeting. */
+export type MechanismName = "NULL" | "PLAIN" | "CURVE";
+
+/** A socket's security: the mechanism's name, and a maker of one mechanism per connection. */
+export interface Security {
+  readonly name: MechanismName;
+  /** The mechanism for a new connection from `remoteAddress` (given to ZAP). */
+  create(remoteAddress: string): Mechanism;
+}
+
+/**
+ * The one rule, in libzmq's order: `curveServer` (CURVE server), else
+ * `curveServerKey` (CURVE client), else `plainServer` (PLAIN server), else a
+ * PLAIN user name or password (PLAIN client), else NULL.
+ *
+ * @example
+ * ```ts
+ * securityOf(optionValues(socket), "REQ", context).name; // "NULL"
+ * ```
+ */
+export function securityOf(o: Record<string, unknown>, socketType: SocketType, context: Context): Security {
+  const metadata: [string, Uint8Array | string][] = [["Socket-Type", socketType]];
+  if (socketTypeInfo(socketType).announcesIdentity) {
+    metadata.push(["Identity", (o.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
+  }
+  const key = (name: string) => (o[name] === null ? null : keyBytes(o[name] as string, name));
+  const zap = (remoteAddress: string) =>
+    zapFor(context, {
+      domain: o.zapDomain as Uint8Array | null,
+      address: zapAddress(remoteAddress),
+      routingId: o.routingId as Uint8Array | null,
+    });
+  if (o.curveServer) {
+    return { name: "CURVE", create: (address) => new CurveServer(metadata, key("curveSecretKey"), zap(address)) };
+  }
+  if (o.curveServerKey !== null) {
+    return {
+      name: "CURVE",
+      create: () => new CurveClient(metadata, key("curveServerKey")!, key("curvePublicKey"), key("curveSecretKey")),
+    };
+  }
+  if (o.plainServer) return { name: "PLAIN", create: (address) => new PlainServer(metadata, zap(address)) };
+  if (o.plainUsername !== null || o.plainPassword !== null) {
+    const empty = new Uint8Array(0);
+    return {
+      name: "PLAIN",
+      create: () =>
+        new PlainClient(
+          metadata,
+          (o.plainUsername as Uint8Array | null) ?? empty,
+          (o.plainPassword as Uint8Array | null) ?? empty,
+        ),
+    };
+  }
+  // libzmq 4.3 (mechanism_base_t::zap_required): NULL asks ZAP only when a domain is set.
+  const domainSet = o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0;
+  return { name: "NULL", create: (address) => new NullMechanism(metadata, domainSet ? zap(address) : null) };
+}

@@ -1,0 +1,490 @@
+/**
+ * A socket's endpoints and connections (libzmq's `session_base` plus the
+ * listener bookkeeping): bind, connect and reconnect, the engine of each live
+ * connection, and the peers (pipe pairs) the socket type routes over. One
+ * record per connected endpoint. The socket's public API and its waiting
+ * sends and receives stay in `socket.ts`.
+ *
+ * @module
+ */
+import type { ByteConnection, Listener } from "../transports/runtime/types.ts";
+import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+import { connectWs, listenWs } from "../transports/ws/listen.ts";
+import type { WsListener } from "../transports/ws/types.ts";
+import { type Context, runtimeOf } from "./context.ts";
+import { Dialer } from "./dialer.ts";
+import { type Connection, Engine, type EngineEnd } from "./engine.ts";
+import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
+import type { SocketEvent } from "./events.ts";
+import { inprocOf } from "./inproc.ts";
+import { Peer } from "./peer.ts";
+import { securityOf } from "./security.ts";
+import type { SocketRules } from "./socket-rules.ts";
+import { StreamEngine } from "./stream-engine.ts";
+import type { Metadata } from "./zmtp/command.ts";
+import { metadataText } from "./zmtp/command.ts";
+import { compatible, type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
+
+/** What the session needs from its socket. */
+export interface SessionOwner {
+  readonly socketType: SocketType;
+  readonly context: Context;
+  /** Adds a monitor event. */
+  emit(event: SocketEvent): void;
+  /** The socket's option values, read when they are needed so that changes apply. */
+  readonly options: Record<string, unknown>;
+  /** The socket type's routing rules. */
+  rules(): SocketRules;
+  /** True once the socket's `close()` began. */
+  closed(): boolean;
+  /** Some peer's queue has room again: retry waiting sends. */
+  writable(): void;
+  /** Some peer has messages: resolve waiting receives. */
+  readable(): void;
+}
+
+interface Binding {
+  readonly endpoint: string;
+  readonly listener: Listener | WsListener | null;
+  readonly inproc: string | null;
+}
+
+/** One connected endpoint: its dialer (none for inproc), its peer and its live engine. */
+interface Connected {
+  readonly endpoint: string;
+  readonly dialer: Dialer | null;
+  readonly inproc: string | null;
+  /** The id given with `connect(endpoint, { routingId })` [ZMQ_CONNECT_ROUTING_ID]. */
+  readonly assignedId: Uint8Array | null;
+  /** Outlives its connection (queued messages wait for the reconnect), unless `immediate`. */
+  peer: Peer | null;
+  engine: Connection | null;
+}
+
+const ERROR_CODES = new Set<string>(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOENT", "EINVAL", "EPROTONOSUPPORT"]);
+
+/** A transport error turned into a `ZmqError` that names the endpoint. */
+function transportError(what: string, endpoint: string, err: unknown): ZmqError {
+  const code = (err as { code?: string })?.code;
+  const message = (err as Error)?.message ?? String(err);
+  return new ZmqError(
+    code && ERROR_CODES.has(code) ? code as ErrorCode : "EINVAL",
+    `${what} ${endpoint}: ${message}`,
+    { address: endpoint, cause: err },
+  );
+}
+
+/** Waits for `promise`, but not past `deadline` (ms since the epoch; Infinity for no limit). */
+async function within(promise: Promise<unknown>, deadline: number): Promise<void> {
+  if (deadline === Infinity) {
+    await promise;
+    return;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([promise, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+  clearTimeout(timer);
+}
+
+/** The endpoints, connections and peers of one socket. */
+export class Session {
+  readonly #owner: SessionOwner;
+  #bindings = new Map<string, Binding>();
+  #connected = new Map<string, Connected>();
+  #engines = new Set<Connection>();
+  #peers = new Set<Peer>();
+  #handshakeWaiters: (() => void)[] = [];
+  #lastEndpoint: string | null = null;
+  #onWritable: () => void;
+
+  constructor(owner: SessionOwner) {
+    this.#owner = owner;
+    this.#onWritable = () => owner.writable();
+  }
+
+  /** The endpoint of the last successful bind, as resolved (the port the OS chose for `:*`). */
+  get lastEndpoint(): string | null {
+    return this.#lastEndpoint;
+  }
+
+  // --- bind ---
+
+  async bind(endpoint: string): Promise<void> {
+    const owner = this.#owner;
+    const ep = parseEndpoint(endpoint, true);
+    if (ep.transport === "inproc") {
+      inprocOf(owner.context).bind(ep.name, this);
+      this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name });
+      return;
+    }
+    let listener: Listener | WsListener;
+    let resolved = "";
+    const accept = (conn: ByteConnection) => this.#accept(conn, resolved);
+    // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
+    const acceptError = (err: Error) => owner.emit({ type: "accept:error", address: resolved, error: err });
+    try {
+      listener = await this.#listen(ep, accept, acceptError);
+    } catch (err) {
+      const error = transportError("bind", endpoint, err);
+      owner.emit({ type: "bind:error", address: endpoint, error });
+      throw error;
+    }
+    resolved = formatEndpoint(ep, listener.address);
+    if (owner.closed()) {
+      await listener.close();
+      throw closedError(`bind ${endpoint}`);
+    }
+    this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null });
+  }
+
+  async unbind(endpoint: string): Promise<void> {
+    const binding = this.#bindings.get(endpoint);
+    if (!binding) parseEndpoint(endpoint, true); // a malformed endpoint is EINVAL, as libzmq, not "not bound"
+    if (!binding) throw new ZmqError("ENOENT", `unbind ${endpoint}: not bound`);
+    for (const [key, b] of this.#bindings) if (b === binding) this.#bindings.delete(key);
+    await this.#closeBinding(binding);
+  }
+
+  async #listen(
+    ep: Endpoint,
+    accept: (conn: ByteConnection) => void,
+    acceptError: (err: Error) => void,
+  ): Promise<Listener | WsListener> {
+    if (ep.transport === "inproc") throw new Error("unreachable");
+    if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#security().name, accept);
+    const runtime = runtimeOf(this.#owner.context);
+    if (ep.transport === "ipc" && ep.address.path === "*") return await this.#listenIpcWildcard(accept, acceptError);
+    try {
+      return await runtime.listen(ep.address, accept, acceptError);
+    } catch (err) {
+      // "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
+      if (ep.transport === "tcp" && ep.wildcardHost) {
+        return await runtime.listen({ kind: "tcp", host: "0.0.0.0", port: ep.address.port }, accept, acceptError);
+      }
+      throw err;
+    }
+  }
+
+  /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
+  async #listenIpcWildcard(
+    accept: (conn: ByteConnection) => void,
+    acceptError: (err: Error) => void,
+  ): Promise<Listener> {
+    const runtime = runtimeOf(this.#owner.context);
+    if (!runtime.tempDir) throw new ZmqError("EPROTONOSUPPORT", "ipc://* needs a file system");
+    const dir = await runtime.tempDir();
+    try {
+      const listener = await runtime.listen({ kind: "ipc", path: `${dir.path}/socket` }, accept, acceptError);
+      return {
+        address: listener.address,
+        close: async () => {
+          await listener.close();
+          await dir.remove();
+        },
+      };
+    } catch (err) {
+      await dir.remove();
+      throw err;
+    }
+  }
+
+  #addBinding(given: string, binding: Binding): void {
+    this.#bindings.set(given, binding);
+    this.#bindings.set(binding.endpoint, binding);
+    this.#lastEndpoint = binding.endpoint;
+    this.#owner.emit({ type: "bind", address: binding.endpoint });
+  }
+
+  async #closeBinding(binding: Binding): Promise<void> {
+    const emit = (event: SocketEvent) => this.#owner.emit(event);
+    if (binding.inproc !== null) inprocOf(this.#owner.context).unbind(binding.inproc, this);
+    try {
+      await binding.listener?.close();
+      emit({ type: "close", address: binding.endpoint });
+    } catch (err) {
+      emit({ type: "close:error", address: binding.endpoint, error: err as Error });
+    }
+  }
+
+  #accept(conn: ByteConnection, endpoint: string): void {
+    if (this.#owner.closed()) return conn.destroy();
+    this.#owner.emit({ type: "accept", address: endpoint });
+    this.#startEngine(conn, endpoint, null);
+  }
+
+  // --- connect ---
+
+  connect(endpoint: string, assignedId: Uint8Array | null): void {
+    const owner = this.#owner;
+    const ep = parseEndpoint(endpoint, false);
+    if (this.#connected.has(endpoint)) return;
+    // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
+    if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);
+    if (ep.transport === "inproc") {
+      const record: Connected = { endpoint, dialer: null, inproc: ep.name, assignedId, peer: null, engine: null };
+      this.#connected.set(endpoint, record);
+      record.peer = inprocOf(owner.context).connect(ep.name, this, assignedId);
+      return;
+    }
+    // As libzmq without `immediate`: the peer (and its queue) exists from now on, so sends are queued.
+    const peer = owner.options.immediate ? null : this.#newPeer(endpoint, assignedId);
+    if (peer && !this.#attach(peer)) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+    const o = owner.options;
+    const runtime = runtimeOf(owner.context);
+    const record: Connected = {
+      endpoint,
+      inproc: null,
+      assignedId,
+      peer,
+      engine: null,
+      dialer: new Dialer(endpoint, ep.address, {
+        connect: (address) =>
+          address.kind === "ws" ? connectWs(address, this.#security().name) : runtime.connect(address),
+        start: (conn) => this.#startEngine(conn, endpoint, record),
+        reconnectInterval: () => o.reconnectInterval as number,
+        reconnectMaxInterval: () => o.reconnectMaxInterval as number,
+        connectTimeout: () => o.connectTimeout as number,
+        emit: (event) => owner.emit(event),
+      }),
+    };
+    this.#connected.set(endpoint, record);
+    record.dialer!.start();
+  }
+
+  disconnect(endpoint: string): void {
+    const record = this.#connected.get(endpoint);
+    if (!record) parseEndpoint(endpoint, false); // a malformed endpoint is EINVAL, as libzmq, not "not connected"
+    if (!record) throw new ZmqError("ENOENT", `disconnect ${endpoint}: not connected`);
+    this.#connected.delete(endpoint);
+    record.dialer?.stop();
+    record.engine?.close();
+    if (record.peer) {
+      if (record.inproc !== null) inprocOf(this.#owner.context).cancelPending(record.peer);
+      this.#detach(record.peer, true);
+    }
+  }
+
+  // --- engines ---
+
+  #newPeer(endpoint: string, assignedId: Uint8Array | null): Peer {
+    const o = this.#owner.options;
+    const peer = Peer.withPipes(
+      o.sendHighWaterMark as number,
+      o.receiveHighWaterMark as number,
+      endpoint,
+      o.conflate === true,
+    );
+    peer.assignedId = assignedId;
+    return peer;
+  }
+
+  #security() {
+    const owner = this.#owner;
+    return securityOf(owner.options, owner.socketType, owner.context);
+  }
+
+  #startEngine(conn: ByteConnection, endpoint: string, record: Connected | null): void {
+    const o = this.#owner.options;
+    let peer: Peer | null = null;
+    if ((o.tcpKeepalive as number) >= 0 && endpoint.startsWith("tcp:")) {
+      const idle = o.tcpKeepaliveIdle as number;
+      conn.setKeepAlive(o.tcpKeepalive === 1, idle > 0 ? idle * 1000 : 0);
+    }
+    const mechanism = this.#security().create(conn.remoteAddress);
+    const dialer = record?.dialer ?? null;
+    const options = {
+      mechanism,
+      asServer: mechanism.asServer ?? record === null,
+      maxMessageSize: o.maxMessageSize as number,
+      handshakeInterval: o.handshakeInterval as number,
+      socketType: this.#owner.socketType,
+      heartbeatInterval: o.heartbeatInterval as number,
+      heartbeatTimeout: o.heartbeatTimeout as number,
+      heartbeatTimeToLive: o.heartbeatTimeToLive as number,
+    };
+    const host = {
+      ready: (_engine: Connection, metadata: Metadata) => {
+        peer = this.#peerReady(metadata, endpoint, record);
+        if (peer) {
+          dialer?.established();
+          this.#owner.emit({ type: "handshake", address: endpoint });
+          this.#wakeHandshakeWaiters();
+        }
+        return peer;
+      },
+      closed: (_engine: Connection, end: EngineEnd) => this.#engineClosed(engine, end, endpoint, record, peer),
+    };
+    const engine: Connection = socketTypeInfo(this.#owner.socketType).engine === "raw"
+      ? new StreamEngine(conn, host)
+      : new Engine(conn, options, host);
+    this.#engines.add(engine);
+    if (record) record.engine = engine;
+  }
+
+  #accepts(socketType: string): boolean {
+    const rules = this.#owner.rules();
+    return rules.accepts ? rules.accepts(socketType) : compatible(this.#owner.socketType, socketType);
+  }
+
+  #peerReady(metadata: Metadata, endpoint: string, record: Connected | null): Peer | null {
+    const theirs = metadataText(metadata.get("socket-type")) ?? "";
+    if (!this.#accepts(theirs)) {
+      this.#owner.emit({
+        type: "handshake:error:protocol",
+        address: endpoint,
+        error: new ZmqError(
+          "EPROTO",
+          `${endpoint}: a ${theirs || "nameless"} peer cannot talk to a ${this.#owner.socketType} socket`,
+        ),
+      });
+      return null;
+    }
+    let peer = record?.peer ?? null;
+    const fresh = peer === null;
+    if (!peer) peer = this.#newPeer(endpoint, record?.assignedId ?? null);
+    peer.socketType = theirs;
+    const id = metadata.get("identity");
+    peer.announcedId = id && id.byteLength > 0 ? id.slice() : null;
+    if (fresh) {
+      if (!this.#attach(peer)) return null;
+      if (record) record.peer = peer;
+    }
+    this.#owner.rules().handshake?.(peer);
+    return peer;
+  }
+
+  #engineClosed(
+    engine: Connection,
+    end: EngineEnd,
+    endpoint: string,
+    record: Connected | null,
+    peer: Peer | null,
+  ): void {
+    const owner = this.#owner;
+    this.#engines.delete(engine);
+    if (record?.engine === engine) record.engine = null;
+    if (end.handshake) {
+      owner.emit({
+        type: `handshake:error:${end.handshake}`,
+        address: endpoint,
+        error: end.error ?? new Error(`${endpoint}: connection closed during the handshake`),
+      });
+    }
+    // Every connection that ends, handshake or not, as libzmq's engine reports it.
+    owner.emit({ type: "disconnect", address: endpoint });
+    // Still connected unless `disconnect` dropped the record meanwhile.
+    const current = record !== null && this.#connected.get(record.endpoint) === record;
+    if (peer && (!current || owner.options.immediate)) {
+      // A bound endpoint's (or an immediate connection's) peer ends with its connection.
+      this.#detach(peer, false);
+      if (current) record!.peer = null;
+    }
+    if (record?.dialer && !owner.closed()) record.dialer.lost();
+  }
+
+  // --- peers ---
+
+  #attach(peer: Peer): boolean {
+    const rules = this.#owner.rules();
+    if (!rules.attach(peer)) return false;
+    this.#peers.add(peer);
+    const readable = rules.readable;
+    const owner = this.#owner;
+    peer.inbound.onReadable = readable ? () => readable.call(rules, peer) : () => owner.readable();
+    peer.outbound.onWritable = this.#onWritable;
+    peer.onGone = () => this.#detach(peer, false);
+    if (peer.inbound.size > 0) peer.inbound.onReadable();
+    owner.writable();
+    return true;
+  }
+
+  /** Stops using a peer; what it already delivered can still be received. */
+  #detach(peer: Peer, notifyLink: boolean): void {
+    if (!this.#peers.delete(peer)) return;
+    peer.detached = true;
+    peer.onGone = null;
+    peer.outbound.onWritable = null;
+    if (peer.link) {
+      // inproc: the other socket reads what we sent, then lets go.
+      peer.outbound.end();
+      if (notifyLink) peer.link.onGone?.();
+    } else peer.outbound.clear();
+    // The socket type first (STREAM queues a disconnect notice), then the end the fair queue waits for.
+    this.#owner.rules().detach(peer);
+    peer.inbound.end();
+  }
+
+  // --- inproc (the registry calls these) ---
+
+  get socketType(): SocketType {
+    return this.#owner.socketType;
+  }
+
+  inprocOptions(): {
+    sendHighWaterMark: number;
+    receiveHighWaterMark: number;
+    routingId: Uint8Array | null;
+    conflate: boolean;
+  } {
+    const o = this.#owner.options;
+    return {
+      conflate: o.conflate === true,
+      sendHighWaterMark: o.sendHighWaterMark as number,
+      receiveHighWaterMark: o.receiveHighWaterMark as number,
+      routingId: o.routingId as Uint8Array | null,
+    };
+  }
+
+  inprocAttach(peer: Peer): void {
+    if (this.#owner.closed() || (peer.socketType && !this.#accepts(peer.socketType)) || !this.#attach(peer)) {
+      peer.outbound.end();
+      peer.inbound.end();
+      peer.link?.onGone?.();
+    }
+  }
+
+  // --- close ---
+
+  /** Stops listening on every endpoint. */
+  async closeBindings(): Promise<void> {
+    const bindings = new Set(this.#bindings.values());
+    this.#bindings.clear();
+    await Promise.all([...bindings].map((b) => this.#closeBinding(b)));
+  }
+
+  /**
+   * Ends every connection: first waits up to `linger` ms for queued messages to be written
+   * (dialers keep reconnecting meanwhile, as libzmq's, so messages for a peer not yet
+   * connected still go out), then closes engines and lets go of every peer.
+   */
+  async close(linger: number): Promise<void> {
+    const deadline = linger > 0 ? Date.now() + linger : Infinity;
+    if (linger !== 0) await within(this.#drained(), deadline);
+    for (const record of this.#connected.values()) {
+      record.dialer?.stop();
+      if (record.inproc !== null && record.peer) inprocOf(this.#owner.context).cancelPending(record.peer);
+    }
+    this.#wakeHandshakeWaiters();
+    const engines = [...this.#engines];
+    for (const engine of engines) engine.close(linger !== 0);
+    // A graceful close is done when the bytes are written, not when they are handed to the runtime.
+    if (linger !== 0) await within(Promise.all(engines.map((e) => e.gone)), deadline);
+    for (const peer of [...this.#peers]) this.#detach(peer, true);
+    this.#connected.clear();
+  }
+
+  /** Resolves once every queued outgoing message has been handed to a connection. */
+  async #drained(): Promise<void> {
+    for (;;) {
+      await Promise.all([...this.#engines].map((e) => e.whenFlushed()));
+      const waiting = [...this.#connected.values()].some((r) =>
+        r.dialer && !r.dialer.stopped && r.peer && r.peer.outbound.size > 0
+      );
+      if (!waiting) return;
+      await new Promise<void>((resolve) => this.#handshakeWaiters.push(resolve));
+    }
+  }
+
+  #wakeHandshakeWaiters(): void {
+    for (const w of this.#handshakeWaiters.splice(0)) w();
+  }
+}

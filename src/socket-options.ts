@@ -1,0 +1,124 @@
+/**
+ * The options every socket takes: their constructor form, and their checks
+ * and defaults (libzmq's names in brackets on each property of `Socket`).
+ *
+ * @module
+ */
+import type { Context } from "./context.ts";
+import type { FrameLike } from "./message.ts";
+import { defineOptions, type OptionSpec } from "./options.ts";
+
+/** Options every socket takes, as properties and in its constructor. */
+export interface SocketOptions {
+  /** The context whose inproc namespace the socket uses (default: the shared `context`). */
+  context?: Context;
+  /** See {@linkcode Socket.sendHighWaterMark}. */
+  sendHighWaterMark?: number;
+  /** See {@linkcode Socket.receiveHighWaterMark}. */
+  receiveHighWaterMark?: number;
+  /** See {@linkcode Socket.sendTimeout}. */
+  sendTimeout?: number;
+  /** See {@linkcode Socket.receiveTimeout}. */
+  receiveTimeout?: number;
+  /** See {@linkcode Socket.linger}. */
+  linger?: number;
+  /** See {@linkcode Socket.reconnectInterval}. */
+  reconnectInterval?: number;
+  /** See {@linkcode Socket.reconnectMaxInterval}. */
+  reconnectMaxInterval?: number;
+  /** See {@linkcode Socket.connectTimeout}. */
+  connectTimeout?: number;
+  /** See {@linkcode Socket.handshakeInterval}. */
+  handshakeInterval?: number;
+  /** See {@linkcode Socket.heartbeatInterval}. */
+  heartbeatInterval?: number;
+  /** See {@linkcode Socket.heartbeatTimeout}. */
+  heartbeatTimeout?: number;
+  /** See {@linkcode Socket.heartbeatTimeToLive}. */
+  heartbeatTimeToLive?: number;
+  /** See {@linkcode Socket.tcpKeepalive}. */
+  tcpKeepalive?: number;
+  /** See {@linkcode Socket.tcpKeepaliveIdle}. */
+  tcpKeepaliveIdle?: number;
+  /** See {@linkcode Socket.tcpKeepaliveCount}. */
+  tcpKeepaliveCount?: number;
+  /** See {@linkcode Socket.tcpKeepaliveInterval}. */
+  tcpKeepaliveInterval?: number;
+  /** See {@linkcode Socket.immediate}. */
+  immediate?: boolean;
+  /** See {@linkcode Socket.maxMessageSize}. */
+  maxMessageSize?: number;
+  /** See {@linkcode Socket.routingId}. */
+  routingId?: string | Uint8Array | null;
+  /** See {@linkcode Socket.ipv6}. */
+  ipv6?: boolean;
+  /** See {@linkcode Socket.plainServer}. */
+  plainServer?: boolean;
+  /** See {@linkcode Socket.plainUsername}. */
+  plainUsername?: string | Uint8Array | null;
+  /** See {@linkcode Socket.plainPassword}. */
+  plainPassword?: string | Uint8Array | null;
+  /** See {@linkcode Socket.curveServer}. */
+  curveServer?: boolean;
+  /** See {@linkcode Socket.curvePublicKey}. */
+  curvePublicKey?: string | Uint8Array | null;
+  /** See {@linkcode Socket.curveSecretKey}. */
+  curveSecretKey?: string | Uint8Array | null;
+  /** See {@linkcode Socket.curveServerKey}. */
+  curveServerKey?: string | Uint8Array | null;
+  /** See {@linkcode Socket.zapDomain}. */
+  zapDomain?: string | Uint8Array | null;
+}
+
+/** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
+export interface ConnectOptions {
+  /** The routing id this socket will know the connected peer by [ZMQ_CONNECT_ROUTING_ID]. */
+  routingId?: FrameLike;
+}
+
+/** The option of the types that offer libzmq's ZMQ_CONFLATE: Push, Pull, Publisher, Subscriber, Dealer. */
+export interface ConflateOptions {
+  /** Every queue keeps only the newest message [ZMQ_CONFLATE]; for multipart messages, use it only where they are single frames. */
+  conflate?: boolean;
+}
+
+/**
+ * Gives a socket type libzmq's ZMQ_CONFLATE: a `conflate` option under which
+ * every queue keeps only the newest message (PUSH, PULL, PUB, SUB, DEALER in libzmq).
+ */
+export function offerConflate(cls: { prototype: object }): void {
+  defineOptions(cls, { conflate: { kind: "bool", default: false } });
+}
+
+/** The checks and defaults of the options of `SocketOptions`. */
+export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
+  sendHighWaterMark: { kind: "int", default: 1000, min: 0 },
+  receiveHighWaterMark: { kind: "int", default: 1000, min: 0 },
+  sendTimeout: { kind: "int", default: -1, min: -1 },
+  receiveTimeout: { kind: "int", default: -1, min: -1 },
+  linger: { kind: "int", default: -1, min: -1 },
+  reconnectInterval: { kind: "int", default: 100, min: -1 },
+  reconnectMaxInterval: { kind: "int", default: 0, min: 0 },
+  connectTimeout: { kind: "int", default: 0, min: 0 },
+  handshakeInterval: { kind: "int", default: 30_000, min: 0 },
+  heartbeatInterval: { kind: "int", default: 0, min: 0 },
+  heartbeatTimeout: { kind: "int", default: -1, min: -1 },
+  heartbeatTimeToLive: { kind: "int", default: 0, min: 0, max: 6_553_500 },
+  tcpKeepalive: { kind: "int", default: -1, min: -1, max: 1 },
+  tcpKeepaliveIdle: { kind: "int", default: -1, min: -1 },
+  tcpKeepaliveCount: { kind: "int", default: -1, min: -1 },
+  tcpKeepaliveInterval: { kind: "int", default: -1, min: -1 },
+  immediate: { kind: "bool", default: false },
+  maxMessageSize: { kind: "int", default: -1, min: -1 },
+  // 1 to 255 bytes, as libzmq's ZMQ_ROUTING_ID (null: none).
+  routingId: { kind: "bytes", default: null, maxLength: 255, minLength: 1 },
+  ipv6: { kind: "bool", default: false },
+  plainServer: { kind: "bool", default: false },
+  plainUsername: { kind: "bytes", default: null, maxLength: 255 },
+  plainPassword: { kind: "bytes", default: null, maxLength: 255 },
+  curveServer: { kind: "bool", default: false },
+  curvePublicKey: { kind: "key", default: null },
+  curveSecretKey: { kind: "key", default: null },
+  curveServerKey: { kind: "key", default: null },
+  zapDomain: { kind: "bytes", default: null, maxLength: 255 },
+};
