@@ -34,7 +34,13 @@ export type { SubscribingSocket } from "./src/sockets/subscribing.ts";
 export type { SocketType } from "./src/zmtp/socket-type.ts";
 export { Proxy, proxy } from "./src/proxy.ts";
 export { Context, context, type ContextOptions } from "./src/context.ts";
-export type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./transports/runtime/types.ts";
+export type {
+  ByteConnection,
+  ConnectionHandlers,
+  Listener,
+  Runtime,
+  SocketAddress,
+} from "./transports/runtime/types.ts";
 export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/curve-keys.ts";
 export * as z85 from "./src/zmtp/z85.ts";
 export { ZAP_ENDPOINT } from "./src/zap.ts";

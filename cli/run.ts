@@ -53,7 +53,6 @@ const CLASSES: Record<CliSocketType, SocketClass> = {
   xsub: XSubscriber,
 };
 
-
 /**
  * Runs `omq` with the given arguments; resolves with the process exit code.
  *

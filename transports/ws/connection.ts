@@ -25,7 +25,6 @@ const HIGH_WATER = 256 * 1024;
 /** How often a blocked writer looks at `bufferedAmount` where the runtime has no drain event. */
 const DRAIN_POLL_MS = 2;
 
-
 const SUBSCRIBE = "SUBSCRIBE";
 const CANCEL = "CANCEL";
 
