@@ -15,7 +15,6 @@ export type ErrorCode =
   | "EINVAL"
   | "EPROTONOSUPPORT"
   | "ENOENT"
-  | "EMSGSIZE"
   | "ETERM"
   | "EPROTO"
   | "EACCES";

@@ -28,18 +28,37 @@ function rawPeer(endpoint: string, bytes: Uint8Array, { end = false } = {}): Pro
   });
 }
 
-/** A Pull that a good Push can still reach after each attack. */
+/** The events the victim reported about one hostile connection. */
+interface Seen {
+  /** Their types in order, from the connection's `accept` to its `disconnect`. */
+  types: string[];
+  /** The error message of the connection's `handshake:error:*` event, if there was one. */
+  error?: string;
+}
+
+/**
+ * Binds a Pull, lets `attack` loose on it and returns the events of that connection; then checks
+ * that a good Push still reaches the Pull, and that nothing the attacker sent was delivered.
+ */
 async function withVictim(
   options: ConstructorParameters<typeof Pull>[0],
   attack: (endpoint: string) => Promise<void>,
-): Promise<SocketEvent[]> {
+): Promise<Seen> {
   const pull = new Pull({ ...options, linger: 0 });
   await pull.bind("tcp://127.0.0.1:*");
   const events: SocketEvent[] = [];
+  let disconnected: () => void = () => {};
+  const disconnect = new Promise<void>((resolve) => (disconnected = resolve));
   const collecting = (async () => {
-    for await (const e of pull.events) events.push(e);
+    for await (const e of pull.events) {
+      events.push(e);
+      if (e.type === "disconnect") disconnected();
+    }
   })();
   await withTimeout(attack(pull.lastEndpoint!), 5000, "the server to drop the hostile connection");
+  // The attacker may have hung up first: wait for the victim to see its end.
+  await withTimeout(disconnect, 5000, "the victim's disconnect event for the hostile connection");
+  const attackEvents = events.filter((e) => e.type !== "bind");
   const good = new Push({ linger: 0 });
   good.connect(pull.lastEndpoint!);
   await good.send(["still", "serving"]);
@@ -47,58 +66,85 @@ async function withVictim(
   await good.close();
   await pull.close();
   await collecting;
-  return events;
+  return {
+    types: attackEvents.map((e) => e.type),
+    error: attackEvents.find((e) => e.type.startsWith("handshake:error"))?.error?.message,
+  };
+}
+
+/** A connection refused during the handshake: a protocol error whose message matches `why`, then the disconnect. */
+function assertProtocolError(seen: Seen, why: RegExp): void {
+  assert.deepEqual(seen.types, ["accept", "handshake:error:protocol", "disconnect"]);
+  assert.match(seen.error ?? "", why);
+}
+
+/** A connection dropped after a completed handshake (libzmq reports only the disconnect then). */
+function assertDroppedAfterHandshake(seen: Seen): void {
+  assert.deepEqual(seen.types, ["accept", "handshake", "disconnect"]);
 }
 
 test("non-ZMTP bytes (an HTTP request) are refused at the signature", async () => {
-  const events = await withVictim(
+  const seen = await withVictim(
     {},
     (ep) => rawPeer(ep, new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n")),
   );
-  assert.ok(events.some((e) => e.type === "handshake:error:protocol"), JSON.stringify(events.map((e) => e.type)));
+  assertProtocolError(seen, /ZMTP signature/);
 });
 
 test("a ZMTP 2.0 greeting is refused", async () => {
   const g = encodeGreeting("NULL", false);
   g[10] = 2;
-  await withVictim({}, (ep) => rawPeer(ep, g));
+  assertProtocolError(await withVictim({}, (ep) => rawPeer(ep, g)), /ZMTP 2\.x/);
 });
 
 test("an unknown or mismatched security mechanism is refused", async () => {
-  await withVictim({}, (ep) => rawPeer(ep, encodeGreeting("FOO", false)));
-  await withVictim({}, (ep) => rawPeer(ep, encodeGreeting("PLAIN", false)));
+  assertProtocolError(await withVictim({}, (ep) => rawPeer(ep, encodeGreeting("FOO", false))), /FOO mechanism/);
+  assertProtocolError(await withVictim({}, (ep) => rawPeer(ep, encodeGreeting("PLAIN", false))), /PLAIN mechanism/);
 });
 
 test("a message frame before the handshake is a protocol error", async () => {
-  await withVictim({}, (ep) => rawPeer(ep, concat(encodeGreeting("NULL", false), encodeFrames([new Uint8Array(3)]))));
+  const seen = await withVictim(
+    {},
+    (ep) => rawPeer(ep, concat(encodeGreeting("NULL", false), encodeFrames([new Uint8Array(3)]))),
+  );
+  assertProtocolError(seen, /before the handshake/);
 });
+
+// The attacks below never hang up: the connection ends only because the victim drops it.
 
 test("a frame larger than maxMessageSize drops the connection before the body arrives", async () => {
   const header = new Uint8Array([0x02, 0, 0, 0, 0, 0, 0x10, 0, 0]); // claims 1 MiB
-  await withVictim({ maxMessageSize: 1024 }, (ep) => rawPeer(ep, concat(...HELLO, header)));
+  assertDroppedAfterHandshake(
+    await withVictim({ maxMessageSize: 1024 }, (ep) => rawPeer(ep, concat(...HELLO, header))),
+  );
 });
 
 test("a 2^63 frame length is refused without allocating", async () => {
   const header = new Uint8Array([0x02, 0x80, 0, 0, 0, 0, 0, 0, 1]);
-  await withVictim({}, (ep) => rawPeer(ep, concat(...HELLO, header)));
+  assertDroppedAfterHandshake(await withVictim({}, (ep) => rawPeer(ep, concat(...HELLO, header))));
 });
 
 test("reserved flag bits and malformed commands drop the connection", async () => {
-  await withVictim({}, (ep) => rawPeer(ep, concat(...HELLO, new Uint8Array([0x80, 0]))));
-  await withVictim({}, (ep) => rawPeer(ep, concat(encodeGreeting("NULL", false), new Uint8Array([0x04, 1, 9]))));
+  assertDroppedAfterHandshake(await withVictim({}, (ep) => rawPeer(ep, concat(...HELLO, new Uint8Array([0x80, 0])))));
+  const truncated = await withVictim(
+    {},
+    (ep) => rawPeer(ep, concat(encodeGreeting("NULL", false), new Uint8Array([0x04, 1, 9]))),
+  );
+  assertProtocolError(truncated, /command name is truncated/);
 });
 
 test("a peer that stops mid-frame and leaves delivers nothing partial", async () => {
   const partial = encodeFrames([new Uint8Array(1000)]).subarray(0, 500);
-  await withVictim({}, (ep) => rawPeer(ep, concat(...HELLO, partial), { end: true }));
+  // withVictim checks the good peer's message is the first one received.
+  assertDroppedAfterHandshake(await withVictim({}, (ep) => rawPeer(ep, concat(...HELLO, partial), { end: true })));
 });
 
 test("a peer that never finishes its greeting is dropped after handshakeInterval", async () => {
-  const events = await withVictim(
+  const seen = await withVictim(
     { handshakeInterval: 200 },
     (ep) => rawPeer(ep, encodeGreeting("NULL", false).subarray(0, 20)),
   );
-  assert.ok(events.some((e) => e.type.startsWith("handshake:error")));
+  assertProtocolError(seen, /handshake not done within 200 ms/);
 });
 
 test("a PING is answered with a PONG carrying its context", async () => {

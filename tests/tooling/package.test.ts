@@ -5,6 +5,8 @@
 //         against the installed package.
 //   Bun:  the same tarball through `bun add`, then Push/Pull over tcp and the `omq` bin.
 //   Deno: `deno publish --dry-run` (what JSR would get: no slow types, every file resolves).
+// And on every runtime, quickly: package.json is the one version source, and deno.json,
+// src/version.ts (the exported `version`) and the CHANGELOG agree with it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -14,11 +16,14 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { nodeBinary } from "../support/libzmq.ts";
+import { version } from "../../mod.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url).href);
 const g = globalThis as { Deno?: { execPath(): string }; Bun?: unknown };
 const runtime = g.Deno ? "deno" : g.Bun ? "bun" : "node";
 const STEP_TIMEOUT = 180_000;
+/** The version in package.json: the one source the others must repeat. */
+const VERSION: string = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
 const INTEROP_SUITES = [
   "pipeline.test.ts",
   "reqrep.test.ts",
@@ -118,6 +123,15 @@ const message = await pull.receive();
 console.log(JSON.stringify(message.map((f) => new TextDecoder().decode(f))));
 `;
 
+test("one version: deno.json, the exported version and the CHANGELOG's latest release repeat package.json's", () => {
+  assert.match(VERSION, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "package.json's version is semver");
+  const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
+  assert.equal(deno.version, VERSION, "deno.json (what JSR publishes)");
+  assert.equal(version, VERSION, "src/version.ts (the exported version, and `omq --version`)");
+  const released = readFileSync(join(root, "CHANGELOG.md"), "utf8").match(/^## \[(\d[^\]]*)\]/m)?.[1];
+  assert.equal(released, VERSION, "the CHANGELOG's latest release heading");
+});
+
 test("npm: the packed tarball installs in an empty project; it talks to libzmq, its types check, its bin runs", {
   skip: runtime !== "node",
   timeout: 600_000,
@@ -132,7 +146,7 @@ test("npm: the packed tarball installs in an empty project; it talks to libzmq, 
 
     writeFileSync(join(project, "check.mjs"), NODE_CHECK);
     const out = JSON.parse((await run(nodeBinary(), ["check.mjs"], project)).trim());
-    assert.deepEqual(out, { version: out.version, got: ["from", "libzmq"], answer: "pong:ping" });
+    assert.deepEqual(out, { version: VERSION, got: ["from", "libzmq"], answer: "pong:ping" });
 
     writeFileSync(join(project, "check.ts"), TYPES_CHECK);
     writeFileSync(
