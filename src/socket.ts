@@ -6,7 +6,7 @@
  * @module
  */
 import { runtime } from "../transports/runtime/mod.ts";
-import type { ByteConnection, Listener } from "../transports/runtime/types.ts";
+import type { Listener } from "../transports/runtime/types.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
 import { connectWs, listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
@@ -14,7 +14,7 @@ import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
 import { type SocketEvent, SocketEvents } from "./events.ts";
 import { type FrameLike, type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
 import { Peer } from "./peer.ts";
-import { type Connection, Engine, type EngineEnd, type EngineHost, type EngineOptions } from "./engine.ts";
+import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
 import { Dialer } from "./dialer.ts";
 import { type Context, context as defaultContext } from "./context.ts";
 import { defineOptions, initialOptions } from "./options.ts";
@@ -308,15 +308,6 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   }
 
   /**
-   * Makes the engine for a new tcp/ipc connection. The default speaks ZMTP;
-   * STREAM overrides it with a raw-bytes engine honouring the same contract.
-   * @ignore
-   */
-  protected createEngine(conn: ByteConnection, options: EngineOptions, host: EngineHost): Connection {
-    return new Engine(conn, options, host);
-  }
-
-  /**
    * Whether queues keep only the newest message; types offering `conflate` override it.
    * @ignore
    */
@@ -387,7 +378,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     }
     let listener: Listener | WsListener;
     let resolved = "";
-    const accept = (conn: ByteConnection) => this.#accept(conn, resolved);
+    const accept = (conn: TransportConnection) => this.#accept(conn, resolved);
     // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
     const acceptError = (err: Error) => this.#events.emit({ type: "accept:error", address: resolved, error: err });
     try {
@@ -676,7 +667,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
 
   async #listen(
     ep: Endpoint,
-    accept: (conn: ByteConnection) => void,
+    accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener | WsListener> {
     if (ep.transport === "inproc") throw new Error("unreachable");
@@ -695,7 +686,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
 
   /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
   async #listenIpcWildcard(
-    accept: (conn: ByteConnection) => void,
+    accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener> {
     if (!runtime.tempDir) throw new ZmqError("EPROTONOSUPPORT", "ipc://* needs a file system");
@@ -738,19 +729,19 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     return peer;
   }
 
-  #accept(conn: ByteConnection, endpoint: string): void {
+  #accept(conn: TransportConnection, endpoint: string): void {
     if (this.#closed) return conn.destroy();
     this.#events.emit({ type: "accept", address: endpoint });
     this.#startEngine(conn, endpoint, null);
   }
 
-  #startEngine(conn: ByteConnection, endpoint: string, dialer: Dialer | null): void {
+  #startEngine(conn: TransportConnection, endpoint: string, dialer: Dialer | null): void {
     let peer: Peer | null = null;
-    if (this.tcpKeepalive >= 0 && endpoint.startsWith("tcp:")) {
+    if (this.tcpKeepalive >= 0 && endpoint.startsWith("tcp:") && "setKeepAlive" in conn) {
       conn.setKeepAlive(this.tcpKeepalive === 1, this.tcpKeepaliveIdle > 0 ? this.tcpKeepaliveIdle * 1000 : 0);
     }
     const mechanism = this.createMechanism(dialer === null, conn.remoteAddress);
-    const engine = this.createEngine(conn, {
+    const engine = createEngine(conn, {
       mechanism,
       asServer: mechanism.asServer ?? dialer === null,
       maxMessageSize: this.maxMessageSize,
@@ -759,6 +750,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       heartbeatInterval: this.heartbeatInterval,
       heartbeatTimeout: this.heartbeatTimeout,
       heartbeatTimeToLive: this.heartbeatTimeToLive,
+      defer: runtime.defer,
     }, {
       ready: (_engine, metadata) => {
         peer = this.#peerReady(metadata, endpoint, dialer);

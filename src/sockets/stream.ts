@@ -6,8 +6,6 @@
  *
  * @module
  */
-import type { ByteConnection } from "../../transports/runtime/types.ts";
-import type { Connection, EngineHost, EngineOptions } from "../engine.ts";
 import { ZmqError } from "../errors.ts";
 import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
@@ -15,7 +13,6 @@ import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { idKey, RoutingIds } from "../routing/routing-ids.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
-import { StreamEngine } from "../stream-engine.ts";
 
 /** Options of a `Stream`. */
 export interface StreamOptions extends SocketOptions {
@@ -49,11 +46,6 @@ export class Stream extends Socket {
   /** Creates a Stream; every option can also be set later as a property of the same name. */
   constructor(options?: StreamOptions) {
     super("STREAM", options);
-  }
-
-  /** @ignore socket-type hook, see `Socket` */
-  protected override createEngine(conn: ByteConnection, _options: EngineOptions, host: EngineHost): Connection {
-    return new StreamEngine(conn, host);
   }
 
   /** @ignore socket-type hook, see `Socket` */
