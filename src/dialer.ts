@@ -5,15 +5,16 @@
  *
  * @module
  */
-import type { ByteConnection, SocketAddress } from "../transports/runtime/types.ts";
+import type { SocketAddress } from "../transports/runtime/types.ts";
 import type { WsAddress } from "../transports/ws/types.ts";
 import type { SocketEvent } from "./events.ts";
+import type { TransportConnection } from "./engine/mod.ts";
 
 /** What a dialer needs from its socket. */
 export interface DialerHost {
-  connect(address: SocketAddress | WsAddress): Promise<ByteConnection>;
+  connect(address: SocketAddress | WsAddress): Promise<TransportConnection>;
   /** Starts an engine on a fresh connection; the socket calls `dialer.lost()` when it ends. */
-  start(conn: ByteConnection, dialer: Dialer): void;
+  start(conn: TransportConnection, dialer: Dialer): void;
   /** Current option values, read at each retry so changes apply. */
   reconnectInterval(): number;
   reconnectMaxInterval(): number;

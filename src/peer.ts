@@ -19,8 +19,6 @@ export class Peer {
   socketType: string | null = null;
   /** The Identity the peer announced, if any. */
   announcedId: Uint8Array | null = null;
-  /** ZMTP minor version of the peer: 0 for 3.0, 1 for 3.1 (inproc counts as 1). */
-  zmtpMinor = 1;
   /** The id given locally with `connect(endpoint, { routingId })`, if any. */
   assignedId: Uint8Array | null = null;
   /** Set by routing sockets: the id this peer is addressed by. */

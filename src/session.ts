@@ -7,20 +7,19 @@
  *
  * @module
  */
-import type { ByteConnection, Listener } from "../transports/runtime/types.ts";
+import type { Listener } from "../transports/runtime/types.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
 import { connectWs, listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
-import { type Connection, Engine, type EngineEnd } from "./engine.ts";
+import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
 import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
 import type { SocketEvent } from "./events.ts";
 import { inprocOf } from "./inproc.ts";
 import { Peer } from "./peer.ts";
 import { securityOf } from "./security.ts";
 import type { SocketRules } from "./socket-rules.ts";
-import { StreamEngine } from "./stream-engine.ts";
 import type { Metadata } from "./zmtp/command.ts";
 import { metadataText } from "./zmtp/command.ts";
 import { compatible, type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
@@ -118,7 +117,7 @@ export class Session {
     }
     let listener: Listener | WsListener;
     let resolved = "";
-    const accept = (conn: ByteConnection) => this.#accept(conn, resolved);
+    const accept = (conn: TransportConnection) => this.#accept(conn, resolved);
     // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
     const acceptError = (err: Error) => owner.emit({ type: "accept:error", address: resolved, error: err });
     try {
@@ -146,7 +145,7 @@ export class Session {
 
   async #listen(
     ep: Endpoint,
-    accept: (conn: ByteConnection) => void,
+    accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener | WsListener> {
     if (ep.transport === "inproc") throw new Error("unreachable");
@@ -166,7 +165,7 @@ export class Session {
 
   /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
   async #listenIpcWildcard(
-    accept: (conn: ByteConnection) => void,
+    accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener> {
     const runtime = runtimeOf(this.#owner.context);
@@ -205,7 +204,7 @@ export class Session {
     }
   }
 
-  #accept(conn: ByteConnection, endpoint: string): void {
+  #accept(conn: TransportConnection, endpoint: string): void {
     if (this.#owner.closed()) return conn.destroy();
     this.#owner.emit({ type: "accept", address: endpoint });
     this.#startEngine(conn, endpoint, null);
@@ -282,10 +281,10 @@ export class Session {
     return securityOf(owner.options, owner.socketType, owner.context);
   }
 
-  #startEngine(conn: ByteConnection, endpoint: string, record: Connected | null): void {
+  #startEngine(conn: TransportConnection, endpoint: string, record: Connected | null): void {
     const o = this.#owner.options;
     let peer: Peer | null = null;
-    if ((o.tcpKeepalive as number) >= 0 && endpoint.startsWith("tcp:")) {
+    if ((o.tcpKeepalive as number) >= 0 && endpoint.startsWith("tcp:") && "setKeepAlive" in conn) {
       const idle = o.tcpKeepaliveIdle as number;
       conn.setKeepAlive(o.tcpKeepalive === 1, idle > 0 ? idle * 1000 : 0);
     }
@@ -300,6 +299,7 @@ export class Session {
       heartbeatInterval: o.heartbeatInterval as number,
       heartbeatTimeout: o.heartbeatTimeout as number,
       heartbeatTimeToLive: o.heartbeatTimeToLive as number,
+      defer: runtimeOf(this.#owner.context).defer,
     };
     const host = {
       ready: (_engine: Connection, metadata: Metadata) => {
@@ -313,9 +313,7 @@ export class Session {
       },
       closed: (_engine: Connection, end: EngineEnd) => this.#engineClosed(engine, end, endpoint, record, peer),
     };
-    const engine: Connection = socketTypeInfo(this.#owner.socketType).engine === "raw"
-      ? new StreamEngine(conn, host)
-      : new Engine(conn, options, host);
+    const engine = createEngine(conn, options, host);
     this.#engines.add(engine);
     if (record) record.engine = engine;
   }

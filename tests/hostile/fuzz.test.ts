@@ -8,7 +8,7 @@ import { encodeFrames, FrameDecoder, FrameError } from "../../src/zmtp/frame.ts"
 import { readThrough } from "../support/read-through.ts";
 import { decodeGreeting, encodeGreeting, GreetingError } from "../../src/zmtp/greeting.ts";
 import { CommandError, decodeCommand, decodeMetadata, encodeCommand, encodeMetadata } from "../../src/zmtp/command.ts";
-import { Engine } from "../../src/engine.ts";
+import { createEngine } from "../../src/engine/mod.ts";
 import { NullMechanism } from "../../src/zmtp/mechanisms/null.ts";
 import { Peer } from "../../src/peer.ts";
 import type { ByteConnection, ConnectionHandlers } from "../../transports/runtime/types.ts";
@@ -162,12 +162,13 @@ test("an engine fed random or mutated streams never throws out, and holds at mos
         for (const [pos, value] of mutations) if (stream.byteLength > 0) stream[pos % stream.byteLength] = value;
         const conn = new FakeConnection();
         const peer = Peer.withPipes(1000, 1000, "fuzz");
-        const engine = new Engine(conn, {
+        const engine = createEngine(conn, {
           mechanism: new NullMechanism([["Socket-Type", "PULL"]]),
           asServer: true,
           maxMessageSize: 256,
           handshakeInterval: 0,
           socketType: "PULL",
+          defer: (fn) => setTimeout(fn, 0),
         }, { ready: () => peer, closed: () => {} });
         for (const chunk of split(stream, cuts)) {
           if (conn.closed) break;

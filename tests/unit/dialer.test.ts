@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { Dialer, type DialerHost } from "../../src/dialer.ts";
 import type { SocketEvent } from "../../src/events.ts";
 import type { ByteConnection } from "../../transports/runtime/types.ts";
+import type { TransportConnection } from "../../src/engine/mod.ts";
 import { FakeTimers, settle } from "../support/fake-timers.ts";
 
 interface Setup {
@@ -31,7 +32,7 @@ async function withDialer(
     /** One entry per connect attempt; resolve or reject it to end that attempt. */
     attempts: { resolve(conn: ByteConnection): void; reject(err: Error): void }[];
     events: SocketEvent[];
-    started: ByteConnection[];
+    started: TransportConnection[];
     /** The `interval` of each connect:retry event so far. */
     retries(): number[];
     /** Fails the newest attempt and lets the dialer react. */
@@ -40,7 +41,7 @@ async function withDialer(
 ): Promise<void> {
   const attempts: { resolve(conn: ByteConnection): void; reject(err: Error): void }[] = [];
   const events: SocketEvent[] = [];
-  const started: ByteConnection[] = [];
+  const started: TransportConnection[] = [];
   const host: DialerHost = {
     connect: () => new Promise((resolve, reject) => attempts.push({ resolve, reject })),
     start: (conn) => void started.push(conn),

@@ -9,15 +9,18 @@ import {
   Request,
   Router,
   type Socket,
+  type SocketType,
   Subscriber,
   type ZmqError,
 } from "../../mod.ts";
 import { parseEndpoint } from "../../transports/endpoint.ts";
-import { ZwsConnection } from "../../transports/ws/connection.ts";
+import { WsConnection } from "../../transports/ws/connection.ts";
 import { chooseProtocol, mechanismOf, offeredProtocols, tokenProtocols } from "../../transports/ws/protocol.ts";
-import type { MessageSocket } from "../../transports/ws/types.ts";
-import { encodeGreeting } from "../../src/zmtp/greeting.ts";
-import { encodeCommand, encodeMetadata } from "../../src/zmtp/command.ts";
+import type { MessageHandlers, MessageSocket } from "../../transports/ws/types.ts";
+import { createEngine, type EngineEnd } from "../../src/engine/mod.ts";
+import { encodeCommand, encodeMetadata, type Metadata, metadataText } from "../../src/zmtp/command.ts";
+import { NullMechanism } from "../../src/zmtp/mechanisms/null.ts";
+import { Peer } from "../../src/peer.ts";
 import { texts, withTimeout } from "../support/util.ts";
 
 async function closeAll(...sockets: Socket[]): Promise<void> {
@@ -169,32 +172,103 @@ function fakeSocket(): MessageSocket & { sent: Uint8Array[]; closedBy: string | 
   };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** A message connection as a ws adapter hands it to the engine, recording what the engine writes. */
+function fakeConnection(mechanism: string, remoteAddress: string) {
+  const conn = {
+    kind: "message" as const,
+    mechanism,
+    remoteAddress,
+    sent: [] as number[][],
+    handlers: null as MessageHandlers | null,
+    closedBy: null as string | null,
+    start(handlers: MessageHandlers) {
+      conn.handlers = handlers;
+    },
+    write(messages: readonly Uint8Array[]) {
+      for (const m of messages) conn.sent.push([...m]);
+      return true;
+    },
+    pause() {},
+    resume() {},
+    end() {
+      conn.closedBy ??= "end";
+      conn.handlers!.close();
+    },
+    destroy() {
+      conn.closedBy ??= "destroy";
+      conn.handlers!.close();
+    },
+  };
+  return conn;
+}
 
-test("ZWS connection: greeting swallowed, frames re-cut into flag-byte messages, SUBSCRIBE as a message", async () => {
-  const socket = fakeSocket();
-  const conn = new ZwsConnection(socket, "NULL", "peer:1");
-  const received: Uint8Array[] = [];
-  conn.start({ data: (c) => received.push(c), drain() {}, close() {} });
-  const ready = encodeCommand("READY", encodeMetadata([["Socket-Type", "SUB"]]));
-  const sub = encodeCommand("SUBSCRIBE", new TextEncoder().encode("ab"));
-  const frames = [
-    encodeGreeting("NULL", false),
-    new Uint8Array([0x04, ready.byteLength, ...ready]),
-    new Uint8Array([0x04, sub.byteLength, ...sub, 0x01, 1, 0x41, 0x00, 0]),
-  ];
-  assert.equal(conn.write(frames), true);
-  assert.deepEqual(socket.sent.map((m) => [...m]), [[0x02, ...ready], [0x00, 0x01, 0x61, 0x62], [0x01, 0x41], [0x00]]);
+/** A ZWS engine for a socket of `type` over `conn`; the peer it would carry and how it ended. */
+function zwsEngine(conn: ReturnType<typeof fakeConnection>, type: SocketType, identity?: string) {
+  const peer = Peer.withPipes(1000, 1000, "ws://peer");
+  const seen = { metadata: null as Metadata | null, end: null as EngineEnd | null };
+  const metadata: [string, string][] = [["Socket-Type", type]];
+  if (identity !== undefined) metadata.push(["Identity", identity]);
+  const engine = createEngine(conn, {
+    mechanism: new NullMechanism(metadata),
+    asServer: false,
+    maxMessageSize: -1,
+    handshakeInterval: 0,
+    socketType: type,
+    defer: (fn) => setTimeout(fn, 0),
+  }, {
+    ready: (_engine, m) => {
+      seen.metadata = m;
+      return peer;
+    },
+    closed: (_engine, end) => (seen.end = end),
+  });
+  return { engine, peer, seen };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+const bytes = (text: string) => [...new TextEncoder().encode(text)];
+
+test("ZWS engine: no greeting, one flag-byte message per frame, SUBSCRIBE as a 0x01 message, PING answered", async () => {
+  const conn = fakeConnection("NULL", "peer:1");
+  const { engine, peer, seen } = zwsEngine(conn, "SUB");
   await tick();
-  // The peer's greeting is made up: ZMTP 3.1, NULL, as-server since we are not.
-  assert.equal(received.length, 1);
-  assert.deepEqual([...received[0].subarray(0, 12)], [...encodeGreeting("NULL", true).subarray(0, 12)]);
-  assert.equal(received[0][32], 1);
-  // A long frame (> 255 bytes) gets an 8-byte ZMTP size.
-  conn.message(new Uint8Array([0x01, ...new Uint8Array(300)]));
-  assert.deepEqual([...received[1].subarray(0, 9)], [0x03, 0, 0, 0, 0, 0, 0, 0x01, 0x2c]);
-  conn.message(new Uint8Array([0x02, 0x04, 0x50, 0x49, 0x4e, 0x47, 0, 0]));
-  assert.deepEqual([...received[2].subarray(0, 2)], [0x04, 7]);
+  const ready = encodeCommand("READY", encodeMetadata([["Socket-Type", "SUB"]]));
+  // Our READY is the first thing sent: a command message, no greeting before it.
+  assert.deepEqual(conn.sent, [[0x02, ...ready]]);
+  conn.handlers!.message(new Uint8Array([0x02, ...encodeCommand("READY", encodeMetadata([["Socket-Type", "PUB"]]))]));
+  assert.equal(metadataText(seen.metadata?.get("socket-type")), "PUB");
+  peer.outbound.write([new Uint8Array([0x01, ...bytes("ab")])]);
+  peer.outbound.write([new Uint8Array([0x41]), new Uint8Array(0)]);
+  await engine.whenFlushed();
+  assert.deepEqual(conn.sent.slice(1), [[0x00, 0x01, 0x61, 0x62], [0x01, 0x41], [0x00]]);
+  // A long frame (> 255 bytes, a ZMTP long frame) is one message too.
+  conn.handlers!.message(new Uint8Array([0x01, ...new Uint8Array(300).fill(7)]));
+  conn.handlers!.message(new Uint8Array([0x00, 0x42]));
+  const message = peer.inbound.read()!;
+  assert.deepEqual(message.map((f) => f.byteLength), [300, 1]);
+  assert.equal(Object.getPrototypeOf(message[0]), Uint8Array.prototype);
+  conn.handlers!.message(new Uint8Array([0x02, ...encodeCommand("PING", new Uint8Array([0, 0, 0x63]))]));
+  await engine.whenFlushed();
+  assert.deepEqual(conn.sent.at(-1), [0x02, ...encodeCommand("PONG", new Uint8Array([0x63]))]);
+  engine.close();
+});
+
+test("ZWS engine, bare ZWS2.0: routing ids first, the table names the peer type, no commands", async () => {
+  const conn = fakeConnection("", "peer:5");
+  const { engine, peer, seen } = zwsEngine(conn, "DEALER", "d1");
+  await tick();
+  assert.deepEqual(conn.sent, [[0x00, ...bytes("d1")]]);
+  conn.handlers!.message(new Uint8Array([0x00, ...bytes("r")]));
+  assert.equal(metadataText(seen.metadata?.get("socket-type")), "ROUTER");
+  assert.equal(metadataText(seen.metadata?.get("identity")), "r");
+  // A command from a bare peer means nothing; a message goes through.
+  conn.handlers!.message(new Uint8Array([0x02, ...encodeCommand("PING", new Uint8Array([0, 0]))]));
+  conn.handlers!.message(new Uint8Array([0x00, 0x43]));
+  assert.deepEqual(peer.inbound.read()!.map((f) => [...f]), [[0x43]]);
+  peer.outbound.write([new Uint8Array([0x44])]);
+  await engine.whenFlushed();
+  assert.deepEqual(conn.sent, [[0x00, ...bytes("d1")], [0x00, 0x44]]);
+  engine.close();
 });
 
 for (
@@ -203,37 +277,37 @@ for (
     ["reserved flag bits", new Uint8Array([0x80, 1, 2])],
   ] as const
 ) {
-  test(`ZWS connection: ${what} from the peer closes that connection with an error`, async () => {
-    const socket = fakeSocket();
-    const conn = new ZwsConnection(socket, "NULL", "peer:2");
-    let closed: Error | undefined | null = null;
-    conn.start({ data() {}, drain() {}, close: (e) => (closed = e) });
-    conn.message(message);
+  test(`ZWS engine: ${what} from the peer closes that connection with a protocol error`, async () => {
+    const conn = fakeConnection("NULL", "peer:2");
+    const { seen } = zwsEngine(conn, "PULL");
     await tick();
-    assert.equal(socket.closedBy, "terminate");
-    assert.match(String((closed as Error | null)?.message), /ZWS protocol error from peer:2/);
+    conn.handlers!.message(message);
+    assert.equal(conn.closedBy, "destroy");
+    assert.equal(seen.end?.handshake, "protocol");
+    assert.match(String(seen.end?.error?.message), /ZWS protocol error from peer:2/);
   });
 }
 
-test("ZWS connection: a text message closes the connection", async () => {
+test("ws connection: a text message closes the connection, reported once", async () => {
   const socket = fakeSocket();
-  const conn = new ZwsConnection(socket, "NULL", "peer:3");
+  const conn = new WsConnection(socket, "NULL", "peer:3");
   let closes = 0;
-  conn.start({ data() {}, drain() {}, close: () => closes++ });
+  conn.start({ message() {}, drain() {}, close: () => closes++ });
   conn.textMessage();
   conn.closed();
   await tick();
   assert.equal(closes, 1);
+  assert.equal(socket.closedBy, "terminate");
 });
 
-test("ZWS connection: write asks to wait above the buffer limit and drains when it empties", async () => {
+test("ws connection: write asks to wait above the buffer limit and drains when it empties", async () => {
   const socket = fakeSocket() as ReturnType<typeof fakeSocket> & { bufferedAmount: number };
-  const conn = new ZwsConnection(socket, "NULL", "peer:4");
+  const conn = new WsConnection(socket, "NULL", "peer:4");
   let drained = 0;
-  conn.start({ data() {}, drain: () => drained++, close() {} });
-  conn.write([encodeGreeting("NULL", false)]);
+  conn.start({ message() {}, drain: () => drained++, close() {} });
   socket.bufferedAmount = 1 << 20;
-  assert.equal(conn.write([new Uint8Array([0, 1, 0x41])]), false);
+  assert.equal(conn.write([new Uint8Array([0, 0x41])]), false);
+  assert.deepEqual(socket.sent.map((m) => [...m]), [[0, 0x41]]);
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(drained, 0);
   socket.bufferedAmount = 0;

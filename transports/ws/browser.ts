@@ -4,9 +4,8 @@
  *
  * @module
  */
-import type { ByteConnection } from "../runtime/types.ts";
 import { ZmqError } from "../../src/errors.ts";
-import type { WsAddress, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
 import { openWebSocket, type WebSocketConstructor, wsUrl } from "./web.ts";
 
 /** The browser's ws transport (also right for any runtime with a global `WebSocket` and no server). */
@@ -16,7 +15,7 @@ export const browserWs: WsRuntime = {
       new ZmqError("EPROTONOSUPPORT", `cannot bind ${wsUrl(address)}: a web page cannot accept connections`),
     );
   },
-  connect(address: WsAddress, protocols: readonly string[]): Promise<ByteConnection> {
+  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
     const Ctor = (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) {
       return Promise.reject(new ZmqError("EPROTONOSUPPORT", `cannot connect ${wsUrl(address)}: no WebSocket here`));

@@ -4,17 +4,16 @@
  *
  * @module
  */
-import type { ByteConnection } from "../runtime/types.ts";
 import { withErrno } from "../runtime/errors.ts";
-import { ZwsConnection } from "./connection.ts";
+import { WsConnection } from "./connection.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
-import type { WsAddress, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
 import { openWebSocket, type WebSocketConstructor } from "./web.ts";
 
 interface Attached {
   mechanism: string;
   remote: string;
-  conn?: ZwsConnection;
+  conn?: WsConnection;
   drain?: () => void;
 }
 /** The slice of Bun's ServerWebSocket used here. */
@@ -38,7 +37,7 @@ const bun = (): BunServeApi => (globalThis as unknown as { Bun: BunServeApi }).B
 
 /** Bun's ws transport. */
 export const bunWs: WsRuntime = {
-  listen(address: WsAddress, mechanism: () => string, onConnection: (conn: ByteConnection) => void) {
+  listen(address: WsAddress, mechanism: () => string, onConnection: (conn: MessageConnection) => void) {
     let server: BunServer;
     try {
       server = bun().serve({
@@ -63,7 +62,7 @@ export const bunWs: WsRuntime = {
           backpressureLimit: 0,
           open(ws: BunServerWs) {
             const d = ws.data;
-            d.conn = new ZwsConnection(
+            d.conn = new WsConnection(
               {
                 send: (m) => void ws.send(m),
                 get bufferedAmount() {
@@ -106,7 +105,7 @@ export const bunWs: WsRuntime = {
     return Promise.resolve(listener);
   },
 
-  connect(address: WsAddress, protocols: readonly string[]): Promise<ByteConnection> {
+  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
     const Ctor = (globalThis as unknown as { WebSocket: WebSocketConstructor }).WebSocket;
     return openWebSocket(Ctor, address, protocols);
   },

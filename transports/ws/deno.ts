@@ -4,10 +4,9 @@
  *
  * @module
  */
-import type { ByteConnection } from "../runtime/types.ts";
 import { withErrno } from "../runtime/errors.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
-import type { WsAddress, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
 import { openWebSocket, type StandardWebSocket, type WebSocketConstructor, zwsOverWebSocket } from "./web.ts";
 
 /** The slice of the Deno namespace used here (typed here so the file loads on every runtime). */
@@ -22,7 +21,7 @@ const deno = (): DenoServeApi => (globalThis as unknown as { Deno: DenoServeApi 
 
 /** Deno's ws transport. */
 export const denoWs: WsRuntime = {
-  listen(address: WsAddress, mechanism: () => string, onConnection: (conn: ByteConnection) => void) {
+  listen(address: WsAddress, mechanism: () => string, onConnection: (conn: MessageConnection) => void) {
     const abort = new AbortController();
     let server: ReturnType<DenoServeApi["serve"]>;
     try {
@@ -65,7 +64,7 @@ export const denoWs: WsRuntime = {
     return Promise.resolve(listener);
   },
 
-  connect(address: WsAddress, protocols: readonly string[]): Promise<ByteConnection> {
+  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
     const Ctor = (globalThis as unknown as { WebSocket: WebSocketConstructor }).WebSocket;
     return openWebSocket(Ctor, address, protocols);
   },

@@ -3,9 +3,8 @@
  *
  * @module
  */
-import type { ByteConnection } from "../runtime/types.ts";
 import { offeredProtocols, wsRuntime } from "./mod.ts";
-import type { WsAddress, WsListener } from "./types.ts";
+import type { MessageConnection, WsAddress, WsListener } from "./types.ts";
 
 /**
  * Serves ZWS 2.0 at `address`, speaking the mechanism `mechanism()` names. A wildcard host
@@ -15,7 +14,7 @@ export async function listenWs(
   address: WsAddress,
   wildcardHost: boolean,
   mechanism: () => string,
-  onConnection: (conn: ByteConnection) => void,
+  onConnection: (conn: MessageConnection) => void,
 ): Promise<WsListener> {
   try {
     return await wsRuntime.listen(address, mechanism, onConnection);
@@ -26,6 +25,6 @@ export async function listenWs(
 }
 
 /** Opens a ZWS 2.0 connection offering the subprotocols for `mechanism` (libzmq: "ZWS2.0/NULL,ZWS2.0"). */
-export function connectWs(address: WsAddress, mechanism: string): Promise<ByteConnection> {
+export function connectWs(address: WsAddress, mechanism: string): Promise<MessageConnection> {
   return wsRuntime.connect(address, offeredProtocols(mechanism));
 }

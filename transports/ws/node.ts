@@ -5,10 +5,9 @@
  *
  * @module
  */
-import type { ByteConnection } from "../runtime/types.ts";
-import { ZwsConnection } from "./connection.ts";
+import { WsConnection } from "./connection.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
-import type { WsAddress, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
 import { offering, wsUrl } from "./web.ts";
 
 /** The slice of the `ws` package's WebSocket used here. */
@@ -60,8 +59,8 @@ function loadWs(): Promise<WsModule> {
 /** `ws` options on both sides: ZWS frames are the engine's to limit (maxMessageSize), and no compression. */
 const WS_OPTIONS = { perMessageDeflate: false, maxPayload: 0 };
 
-function zwsOverNodeWs(ws: NodeWs, mechanism: string, remoteAddress: string): ZwsConnection {
-  const conn = new ZwsConnection(
+function zwsOverNodeWs(ws: NodeWs, mechanism: string, remoteAddress: string): WsConnection {
+  const conn = new WsConnection(
     {
       send: (m) => ws.send(m),
       get bufferedAmount() {
@@ -91,7 +90,7 @@ const header = (value: string | string[] | undefined): string[] =>
 
 /** Node's ws transport. */
 export const nodeWs: WsRuntime = {
-  async listen(address: WsAddress, mechanism: () => string, onConnection: (conn: ByteConnection) => void) {
+  async listen(address: WsAddress, mechanism: () => string, onConnection: (conn: MessageConnection) => void) {
     const { WebSocketServer } = await loadWs();
     const { createServer } = await import("node:http");
     const wss = new WebSocketServer({
@@ -150,13 +149,13 @@ export const nodeWs: WsRuntime = {
     return listener;
   },
 
-  async connect(address: WsAddress, protocols: readonly string[]): Promise<ByteConnection> {
+  async connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
     const { WebSocket } = await loadWs();
     const url = wsUrl(address);
     const ws = offering(url, protocols, (offer) => new WebSocket(url, offer, WS_OPTIONS));
     // A failed attempt may report more than one error; none of them may go unhandled.
     ws.on("error", () => {});
-    return await new Promise<ByteConnection>((resolve, reject) => {
+    return await new Promise<MessageConnection>((resolve, reject) => {
       const refused = (why: string) =>
         reject(Object.assign(new Error(`cannot open a WebSocket to ${url}: ${why}`), { code: "ECONNREFUSED" }));
       ws.once("error", (err) => refused(err.message));

@@ -5,8 +5,6 @@
  *
  * @module
  */
-import type { ByteConnection } from "../runtime/types.ts";
-
 /** Where a `ws://` or `wss://` endpoint listens or connects. */
 export interface WsAddress {
   readonly kind: "ws";
@@ -27,8 +25,8 @@ export interface WsListener {
 }
 
 /**
- * What a WebSocket (client or server side) offers the ZWS connection. The
- * adapter calls the connection's `message`/`closed` for what arrives.
+ * What a WebSocket (client or server side) offers the `WsConnection` that wraps it
+ * (`connection.ts`). The adapter calls the connection's `message`/`closed` for what arrives.
  */
 export interface MessageSocket {
   /** Sends one binary message. */
@@ -49,6 +47,56 @@ export interface MessageSocket {
   onDrain?: ((fn: () => void) => void) | undefined;
 }
 
+/** What a message connection tells the engine driving it. Each is called on the runtime's event loop. */
+export interface MessageHandlers {
+  /** One binary message arrived. It is owned by the receiver from now on. */
+  message(data: Uint8Array): void;
+  /** A `write` that returned false has been handed to the network. */
+  drain(): void;
+  /** The connection is gone (peer closed, error, `end()` or `destroy()`). Called exactly once. */
+  close(error?: Error): void;
+}
+
+/**
+ * One open WebSocket whose ZWS 2.0 subprotocol is negotiated, as an engine drives it: whole
+ * binary messages in and out, where a `ByteConnection` carries a byte stream. The engine
+ * frames ZMTP on it (one frame per message, RFC 45); the connection knows nothing of ZMTP.
+ *
+ * @example
+ * ```ts ignore
+ * conn.start({ message: (m) => console.log(m), drain() {}, close: (e) => console.log("gone", e) });
+ * if (!conn.write([new Uint8Array([0, 104, 105])])) console.log("wait for drain");
+ * ```
+ */
+export interface MessageConnection {
+  /** Tells it from a `ByteConnection`. */
+  readonly kind: "message";
+  /** The mechanism the negotiated subprotocol names ("NULL", "PLAIN", "CURVE"); "" for bare "ZWS2.0". */
+  readonly mechanism: string;
+  /** "host:port" of the peer; used in events and ZAP. */
+  readonly remoteAddress: string;
+  /** Starts delivering events; messages that arrived before are delivered after this returns. */
+  start(handlers: MessageHandlers): void;
+  /**
+   * Sends each chunk as one binary message, in order (one system call where the runtime can cork).
+   * Returns false when the send buffer is above its limit: stop writing until `drain`.
+   * The caller must not modify the chunks afterwards.
+   */
+  write(messages: readonly Uint8Array[]): boolean;
+  /**
+   * Stops delivering messages (receive-side backpressure). Where the runtime's WebSocket cannot
+   * stop reading, messages wait in memory up to `MAX_BACKLOG_BYTES`, and a peer that sends more
+   * is dropped.
+   */
+  pause(): void;
+  /** Delivers again after `pause`, what waited first. */
+  resume(): void;
+  /** Closes after queued messages (close frame 1000). */
+  end(): void;
+  /** Closes at once. */
+  destroy(): void;
+}
+
 /** A runtime's WebSocket client and server, as the ws transport needs them. */
 export interface WsRuntime {
   /**
@@ -59,8 +107,8 @@ export interface WsRuntime {
   listen(
     address: WsAddress,
     mechanism: () => string,
-    onConnection: (conn: ByteConnection) => void,
+    onConnection: (conn: MessageConnection) => void,
   ): Promise<WsListener>;
-  /** Opens a WebSocket offering `protocols`; resolves once open with the ZWS connection. */
-  connect(address: WsAddress, protocols: readonly string[]): Promise<ByteConnection>;
+  /** Opens a WebSocket offering `protocols`; resolves once open with the message connection. */
+  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection>;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ZwsConnection } from "./connection.ts";
+import { WsConnection } from "./connection.ts";
 import { mechanismOf, tokenProtocols } from "./protocol.ts";
 import { ZmqError } from "../../src/errors.ts";
 import type { WsAddress } from "./types.ts";
@@ -39,9 +39,9 @@ function closeError(code: number | undefined, reason: string | undefined): Error
  * Wraps an open (or opening) standard WebSocket whose subprotocol is negotiated.
  * Messages that arrive before the engine starts are kept.
  */
-export function zwsOverWebSocket(ws: StandardWebSocket, mechanism: string, remoteAddress: string): ZwsConnection {
+export function zwsOverWebSocket(ws: StandardWebSocket, mechanism: string, remoteAddress: string): WsConnection {
   ws.binaryType = "arraybuffer";
-  const conn = new ZwsConnection(
+  const conn = new WsConnection(
     {
       send: (m) => ws.send(m),
       get bufferedAmount() {
@@ -64,14 +64,14 @@ export function zwsOverWebSocket(ws: StandardWebSocket, mechanism: string, remot
 }
 
 /**
- * Opens a standard WebSocket offering `protocols`; resolves with the ZWS connection once
+ * Opens a standard WebSocket offering `protocols`; resolves with the message connection once
  * open, rejects with `ECONNREFUSED` when it cannot open.
  */
 export function openWebSocket(
   Ctor: WebSocketConstructor,
   address: WsAddress,
   protocols: readonly string[],
-): Promise<ZwsConnection> {
+): Promise<WsConnection> {
   const url = wsUrl(address);
   return new Promise((resolve, reject) => {
     let ws: StandardWebSocket;

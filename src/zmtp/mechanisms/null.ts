@@ -22,7 +22,8 @@ import type { ZapAsk } from "../../zap.ts";
 /** NULL: no security, just metadata (and ZAP's word on the peer's address when a domain is set). */
 export class NullMechanism implements Mechanism {
   readonly name = "NULL";
-  #metadata: readonly (readonly [string, Uint8Array | string])[];
+  /** What we announce; bare ZWS2.0, which has no READY, sends its Identity as the routing id. */
+  readonly metadata: readonly (readonly [string, Uint8Array | string])[];
   #zap: ZapAsk | null;
 
   /**
@@ -30,12 +31,12 @@ export class NullMechanism implements Mechanism {
    * `zap` is given only when a ZAP domain is set and a handler is bound.
    */
   constructor(metadata: readonly (readonly [string, Uint8Array | string])[], zap: ZapAsk | null = null) {
-    this.#metadata = metadata;
+    this.metadata = metadata;
     this.#zap = zap;
   }
 
   start(): HandshakeStep | Promise<HandshakeStep> {
-    const ready: HandshakeStep = { send: [encodeCommand("READY", encodeMetadata(this.#metadata))] };
+    const ready: HandshakeStep = { send: [encodeCommand("READY", encodeMetadata(this.metadata))] };
     if (!this.#zap) return ready;
     return this.#zap("NULL", []).then((outcome): HandshakeStep => {
       if (outcome.ok) return ready;
