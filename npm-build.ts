@@ -8,8 +8,8 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
@@ -25,6 +25,33 @@ execFileSync(
     stdio: "inherit",
   },
 );
+
+pruneTypes(join(out, "esm"), ["mod.d.ts", "cli/omq.d.ts"]);
+
+/**
+ * Deletes the `.d.ts` files the public entry points do not reach: the internal modules
+ * (session, engines, inproc registry, ...) have no types a user could import or autocomplete.
+ */
+function pruneTypes(dir: string, entries: string[]): void {
+  const keep = new Set<string>();
+  const visit = (file: string) => {
+    if (keep.has(file)) return;
+    keep.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:from |import\()"(\.{1,2}\/[^"]+)\.(?:js|ts)"/g)) {
+      visit(join(dirname(file), `${m[1]}.d.ts`));
+    }
+  };
+  for (const entry of entries) visit(join(dir, entry));
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith(".d.ts") && !keep.has(path)) rmSync(path);
+    }
+  };
+  walk(dir);
+}
 
 const pkg = {
   name: source.name,

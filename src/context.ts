@@ -54,7 +54,7 @@ export class Context {
   }
 }
 
-/** The option values a socket created in `context` starts from (its own options override them). */
+/** @internal The option values a socket created in `context` starts from (its own options override them). */
 export function socketDefaults(context: Context): Record<string, unknown> {
   const o = optionValues(context);
   const defaults: Record<string, unknown> = { ipv6: o.ipv6, maxMessageSize: o.maxMessageSize };
@@ -62,7 +62,7 @@ export function socketDefaults(context: Context): Record<string, unknown> {
   return defaults;
 }
 
-/** The runtime adapter of `context`'s sockets. */
+/** @internal The runtime adapter of `context`'s sockets. */
 export function runtimeOf(context: Context): Runtime {
   return runtimes.get(context)!;
 }

@@ -43,7 +43,7 @@ export type SocketEventOfType<E extends SocketEventType> = SocketEvent & { reado
 /** Events kept for a consumer that is not reading yet; older ones are dropped beyond this. */
 const MAX_BUFFERED = 1000;
 
-/** Adds an event to a socket's events (the socket and its session call this). */
+/** @internal Adds an event to a socket's events (the socket and its session call this). */
 export let emitEvent: (events: SocketEvents, event: SocketEvent) => void;
 
 /**

@@ -45,11 +45,12 @@ interface PendingSend {
 const NO_RULES: SocketRules = { attach: () => false, detach: () => {} };
 
 /**
+ * @internal
  * Installs a socket type's routing rules; each socket type's constructor calls it once,
  * right after `super()`, and keeps what it returns for its own public methods.
  */
 export let useRules: <R extends SocketRules>(socket: Socket, make: (core: SocketCore) => R) => R;
-/** Resolves when `close()` is called on `socket` (a proxy stops forwarding then). */
+/** @internal Resolves when `close()` is called on `socket` (a proxy stops forwarding then). */
 export let whenClosed: (socket: Socket) => Promise<void>;
 
 /**
@@ -159,7 +160,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     whenClosed = (socket) => socket.#whenClosed;
   }
 
-  /** Socket types call this with their ZMTP type name, then `useRules`. */
+  /** Socket types call this with their ZMTP type name, then install their routing rules. */
   protected constructor(socketType: SocketType, options?: SocketOptions) {
     this.socketType = socketType;
     const { context, ...rest } = options ?? {};

@@ -35,7 +35,7 @@ export abstract class PublishingSocket extends Socket {
   }
 }
 
-/** PUB's routing rules, which XPUB's extend. */
+/** @internal PUB's routing rules, which XPUB's extend. */
 export class PublishingRules implements SocketRules {
   /** The subscriptions that filter what is sent. */
   readonly subscriptions: SubscriptionTrie = new SubscriptionTrie();

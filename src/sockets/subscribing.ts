@@ -23,7 +23,7 @@ export abstract class SubscribingSocket extends Socket {
   }
 }
 
-/** What SUB's and XSUB's routing rules share: subscriptions kept, counted, and sent to every publisher. */
+/** @internal What SUB's and XSUB's routing rules share: subscriptions kept, counted, and sent to every publisher. */
 export class SubscribingRules implements SocketRules {
   /** What this socket is subscribed to, counted. */
   readonly prefixes: CountedPrefixes = new CountedPrefixes();
