@@ -9,7 +9,7 @@
 import { type FrameLike, type Message, toFrame } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
-import { SubscriptionTrie } from "../routing/trie.ts";
+import { type RemovedSubscription, SubscriptionTrie } from "../routing/trie.ts";
 import { type PublishingOptions, PublishingSocket } from "./publishing.ts";
 import { subscription } from "./subscribing.ts";
 
@@ -147,7 +147,7 @@ export class XPublisher extends PublishingSocket {
   }
 
   /** @ignore socket-type hook, see `Socket` */
-  protected override peerSubscriptionsGone(_peer: Peer, removed: { prefix: Uint8Array; last: boolean }[]): void {
+  protected override peerSubscriptionsGone(_peer: Peer, removed: RemovedSubscription[]): void {
     this.#passUpAll(removed.filter((r) => r.last || this.verboser));
   }
 
