@@ -202,3 +202,6 @@ if (noisy > 0) {
   );
 }
 console.log("Rerun: npm run bench (-- --runs=5 for steadier medians)");
+
+// Subscriptions and fan-out: Node only, publisher and subscribers in one process, a table of its own.
+console.log(await run(command.node(join(root, "bench/scaling.ts")).concat(args)));

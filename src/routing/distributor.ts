@@ -47,4 +47,15 @@ export class Distributor {
   sendToAll(message: Message): number {
     return this.send(message, this.#peers);
   }
+
+  /**
+   * Queues `message` for every peer, past the high-water mark if need be: for subscriptions,
+   * which must all reach the publisher (libzmq drops those beyond the mark, and with them
+   * every message they would have matched).
+   */
+  sendToAllPastHwm(message: Message): void {
+    for (const peer of this.#peers) {
+      if (!peer.detached) peer.outbound.write(peer.link ? message.slice() : message);
+    }
+  }
 }

@@ -10,7 +10,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { Distributor } from "../routing/distributor.ts";
-import { SubscriptionTrie } from "../routing/trie.ts";
+import { type RemovedSubscription, SubscriptionTrie } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
 
@@ -79,19 +79,22 @@ export class PublishingRules implements SocketRules {
   }
 
   /** `peer` went away with these subscriptions (`last`: nobody else wants that prefix). XPUB reports them. */
-  protected peerSubscriptionsGone(_peer: Peer, _removed: { prefix: Uint8Array; last: boolean }[]): void {}
+  protected peerSubscriptionsGone(_peer: Peer, _removed: RemovedSubscription[]): void {}
 
   /** A message from a subscriber that is not a subscription: PUB drops it. */
   protected otherMessage(_peer: Peer, _message: Message): void {}
 
+  /** Reused for every message's targets, so that publishing allocates no array per message. */
+  #targets: Peer[] = [];
+  #matching = false;
+
   /** The peers a message goes to: those with a matching prefix, or with none when matching is inverted. */
   protected targetsOf(message: Message): Peer[] {
-    const targets: Peer[] = [];
-    if (this.socket.invertMatching) {
-      const matched = new Set<Peer>();
-      this.subscriptions.forEachMatch(message[0], (p) => matched.add(p));
-      for (const p of this.out.peers) if (!matched.has(p)) targets.push(p);
-    } else this.subscriptions.forEachMatch(message[0], (p) => targets.push(p));
+    // A send reached again from inside a send (an inproc reader waking a waiting sender) gets its own array.
+    const targets = this.#matching ? [] : this.#targets;
+    targets.length = 0;
+    if (this.socket.invertMatching) this.subscriptions.matchInverted(message[0], this.out.peers, targets);
+    else this.subscriptions.match(message[0], targets);
     return targets;
   }
 
@@ -100,7 +103,10 @@ export class PublishingRules implements SocketRules {
     // XPUB_NODROP: wait until every matching peer has room, as libzmq's check_hwm does.
     if (this.socket.noDrop && this.out.anyFull(targets)) return false;
     // Otherwise a slow subscriber loses messages at its high-water mark; the publisher never blocks (RFC 29).
+    const outer = this.#matching;
+    this.#matching = true;
     this.out.send(message, targets);
+    this.#matching = outer;
     return true;
   }
 }

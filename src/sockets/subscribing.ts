@@ -67,7 +67,9 @@ export class SubscribingRules implements SocketRules {
   applySubscription(prefix: Uint8Array, subscribe: boolean): void {
     // libzmq 4.3 forwards every subscribe (XPUB verbose relies on it) but a cancel only for the last one.
     const forward = subscribe ? (this.prefixes.add(prefix), true) : this.prefixes.remove(prefix);
-    if (forward) this.out.sendToAll([subscription(prefix, subscribe)]);
+    // Past the high-water mark, unlike libzmq: a subscriber that subscribes to 10,000 prefixes at once
+    // must not lose those beyond the mark (the queue is cleared and rebuilt on a reconnect anyway).
+    if (forward) this.out.sendToAllPastHwm([subscription(prefix, subscribe)]);
   }
 }
 

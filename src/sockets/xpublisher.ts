@@ -9,7 +9,7 @@
 import { type FrameLike, type Message, toFrame } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
-import { SubscriptionTrie } from "../routing/trie.ts";
+import { type RemovedSubscription, SubscriptionTrie } from "../routing/trie.ts";
 import { type PublishingOptions, PublishingRules, PublishingSocket } from "./publishing.ts";
 import { useRules } from "../socket.ts";
 import type { SocketCore } from "../socket-rules.ts";
@@ -159,7 +159,7 @@ class XPublisherRules extends PublishingRules {
     if (this.#lastPeer === peer) this.#lastPeer = null;
   }
 
-  protected override peerSubscriptionsGone(_peer: Peer, removed: { prefix: Uint8Array; last: boolean }[]): void {
+  protected override peerSubscriptionsGone(_peer: Peer, removed: RemovedSubscription[]): void {
     this.#passUpAll(removed.filter((r) => r.last || this.socket.verboser));
   }
 
