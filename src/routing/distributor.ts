@@ -7,6 +7,7 @@
  */
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
+import { encodeOnce } from "../zmtp/frame.ts";
 
 /** Sends one message to several peers, dropping it for those that are full. */
 export class Distributor {
@@ -32,7 +33,9 @@ export class Distributor {
   }
 
   /** Queues `message` for each of `targets` that has room; returns how many took it. */
-  send(message: Message, targets: Iterable<Peer>): number {
+  send(message: Message, targets: readonly Peer[] | ReadonlySet<Peer>): number {
+    // Encoded once here rather than once per connection (inproc peers and CURVE ignore it).
+    if (("length" in targets ? targets.length : targets.size) > 1) encodeOnce(message);
     let sent = 0;
     for (const peer of targets) {
       if (peer.detached || peer.outbound.full) continue;

@@ -42,6 +42,31 @@ export function writeHeader(out: Uint8Array, offset: number, flags: number, size
 }
 
 /**
+ * Where a message sent to many peers carries its ZMTP encoding, made once by the sender
+ * (the distributor), so each peer's encoder copies it instead of encoding the message again.
+ */
+export const ENCODED: unique symbol = Symbol("omq.encoded");
+
+/** A message that may carry its ZMTP encoding (see `ENCODED`). */
+export type MaybeEncoded = readonly Uint8Array[] & { [ENCODED]?: Uint8Array };
+
+/** Messages up to this size (all frames) are encoded once for a fan-out; larger ones are sent by reference anyway. */
+export const ENCODE_ONCE_MAX: number = 8 * 1024;
+
+/**
+ * Encodes `frames` once and attaches the bytes (see `ENCODED`) when the message is small; a
+ * large frame is written by reference by every encoder, so encoding it once would only copy.
+ */
+export function encodeOnce(frames: readonly Uint8Array[]): void {
+  let total = 0;
+  for (const f of frames) {
+    total += f.byteLength;
+    if (total > ENCODE_ONCE_MAX) return;
+  }
+  (frames as MaybeEncoded)[ENCODED] = encodeFrames(frames);
+}
+
+/**
  * Accumulates frames into chunks ready for one vectored write: small frames are
  * copied into a shared buffer, large ones are referenced as they are.
  */
@@ -54,6 +79,8 @@ export class FrameEncoder {
 
   /** Adds all frames of a message (MORE on every frame but the last). */
   message(frames: readonly Uint8Array[]): void {
+    const encoded = (frames as MaybeEncoded)[ENCODED];
+    if (encoded !== undefined) return this.#copy(encoded);
     const last = frames.length - 1;
     for (let i = 0; i <= last; i++) this.frame(frames[i], i < last ? MORE : 0);
   }
@@ -76,6 +103,13 @@ export class FrameEncoder {
     else buf.set(body, pos);
     pos += size;
     this.#pos = pos;
+  }
+
+  #copy(bytes: Uint8Array): void {
+    const size = bytes.byteLength;
+    this.#reserve(size);
+    this.#buf.set(bytes, this.#pos);
+    this.#pos += size;
   }
 
   /** True when nothing is pending. */

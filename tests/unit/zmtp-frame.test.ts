@@ -1,6 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COMMAND, encodeFrames, FrameDecoder, FrameEncoder, FrameError, LONG, MORE } from "../../src/zmtp/frame.ts";
+import {
+  COMMAND,
+  ENCODE_ONCE_MAX,
+  ENCODED,
+  encodeFrames,
+  encodeOnce,
+  FrameDecoder,
+  FrameEncoder,
+  FrameError,
+  LONG,
+  type MaybeEncoded,
+  MORE,
+} from "../../src/zmtp/frame.ts";
 import { readThrough } from "../support/read-through.ts";
 import { concatBytes } from "../support/util.ts";
 import { collectGarbage } from "../support/gc.ts";
@@ -204,4 +216,23 @@ test("readBuffer() reads and chunks from elsewhere can be mixed", () => {
   const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) });
   readThrough(decoder, stream, (i) => ({ size: 30_011, foreign: i % 3 === 2 }));
   assert.deepEqual(got, frames);
+});
+
+test("a message encoded once for a fan-out encodes to the same bytes as frame by frame", () => {
+  const frames = [new Uint8Array([1, 2, 3]), new Uint8Array(300).fill(7), new Uint8Array(0)];
+  const plain = new FrameEncoder();
+  plain.message(frames);
+  const shared = frames.slice();
+  encodeOnce(shared);
+  assert.ok((shared as MaybeEncoded)[ENCODED], "small messages carry their encoding");
+  const viaCache = new FrameEncoder();
+  viaCache.frame(new Uint8Array([9]), 0);
+  viaCache.message(shared);
+  const before = new FrameEncoder();
+  before.frame(new Uint8Array([9]), 0);
+  before.message(frames);
+  assert.deepEqual(concatBytes(viaCache.take()), concatBytes(before.take()));
+  const big = [new Uint8Array(ENCODE_ONCE_MAX + 1)];
+  encodeOnce(big);
+  assert.equal((big as MaybeEncoded)[ENCODED], undefined, "large messages go by reference instead");
 });
