@@ -75,6 +75,7 @@ export interface Listener {
 
 /** A runtime's sockets and scheduling, as the core needs them. */
 export interface Runtime {
+  /** Which runtime this adapter is for. */
   readonly name: "node" | "deno" | "bun" | "browser";
   /**
    * Listens; each accepted connection is passed to `onConnection` (TCP with
