@@ -1,7 +1,8 @@
 /**
  * Builds the npm package into `npm/`: ESM `.js` + `.d.ts` compiled by tsc from
  * the same sources Deno and Bun import directly, and a package.json with
- * `exports`, `engines` and no dev dependency.
+ * `exports`, `imports` (the runtime selectors, with their `browser` condition),
+ * `engines` and no dev dependency.
  *
  *   npm run build
  *
@@ -26,7 +27,27 @@ execFileSync(
   },
 );
 
-pruneTypes(join(out, "esm"), ["mod.d.ts", "cli/omq.d.ts"]);
+/** `./src/x.ts` (a source path in package.json) as the path of its build in the package. */
+const built = (path: string, ext: ".js" | ".d.ts"): string => path.replace(/^\.\//, "./esm/").replace(/\.ts$/, ext);
+
+/**
+ * The runtime selectors (`#omq/runtime`, `#omq/ws`) with their `browser` condition, as in the
+ * source package.json: bundlers targeting a browser (esbuild, Vite, webpack, Rollup's
+ * node-resolve with `browser: true`) pick the browser adapters with no configuration.
+ */
+const imports = Object.fromEntries(
+  Object.entries(source.imports as Record<string, Record<string, string>>).map(([name, targets]) => [name, {
+    types: built(targets.default!, ".d.ts"),
+    ...Object.fromEntries(Object.entries(targets).map(([condition, path]) => [condition, built(path, ".js")])),
+  }]),
+);
+
+// Only the types the entry points reach stay: the runtime selectors' and those mod.d.ts and the bin import.
+pruneTypes(join(out, "esm"), [
+  "mod.d.ts",
+  "cli/omq.d.ts",
+  ...Object.values(imports).map((targets) => targets.types.replace(/^\.\/esm\//, "")),
+]);
 
 /**
  * Deletes the `.d.ts` files the public entry points do not reach: the internal modules
@@ -63,6 +84,7 @@ const pkg = {
   bin: { omq: "./esm/cli/omq.js" },
   types: "./esm/mod.d.ts",
   exports: { ".": { types: "./esm/mod.d.ts", import: "./esm/mod.js" } },
+  imports,
   engines: { node: ">=20" },
   sideEffects: false,
   dependencies: source.dependencies ?? {},

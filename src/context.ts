@@ -6,7 +6,7 @@
  * @module
  */
 import { defineOptions, initialOptions, optionValues } from "./options.ts";
-import { runtime as detectedRuntime } from "../transports/runtime/mod.ts";
+import { runtime as detectedRuntime } from "#omq/runtime";
 import type { Runtime } from "../transports/runtime/types.ts";
 
 /** Defaults for the sockets created in a context (zeromq.js's `Context` options). */

@@ -6,7 +6,7 @@
  */
 import { ZmqError } from "../src/errors.ts";
 import type { SocketAddress } from "./runtime/types.ts";
-import { runtime } from "./runtime/mod.ts";
+import { runtime } from "#omq/runtime";
 import type { WsAddress } from "./ws/types.ts";
 
 /** A parsed endpoint. */

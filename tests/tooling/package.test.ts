@@ -9,19 +9,16 @@
 // src/version.ts (the exported `version`) and the CHANGELOG agree with it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { nodeBinary } from "../support/libzmq.ts";
+import { buildAndPack, emptyProject, root, run } from "../support/pack.ts";
 import { version } from "../../mod.ts";
 
-const root = fileURLToPath(new URL("../..", import.meta.url).href);
 const g = globalThis as { Deno?: { execPath(): string }; Bun?: unknown };
 const runtime = g.Deno ? "deno" : g.Bun ? "bun" : "node";
-const STEP_TIMEOUT = 180_000;
 /** The version in package.json: the one source the others must repeat. */
 const VERSION: string = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
 const INTEROP_SUITES = [
@@ -30,47 +27,6 @@ const INTEROP_SUITES = [
   "pubsub.test.ts",
   "security.test.ts",
 ];
-
-/** Our environment minus the test runner's marker, so a child `node --test` runs its own files. */
-function childEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
-  delete env.NODE_TEST_CONTEXT;
-  return env;
-}
-
-/** Runs a command; rejects with its output when it fails. */
-function run(command: string, args: string[], cwd: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, {
-      cwd,
-      timeout: STEP_TIMEOUT,
-      maxBuffer: 16 << 20,
-      env: childEnv(),
-    }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new Error(`${command} ${args.join(" ")} failed in ${cwd}: ${error.message}\n${stdout}\n${stderr}`));
-      } else resolve(stdout + stderr);
-    });
-  });
-}
-
-/** Builds npm/ and packs it; returns the tarball's path in a fresh folder. */
-async function buildAndPack(): Promise<{ tarball: string; dir: string }> {
-  await run(nodeBinary(), ["--import", "tsx", "npm-build.ts"], root);
-  const dir = mkdtempSync(join(tmpdir(), "omq-pkg-"));
-  await run("npm", ["pack", "--pack-destination", dir], join(root, "npm"));
-  const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
-  assert.ok(tgz, `npm pack left no tarball in ${dir}`);
-  return { tarball: join(dir, tgz), dir };
-}
-
-/** An empty project folder, as `npm init` would leave it, beside the tarball. */
-function emptyProject(dir: string): string {
-  const project = join(dir, "app");
-  mkdirSync(project);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  return project;
-}
 
 const NODE_CHECK = `
 import { createRequire } from "node:module";

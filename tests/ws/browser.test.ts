@@ -1,29 +1,26 @@
 /**
- * omq in a real browser: headless Chromium (Debian's `chromium`, driven by playwright-core)
- * loads examples/browser, whose page subscribes over ws:// to a Publisher and sends a
- * Request to a Reply served by omq on this runtime. Fails if the page shows nothing.
+ * omq in a real browser: headless Chromium (the npm package's build, see scripts/chromium.ts;
+ * driven by playwright-core) loads examples/browser, whose page subscribes over ws:// to a
+ * Publisher and sends a Request to a Reply served by omq on this runtime. Fails if the page shows nothing.
  * Leaves a screenshot at $OMQ_SCREENSHOT (default /tmp/omq-browser-<runtime>.png).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { runtimeCommand, withTimeout } from "../support/util.ts";
+import { findChromium } from "../../scripts/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 const here = g.Bun ? "bun" : g.Deno ? "deno" : "node";
 
 test(`browser: Chromium shows live weather and a reply from omq on ${here} over ws://`, async () => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`,
-  );
+  const chrome = await findChromium();
   const script = fileURLToPath(new URL("../../examples/browser/server.ts", import.meta.url).href);
   const [cmd, ...args] = runtimeCommand(script);
   const server = spawn(cmd, [...args, "0"], { stdio: ["ignore", "pipe", "inherit"] });
@@ -44,7 +41,8 @@ test(`browser: Chromium shows live weather and a reply from omq on ${here} over 
       "example server start",
     );
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: chrome.executablePath,
+      env: { ...process.env, ...chrome.env },
       headless: true,
       args: [
         "--headless",

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { offeredProtocols, wsRuntime } from "./mod.ts";
+import { offeredProtocols, wsRuntime } from "#omq/ws";
 import type { MessageConnection, WsAddress, WsListener } from "./types.ts";
 
 /**
