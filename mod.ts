@@ -38,6 +38,8 @@ export { Gather } from "./src/sockets/gather.ts";
 export { Radio, type RadioGroupOptions } from "./src/sockets/radio.ts";
 export { Dish, type DishGroupOptions } from "./src/sockets/dish.ts";
 export type { GroupLike } from "./src/sockets/groups.ts";
+export { Peer } from "./src/sockets/peer.ts";
+export { Channel } from "./src/sockets/channel.ts";
 export { DraftSocket } from "./src/sockets/draft-socket.ts";
 export { Dealer as XREQ } from "./src/sockets/dealer.ts";
 export { Router as XREP } from "./src/sockets/router.ts";

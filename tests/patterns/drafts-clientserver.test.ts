@@ -2,7 +2,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, Dealer, Router, Server, type Socket, XREP, XREQ, type ZmqError } from "../../mod.ts";
-import { tempIpcPath, text, withTimeout } from "../support/util.ts";
+import * as net from "node:net";
+import { encodeGreeting } from "../../src/zmtp/greeting.ts";
+import { encodeCommand, encodeMetadata } from "../../src/zmtp/command.ts";
+import { COMMAND, encodeFrames, MORE } from "../../src/zmtp/frame.ts";
+import { bytes, concatBytes, tempIpcPath, text, withTimeout } from "../support/util.ts";
 
 const transports = ["tcp", "ipc", "inproc"] as const;
 
@@ -93,6 +97,27 @@ test("Server.send to an unknown routing id rejects with EHOSTUNREACH", async () 
     server.send("x", undefined as unknown as { routingId: number }),
     (e: ZmqError) => e.code === "EHOSTUNREACH",
   );
+  await closeAll(server);
+});
+
+test("Server drops a multipart message from a peer, as libzmq does (RFC 41: single-part only)", async () => {
+  const server = new Server();
+  await server.bind("tcp://127.0.0.1:*");
+  const port = Number(server.lastEndpoint!.split(":").pop());
+  const ready = encodeCommand("READY", encodeMetadata([["Socket-Type", "CLIENT"]]));
+  const raw = net.connect({ host: "127.0.0.1", port }, () => {
+    raw.write(concatBytes([
+      encodeGreeting("NULL", false),
+      encodeFrames([ready], COMMAND),
+      encodeFrames([bytes("part 1")], MORE),
+      encodeFrames([bytes("part 2")]),
+      encodeFrames([bytes("single")]),
+    ]));
+  });
+  raw.on("error", () => {});
+  const [frame] = await withTimeout(server.receive(), 5000, "the single-part message");
+  assert.equal(text(frame), "single");
+  raw.destroy();
   await closeAll(server);
 });
 
