@@ -29,6 +29,20 @@ export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts"
 export { XPublisher, type XPublisherOptions, type XPublisherVerbosity } from "./src/sockets/xpublisher.ts";
 export { XSubscriber } from "./src/sockets/xsubscriber.ts";
 export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
+// libzmq's draft socket types (zeromq.js's `zeromq/draft` names), and the old names of DEALER and ROUTER.
+export { Client } from "./src/sockets/client.ts";
+export { Server } from "./src/sockets/server.ts";
+export { RoutedSocket, type RoutingIdOptions } from "./src/sockets/routed.ts";
+export { Scatter } from "./src/sockets/scatter.ts";
+export { Gather } from "./src/sockets/gather.ts";
+export { Radio, type RadioGroupOptions } from "./src/sockets/radio.ts";
+export { Dish, type DishGroupOptions } from "./src/sockets/dish.ts";
+export type { GroupLike } from "./src/sockets/groups.ts";
+export { Peer } from "./src/sockets/peer.ts";
+export { Channel } from "./src/sockets/channel.ts";
+export { DraftSocket } from "./src/sockets/draft-socket.ts";
+export { Dealer as XREQ } from "./src/sockets/dealer.ts";
+export { Router as XREP } from "./src/sockets/router.ts";
 export type { PublishingOptions, PublishingSocket } from "./src/sockets/publishing.ts";
 export type { SubscribingSocket } from "./src/sockets/subscribing.ts";
 export type { SocketType } from "./src/zmtp/socket-type.ts";

@@ -18,6 +18,15 @@ export const SOCKET_TYPES = [
   "pair",
   "xpub",
   "xsub",
+  // libzmq's draft types (single-part messages):
+  "client",
+  "server",
+  "radio",
+  "dish",
+  "scatter",
+  "gather",
+  "peer",
+  "channel",
 ] as const;
 
 /** One of {@link SOCKET_TYPES}. */
@@ -33,7 +42,7 @@ export interface CliOptions {
   readonly endpoints: readonly string[];
   /** Bind instead of connect. */
   readonly bind: boolean;
-  /** SUB/XSUB prefixes; none means everything. */
+  /** SUB/XSUB prefixes (none means everything); DISH groups to join. */
   readonly subscribe: readonly string[];
   /** Separates the frames of one message on a line (input and output). */
   readonly delimiter: string;
@@ -42,7 +51,7 @@ export interface CliOptions {
   readonly count: number;
   /** Milliseconds to wait before sending the first line (lets subscribers join). */
   readonly delay: number;
-  /** REP: reply with the request itself instead of a line from stdin. */
+  /** REP and SERVER: reply with the request itself instead of a line from stdin. */
   readonly echo: boolean;
   /** Milliseconds `close` may spend flushing at the end. */
   readonly linger: number;
@@ -53,28 +62,36 @@ export interface CliOptions {
 /** The usage text printed by `omq --help`. */
 export const USAGE = `omq - ZeroMQ from the command line (omq, ZMTP 3.1: talks to any libzmq program)
 
-usage: omq TYPE ENDPOINT... [PREFIX...] [options]
+usage: omq TYPE ENDPOINT... [PREFIX|GROUP...] [options]
        omq keygen            print a new CURVE key pair (Z85)
 
 TYPE       pub sub push pull req rep dealer router pair xpub xsub
+           drafts (libzmq draft API, single-part messages):
+           client server radio dish scatter gather peer channel
 ENDPOINT   tcp://host:port  ipc:///path  ipc://@name  (connects; --bind binds)
 PREFIX     sub/xsub: topics to subscribe to (default: everything)
+GROUP      dish: groups to join (at least one)
 
 Lines read from stdin are sent, one message per line, frames separated by the
 delimiter; received messages are printed the same way. REQ sends a line and
 prints the reply; REP prints each request and answers with the next stdin line
-(or the request itself with --echo).
+(or the request itself with --echo). The draft types send a whole line as one
+frame; server and peer print "ROUTING-ID<delimiter>message" and send lines of
+that form (server --echo answers each request with itself; peer prints the
+routing id of each endpoint it connects to on stderr), radio sends lines
+"GROUP<delimiter>message" and dish prints them so.
 
 options:
   -b, --bind                  bind the endpoints instead of connecting
   -c, --connect               connect (the default)
   -s, --subscribe PREFIX      subscribe (repeatable; same as a positional PREFIX)
+  -j, --join GROUP            dish: join a group (repeatable; same as a positional GROUP)
   -d, --delimiter STR         frame separator on a line (default: tab)
   -f, --format auto|text|hex  how frames print: text, hex, or auto (text unless
                               binary, then 0x-hex); "0x…" input frames are hex in auto
   -n, --count N               exit after receiving N messages
       --delay MS              wait before sending the first line (slow joiners)
-      --echo                  rep: answer each request with itself
+      --echo                  rep, server: answer each request with itself
       --linger MS             how long to flush queued messages at exit (default 2000)
       --routing-id ID         this socket's routing id
       --curve-server          be a CURVE server (needs --curve-secret-key)
@@ -93,6 +110,7 @@ examples:
   echo hello | omq req tcp://127.0.0.1:5555   one request, print the reply
   omq rep --bind tcp://*:5555 --echo          an echo server
   seq 100 | omq push tcp://127.0.0.1:5557     a hundred tasks
+  omq dish tcp://127.0.0.1:5556 weather       what a radio sends to "weather"
 `;
 
 /** A bad command line: the message says what and where. */
@@ -116,6 +134,7 @@ const ALIASES: Record<string, string> = {
   "-b": "--bind",
   "-c": "--connect",
   "-s": "--subscribe",
+  "-j": "--join",
   "-d": "--delimiter",
   "-f": "--format",
   "-n": "--count",
@@ -173,6 +192,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         bind = false;
         break;
       case "--subscribe":
+      case "--join":
         subscribe.push(value(arg));
         break;
       case "--delimiter":
@@ -217,7 +237,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
           }
         } else if (arg.includes("://")) {
           endpoints.push(arg);
-        } else if (type === "sub" || type === "xsub") {
+        } else if (type === "sub" || type === "xsub" || type === "dish") {
           subscribe.push(arg);
         } else {
           throw new UsageError(`"${arg}" is not an endpoint (transport://address)`);
@@ -227,6 +247,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (command === "socket") {
     if (type === null) throw new UsageError("which socket? omq TYPE ENDPOINT... (see omq --help)");
     if (endpoints.length === 0) throw new UsageError(`omq ${type} needs an endpoint, e.g. tcp://127.0.0.1:5555`);
+    if (type === "dish" && subscribe.length === 0) throw new UsageError("omq dish needs a group to join");
   }
   return {
     command,

@@ -6,8 +6,11 @@
  * @module
  */
 import {
+  Channel,
+  Client,
   curveKeyPair,
   Dealer,
+  Gather,
   Pair,
   Publisher,
   Pull,
@@ -15,6 +18,7 @@ import {
   Reply,
   Request,
   Router,
+  Scatter,
   type Socket,
   type SocketOptions,
   Subscriber,
@@ -25,6 +29,8 @@ import {
 } from "../mod.ts";
 import { type CliOptions, type CliSocketType, parseArgs, USAGE, UsageError } from "./args.ts";
 import { formatMessage, parseLine } from "./format.ts";
+import { draftSession, oneFrame, OPTION_TYPES, type OptionType } from "./drafts.ts";
+import { openEndpoints } from "./endpoints.ts";
 import { socketTypeInfo } from "../src/zmtp/socket-type.ts";
 
 /** Where `omq` reads lines and writes output. */
@@ -39,7 +45,7 @@ export interface CliIo {
 
 type SocketClass = new (options?: SocketOptions) => Socket;
 
-const CLASSES: Record<CliSocketType, SocketClass> = {
+const CLASSES: Record<Exclude<CliSocketType, OptionType>, SocketClass> = {
   pub: Publisher,
   sub: Subscriber,
   push: Push,
@@ -51,7 +57,16 @@ const CLASSES: Record<CliSocketType, SocketClass> = {
   pair: Pair,
   xpub: XPublisher,
   xsub: XSubscriber,
+  client: Client,
+  scatter: Scatter,
+  gather: Gather,
+  channel: Channel,
 };
+
+/** Draft types without options: a whole line is one frame. */
+const SINGLE_PART = new Set<CliSocketType>(["client", "scatter", "gather", "channel"]);
+
+const isOptionType = (type: CliSocketType): type is OptionType => (OPTION_TYPES as readonly string[]).includes(type);
 
 /**
  * Runs `omq` with the given arguments; resolves with the process exit code.
@@ -104,15 +119,9 @@ async function session(o: CliOptions, io: CliIo): Promise<number> {
     socketOptions.curveSecretKey = pair.secretKey;
   }
   await using _zap = o.socketOptions.plainServer ? await acceptEveryone() : null;
+  if (isOptionType(type)) return await draftSession(type, o, io, socketOptions as SocketOptions);
   await using socket = new CLASSES[type](socketOptions as SocketOptions);
-  for (const endpoint of o.endpoints) {
-    if (o.bind) {
-      await socket.bind(endpoint);
-      if (socket.lastEndpoint !== endpoint) io.error(`omq: bound ${socket.lastEndpoint}`);
-    } else {
-      socket.connect(endpoint);
-    }
-  }
+  await openEndpoints(socket, o, (line) => io.error(line));
   if (type === "sub") {
     for (const prefix of o.subscribe.length ? o.subscribe : [""]) (socket as Subscriber).subscribe(prefix);
   }
@@ -121,7 +130,9 @@ async function session(o: CliOptions, io: CliIo): Promise<number> {
   }
 
   const print = (message: readonly Uint8Array[]) => io.print(formatMessage(message, o.delimiter, o.format));
-  const line = (text: string) => parseLine(text, o.delimiter, o.format);
+  const line = SINGLE_PART.has(type)
+    ? (text: string) => [oneFrame(text, o.format)]
+    : (text: string) => parseLine(text, o.delimiter, o.format);
   if (o.delay > 0) await new Promise((resolve) => setTimeout(resolve, o.delay));
 
   if (type === "req") {

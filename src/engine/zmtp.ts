@@ -15,12 +15,23 @@
 import { COMMAND, FrameError, MORE } from "../zmtp/frame.ts";
 import { GreetingError } from "../zmtp/greeting.ts";
 import { decodeCommand, decodeError, encodeCommand, type Metadata } from "../zmtp/command.ts";
+import { MAX_GROUP_LENGTH, membership } from "../zmtp/group.ts";
 import type { HandshakeError, HandshakeFailure, HandshakeStep, Mechanism } from "../zmtp/mechanism.ts";
 import { type SocketTypeInfo, socketTypeInfo } from "../zmtp/socket-type.ts";
 import type { Message } from "../message.ts";
 import type { Pipe } from "../pipe.ts";
 import { EngineBase, type Link } from "./base.ts";
 import type { EngineEnd, EngineHost, EngineOptions } from "./types.ts";
+
+/** Command names for the 0x00/0x01 messages of a subscribing socket (RFC 37) and of a DISH (RFC 48). */
+const SUBSCRIPTION_COMMANDS = ["CANCEL", "SUBSCRIBE"] as const;
+const GROUP_COMMANDS = ["LEAVE", "JOIN"] as const;
+
+/** The commands a socket type's 0x00/0x01 messages become on ZMTP 3.1, if it sends any. */
+function commandsSentBy(type: SocketTypeInfo): readonly [string, string] | null {
+  if (type.sendsSubscriptions) return SUBSCRIPTION_COMMANDS;
+  return type.sendsJoins ? GROUP_COMMANDS : null;
+}
 
 /** A batch is written once it reaches this size, so one turn never builds an unbounded buffer. */
 const MAX_BATCH_BYTES = 512 * 1024;
@@ -230,6 +241,16 @@ export abstract class ZmtpEngine extends EngineBase {
         this.deliver([message]);
         return;
       }
+      case "JOIN":
+      case "LEAVE": {
+        // RFC 48: only a RADIO takes them, in the message form a DISH queues them in.
+        if (!this.type.receivesJoins) return;
+        if (data.byteLength > MAX_GROUP_LENGTH) {
+          throw new FrameError(`${name} names a group of ${data.byteLength} bytes (at most ${MAX_GROUP_LENGTH})`);
+        }
+        this.deliver([membership(data, name === "JOIN")]);
+        return;
+      }
       case "ERROR":
         this.fail("other", new Error(`peer sent ERROR: ${decodeError(data)}`));
         return;
@@ -279,13 +300,13 @@ export abstract class ZmtpEngine extends EngineBase {
 
   protected writeQueued(outbound: Pipe): void {
     const encoder = this.#encoder;
-    const convertSubscriptions = this.subscriptionCommands && this.type.sendsSubscriptions;
+    const commands = this.subscriptionCommands ? commandsSentBy(this.type) : null;
     let message: Message | undefined;
     while ((message = outbound.read()) !== undefined) {
-      if (convertSubscriptions && message.length === 1 && message[0].byteLength > 0 && message[0][0] <= 1) {
-        // ZMTP 3.1 carries (un)subscriptions as SUBSCRIBE/CANCEL commands (RFC 37).
+      if (commands !== null && message.length === 1 && message[0].byteLength > 0 && message[0][0] <= 1) {
+        // ZMTP 3.1 carries (un)subscriptions as SUBSCRIBE/CANCEL commands (RFC 37), a DISH's joins as JOIN/LEAVE.
         const m = message[0];
-        this.#out(encodeCommand(m[0] === 1 ? "SUBSCRIBE" : "CANCEL", m.subarray(1)), COMMAND);
+        this.#out(encodeCommand(commands[m[0]], m.subarray(1)), COMMAND);
       } else if (this.#sealed) {
         for (let i = 0, last = message.length - 1; i <= last; i++) this.#out(message[i], i < last ? MORE : 0);
       } else encoder.message(message);

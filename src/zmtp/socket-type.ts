@@ -21,7 +21,16 @@ export type SocketType =
   | "PUSH"
   | "XPUB"
   | "XSUB"
-  | "STREAM";
+  | "STREAM"
+  // libzmq's draft types (RFC 41, 48, 49, 51):
+  | "SERVER"
+  | "CLIENT"
+  | "RADIO"
+  | "DISH"
+  | "GATHER"
+  | "SCATTER"
+  | "PEER"
+  | "CHANNEL";
 
 /** One row of the table: what a socket of this type is and does on the wire. */
 export interface SocketTypeInfo {
@@ -39,6 +48,10 @@ export interface SocketTypeInfo {
   readonly sendsSubscriptions: boolean;
   /** Takes (un)subscriptions: the peer's SUBSCRIBE/CANCEL commands reach it as 0x01/0x00 messages. */
   readonly receivesSubscriptions: boolean;
+  /** Sends group joins: its 0x01/0x00 messages go out as JOIN/LEAVE commands on ZMTP 3.1 (RFC 48). */
+  readonly sendsJoins: boolean;
+  /** Takes group joins: the peer's JOIN/LEAVE commands reach it as 0x01/0x00 messages. */
+  readonly receivesJoins: boolean;
   /** The engine that drives its tcp/ipc connections: ZMTP, or raw bytes (STREAM). */
   readonly engine: "zmtp" | "raw";
   /**
@@ -59,6 +72,8 @@ const row = (
   lockstep: false,
   sendsSubscriptions: false,
   receivesSubscriptions: false,
+  sendsJoins: false,
+  receivesJoins: false,
   engine: "zmtp",
   wsBarePeer: peers[0] ?? null,
   ...flags,
@@ -78,6 +93,14 @@ export const SOCKET_TYPES: Readonly<Record<SocketType, SocketTypeInfo>> = {
   XPUB: row(["SUB", "XSUB"], { receivesSubscriptions: true, wsBarePeer: "SUB" }),
   XSUB: row(["PUB", "XPUB"], { sendsSubscriptions: true, wsBarePeer: "PUB" }),
   STREAM: row([], { engine: "raw", wsBarePeer: null }),
+  SERVER: row(["CLIENT"], {}),
+  CLIENT: row(["SERVER"], {}),
+  RADIO: row(["DISH"], { receives: false, receivesJoins: true }),
+  DISH: row(["RADIO"], { sends: false, sendsJoins: true }),
+  GATHER: row(["SCATTER"], { sends: false }),
+  SCATTER: row(["GATHER"], { receives: false }),
+  PEER: row(["PEER"], {}),
+  CHANNEL: row(["CHANNEL"], {}),
 };
 
 /** The row of a socket type. */

@@ -39,6 +39,20 @@ const classes = {
   stream: zmq.Stream,
 };
 
+// libzmq's draft types (zeromq.js's draft build), loaded on first use: loading them prints a warning.
+const draftTypes = {
+  server: "Server",
+  client: "Client",
+  radio: "Radio",
+  dish: "Dish",
+  scatter: "Scatter",
+  gather: "Gather",
+};
+const classOf = (type) => {
+  const name = draftTypes[String(type).toLowerCase()];
+  return name ? require("zeromq/draft")[name] : classes[String(type).toLowerCase()];
+};
+
 const fromB64 = (s) => Buffer.from(s, "base64");
 const decodeValue = (v) => v !== null && typeof v === "object" && typeof v.$b64 === "string" ? fromB64(v.$b64) : v;
 const encodeValue = (v) => (Buffer.isBuffer(v) ? { $b64: v.toString("base64") } : v);
@@ -86,7 +100,7 @@ function watchEvents(e) {
 
 const ops = {
   socket({ type, options }) {
-    const Cls = classes[String(type).toLowerCase()];
+    const Cls = classOf(type);
     if (!Cls) throw Object.assign(new Error(`unknown socket type "${type}"`), { code: "EINVAL" });
     const opts = {};
     for (const [k, v] of Object.entries(options || {})) opts[k] = decodeValue(v);
@@ -145,6 +159,44 @@ const ops = {
       }
       return out;
     });
+  },
+  // Draft sockets: one frame with its option ({ routingId } or { group }) each way.
+  sendWith({ sid, messages, timeout }) {
+    const e = entry(sid);
+    const t = timeoutOf(timeout);
+    return serial(e, "sending", async () => {
+      const deadline = t < 0 ? -1 : Date.now() + t;
+      for (const m of messages) {
+        e.sock.sendTimeout = remaining(deadline);
+        const options = {};
+        if (m.routingId !== undefined) options.routingId = m.routingId;
+        if (m.group !== undefined) options.group = decodeValue(m.group);
+        await e.sock.send(fromB64(m.frame), options);
+      }
+    });
+  },
+  receiveWith({ sid, count, timeout }) {
+    const e = entry(sid);
+    const t = timeoutOf(timeout);
+    return serial(e, "receiving", async () => {
+      const deadline = t < 0 ? -1 : Date.now() + t;
+      const out = [];
+      while (out.length < count) {
+        e.sock.receiveTimeout = remaining(deadline);
+        const [frame, options] = await e.sock.receive();
+        const m = { frame: frame.toString("base64") };
+        if (options && options.routingId !== undefined) m.routingId = options.routingId;
+        if (options && options.group !== undefined) m.group = encodeValue(options.group);
+        out.push(m);
+      }
+      return out;
+    });
+  },
+  join({ sid, groups }) {
+    entry(sid).sock.join(...groups.map(decodeValue));
+  },
+  leave({ sid, groups }) {
+    entry(sid).sock.leave(...groups.map(decodeValue));
   },
   subscribe({ sid, prefixes }) {
     entry(sid).sock.subscribe(...prefixes.map(decodeValue));

@@ -40,7 +40,21 @@ export type LibzmqSocketType =
   | "router"
   | "push"
   | "pull"
-  | "stream";
+  | "stream"
+  // libzmq's draft types, from zeromq.js's draft build:
+  | "server"
+  | "client"
+  | "radio"
+  | "dish"
+  | "scatter"
+  | "gather";
+
+/** A draft socket's single frame with its option: `{ routingId }` (SERVER) or `{ group }` (RADIO/DISH). */
+export interface DraftMessage {
+  frame: Uint8Array;
+  routingId?: number;
+  group?: Uint8Array;
+}
 
 export type FrameInput = string | Uint8Array;
 export type MessageInput = FrameInput | FrameInput[];
@@ -329,6 +343,42 @@ export class LibzmqSocket implements AsyncDisposable {
   async receiveMany(count: number, { timeout = DEFAULT_TIMEOUT }: TimeoutOptions = {}): Promise<Uint8Array[][]> {
     const wire = (await this.#call("receiveMany", { count, timeout }, timeout)) as string[][];
     return wire.map((m) => m.map(decodeFrame));
+  }
+
+  /** Draft sockets: sends frames with their options (`server.send(frame, { routingId })`, `radio.send(frame, { group })`). */
+  async sendWith(
+    messages: { frame: FrameInput; routingId?: number; group?: FrameInput }[],
+    { timeout = DEFAULT_TIMEOUT }: TimeoutOptions = {},
+  ): Promise<void> {
+    const wire = messages.map((m) => ({
+      frame: encodeFrame(m.frame),
+      routingId: m.routingId,
+      group: m.group === undefined ? undefined : encodeValue(toBuffer(m.group)),
+    }));
+    await this.#call("sendWith", { messages: wire, timeout }, timeout);
+  }
+
+  /** Draft sockets: receives `count` frames with their options (`[frame, { routingId }]`, `[frame, { group }]`). */
+  async receiveWith(count = 1, { timeout = DEFAULT_TIMEOUT }: TimeoutOptions = {}): Promise<DraftMessage[]> {
+    const wire = (await this.#call("receiveWith", { count, timeout }, timeout)) as {
+      frame: string;
+      routingId?: number;
+      group?: Wire;
+    }[];
+    return wire.map((m) => ({
+      frame: decodeFrame(m.frame),
+      ...(m.routingId === undefined ? {} : { routingId: m.routingId }),
+      ...(m.group === undefined ? {} : { group: decodeValue(m.group) as Uint8Array }),
+    }));
+  }
+
+  /** Dish only. */
+  async join(...groups: FrameInput[]): Promise<void> {
+    await this.#call("join", { groups: groups.map((g) => encodeValue(toBuffer(g))) });
+  }
+
+  async leave(...groups: FrameInput[]): Promise<void> {
+    await this.#call("leave", { groups: groups.map((g) => encodeValue(toBuffer(g))) });
   }
 
   /** Subscriber only; no prefix subscribes to everything. */

@@ -1,0 +1,58 @@
+/**
+ * CLIENT (RFC 41): single-part messages, each sent to one connected SERVER in
+ * round-robin over those with room; replies are fair-queued from all of them.
+ * A multipart send is EINVAL, as libzmq.
+ *
+ * @module
+ */
+import type { Message } from "../message.ts";
+import type { Peer } from "../peer.ts";
+import { FairQueue } from "../routing/fair-queue.ts";
+import { LoadBalancer } from "../routing/load-balancer.ts";
+import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import type { SocketRules } from "../socket-rules.ts";
+import { checkSinglePart, receiveSinglePart } from "./draft-socket.ts";
+
+/**
+ * Talks to SERVER sockets: an asynchronous, single-part DEALER (a libzmq draft type).
+ *
+ * @example
+ * ```ts
+ * await using client = new Client();
+ * client.connect("tcp://127.0.0.1:5555");
+ * await client.send("hello");
+ * const [reply] = await client.receive();
+ * ```
+ */
+export class Client extends Socket {
+  /** Creates a Client; every option can also be set later as a property of the same name. */
+  constructor(options?: SocketOptions) {
+    super("CLIENT", options);
+    useRules(this, () => new ClientRules());
+  }
+}
+
+/** Client's routing rules (see `SocketRules`). */
+class ClientRules implements SocketRules {
+  #out = new LoadBalancer();
+  #in = new FairQueue();
+
+  attach(peer: Peer): boolean {
+    this.#out.add(peer);
+    this.#in.add(peer);
+    return true;
+  }
+
+  detach(peer: Peer): void {
+    this.#out.remove(peer);
+  }
+
+  send(message: Message): boolean {
+    checkSinglePart(message, "CLIENT");
+    return this.#out.send(message);
+  }
+
+  receive(): Message | undefined {
+    return receiveSinglePart(this.#in);
+  }
+}
