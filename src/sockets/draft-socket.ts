@@ -72,17 +72,17 @@ export const DraftSocket: abstract new <In, Out>(
   options?: SocketOptions,
 ) => DraftSocket<In, Out> = Socket as never;
 
-/** `Socket.send` of the message a draft socket's rules route (its option encoded as a first frame). */
+/** @internal `Socket.send` of the message a draft socket's rules route (its option encoded as a first frame). */
 export function sendRouted(socket: DraftSocket<unknown, unknown>, message: FrameLike[]): Promise<void> {
   return Socket.prototype.send.call(socket as unknown as Socket, message);
 }
 
-/** A `WritableStream` of `[frame, options]` pairs, each sent with `socket.send(frame, options)`. */
+/** @internal A `WritableStream` of `[frame, options]` pairs, each sent with `socket.send(frame, options)`. */
 export function pairWritable<Out>(socket: DraftSocket<unknown, Out>): WritableStream<[FrameLike, Out]> {
   return new WritableStream<[FrameLike, Out]>({ write: ([frame, options]) => socket.send(frame, options) });
 }
 
-/** Installs a draft socket's routing rules (`useRules` for a `DraftSocket`). */
+/** @internal Installs a draft socket's routing rules (`useRules` for a `DraftSocket`). */
 export function useDraftRules<R extends SocketRules>(
   socket: DraftSocket<unknown, unknown>,
   make: (core: SocketCore) => R,
@@ -91,6 +91,7 @@ export function useDraftRules<R extends SocketRules>(
 }
 
 /**
+ * @internal
  * The one frame of a single-part message given to a draft socket's `send`: a frame, or an
  * array of exactly one (zeromq.js accepts both); anything else is EINVAL, as libzmq.
  */
@@ -100,12 +101,12 @@ export function onlyFrame(message: FrameLike | readonly FrameLike[], type: Socke
   return message[0];
 }
 
-/** The error for a multipart send on a draft socket. */
+/** @internal The error for a multipart send on a draft socket. */
 export function multipartError(type: SocketType, frames: number): ZmqError {
   return new ZmqError("EINVAL", `${type} sockets send single-part messages only, not ${frames} frames`);
 }
 
-/** Throws EINVAL for a multipart message, as libzmq's draft types refuse ZMQ_SNDMORE. */
+/** @internal Throws EINVAL for a multipart message, as libzmq's draft types refuse ZMQ_SNDMORE. */
 export function checkSinglePart(message: Message, type: SocketType): void {
   if (message.length !== 1) throw multipartError(type, message.length);
 }
