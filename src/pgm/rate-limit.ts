@@ -10,6 +10,8 @@
 
 /** Milliseconds of sending the bucket holds. */
 const BURST_MS = 2;
+/** Rounding slack, in bytes: a refill computed in floating point must not leave a wait of 1e-13 ms. */
+const SLACK = 1e-6;
 
 /**
  * A token bucket driven by the caller's clock (milliseconds).
@@ -35,11 +37,14 @@ export class RateLimiter {
     this.#last = now;
   }
 
-  /** Takes `bytes` if the bucket has them; false (taking nothing) if not. */
+  /**
+   * Takes `bytes` if the bucket has them; false (taking nothing) if not. More than the bucket
+   * holds (a fragmented APDU) is taken from a full bucket, leaving a debt the next sends wait off.
+   */
   take(bytes: number, now: number): boolean {
     if (this.#perMs === 0) return true;
     this.#refill(now);
-    if (this.#tokens < bytes) return false;
+    if (this.#tokens + SLACK < Math.min(bytes, this.#capacity)) return false;
     this.#tokens -= bytes;
     return true;
   }
@@ -48,7 +53,8 @@ export class RateLimiter {
   delay(bytes: number, now: number): number {
     if (this.#perMs === 0) return 0;
     this.#refill(now);
-    return this.#tokens >= bytes ? 0 : (bytes - this.#tokens) / this.#perMs;
+    const need = Math.min(bytes, this.#capacity);
+    return this.#tokens + SLACK >= need ? 0 : (need - this.#tokens) / this.#perMs;
   }
 
   #refill(now: number): void {

@@ -196,8 +196,8 @@ export class ReceiveWindow {
 
   /**
    * Runs the timers due at `now`; returns the sequence numbers to NAK. Without the source's
-   * address (`canNak` false: no SPM heard yet) a missing packet cannot be asked for and is lost
-   * when its back-off ends, as in OpenPGM.
+   * address (`canNak` false: no SPM heard yet) a missing packet cannot be asked for: it backs
+   * off again, and is lost once that has happened `ncfRetries` times.
    */
   poll(now: number, canNak: boolean): number[] {
     const naks: number[] = [];
@@ -209,12 +209,18 @@ export class ReceiveWindow {
       if (now >= slot.expiry) {
         if (slot.state === BACK_OFF) {
           if (!canNak) {
-            slot.state = LOST;
-            continue;
+            // OpenPGM loses it at once; waiting a few back-offs for the SPM asked for is kinder
+            // to a receiver that joined between SPMs, and still bounded by the NCF retries.
+            if (++slot.ncfRetries >= t.ncfRetries) {
+              slot.state = LOST;
+              continue;
+            }
+            slot.expiry = now + this.#backoff();
+          } else {
+            slot.state = WAIT_NCF;
+            slot.expiry = now + t.repeat;
+            naks.push(sqn);
           }
-          slot.state = WAIT_NCF;
-          slot.expiry = now + t.repeat;
-          naks.push(sqn);
         } else if (slot.state === WAIT_NCF ? ++slot.ncfRetries >= t.ncfRetries : ++slot.dataRetries >= t.dataRetries) {
           slot.state = LOST;
           continue;

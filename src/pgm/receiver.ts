@@ -17,6 +17,13 @@ import { sameGsi, tsiKey } from "./tsi.ts";
 /** libzmq's receiver settings (pgm_socket.cpp): a silent source is forgotten after 300 s; SPMR after 25 ms. */
 export const PEER_EXPIRY_MS = 300_000;
 export const SPMR_EXPIRY_MS = 25;
+/**
+ * OpenPGM asks once; a source sending steadily sends no heartbeat SPM (each ODATA defers it), so
+ * a lost request or answer would leave gaps unrepairable until the 30 s ambient SPM. omq asks
+ * again, waiting twice as long each time, up to that.
+ */
+export const SPMR_RETRY_MS = 200;
+export const SPMR_RETRY_MAX_MS = 30_000;
 /** Sources heard at once, at most: a flood of forged sessions cannot grow memory without bound. */
 export const MAX_SOURCES = 1024;
 
@@ -36,6 +43,7 @@ export class ReceiverPeer {
   context: unknown = undefined;
   spmSqn = -1;
   spmrAt: number;
+  spmrInterval = SPMR_RETRY_MS;
   expiry: number;
   finished = false;
 
@@ -152,6 +160,8 @@ export class PgmReceiver {
       return;
     }
     if (peer === null) {
+      // The repeats of a closing SPM must not bring the session back.
+      if (packet.kind === "spm" && packet.fin) return;
       if (this.#peers.size >= MAX_SOURCES) {
         this.stats.rejected++;
         return;
@@ -187,7 +197,8 @@ export class PgmReceiver {
         continue;
       }
       if (now >= peer.spmrAt) {
-        peer.spmrAt = Infinity;
+        peer.spmrAt = now + peer.spmrInterval;
+        peer.spmrInterval = Math.min(2 * peer.spmrInterval, SPMR_RETRY_MAX_MS);
         this.stats.spmrs++;
         o.output.send(
           encodeSpmr({ gsi: peer.gsi, sourcePort: o.port, destinationPort: peer.sourcePort }),

@@ -198,7 +198,7 @@ export class PgmSource {
     // Confirm only what is newly queued: a NAK storm for one packet costs one NCF and one RDATA.
     const queued: number[] = [];
     for (const sqn of packet.sequences) {
-      if (this.#window.requestRepair(sqn)) queued.push(sqn);
+      if (this.#window.requestRepair(sqn, now)) queued.push(sqn);
     }
     if (queued.length === 0) return;
     this.#repairAt = now;
@@ -244,7 +244,7 @@ export class PgmSource {
         this.#repairAt = now + this.#rate.delay(bytes, now);
         return;
       }
-      this.#window.repairSent();
+      this.#window.repairSent(now);
       this.#options.output(toRepair(odata, this.#window.trail));
       this.stats.rdata++;
       this.#startHeartbeat(now);

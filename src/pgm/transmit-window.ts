@@ -9,6 +9,13 @@
 import { nextSequence, sequenceBefore } from "./sequence.ts";
 
 /**
+ * NAKs for a packet repaired this recently are ignored: receivers whose back-off ended while the
+ * RDATA was on its way get it anyway. A receiver that lost the RDATA asks again only after
+ * NAK_RDATA_IVL (200 ms in libzmq), well after this.
+ */
+export const REPAIR_HOLDOFF_MS = 50;
+
+/**
  * Sent packets kept for repair.
  *
  * @example
@@ -16,8 +23,8 @@ import { nextSequence, sequenceBefore } from "./sequence.ts";
  * const window = new TransmitWindow(80);
  * const sqn = window.next; // 0
  * window.add(packet);
- * window.requestRepair(sqn); // true: queued
- * window.takeRepair(); // [0, packet]
+ * window.requestRepair(sqn, now); // true: queued
+ * window.peekRepair(); // 0
  * ```
  */
 export class TransmitWindow {
@@ -27,12 +34,14 @@ export class TransmitWindow {
   /** The newest sequence number sent (trail - 1 while empty). */
   lead = 0xffffffff;
   readonly #slots: (Uint8Array | undefined)[];
+  readonly #repairedAt: Float64Array;
   readonly #pending = new Set<number>();
   #queue: number[] = [];
 
   constructor(capacity: number) {
     this.capacity = Math.max(1, Math.floor(capacity));
     this.#slots = new Array(this.capacity);
+    this.#repairedAt = new Float64Array(this.capacity).fill(-Infinity);
   }
 
   /** The sequence number the next packet gets. */
@@ -58,11 +67,13 @@ export class TransmitWindow {
     }
     this.lead = nextSequence(this.lead);
     this.#slots[this.lead % this.capacity] = packet;
+    this.#repairedAt[this.lead % this.capacity] = -Infinity;
   }
 
-  /** Queues a repair of `sqn`; false if it is not held or already queued. */
-  requestRepair(sqn: number): boolean {
+  /** Queues a repair of `sqn`; false if it is not held, already queued, or just repaired. */
+  requestRepair(sqn: number, now: number): boolean {
     if (!this.has(sqn) || this.#pending.has(sqn)) return false;
+    if (now - this.#repairedAt[sqn % this.capacity] < REPAIR_HOLDOFF_MS) return false;
     this.#pending.add(sqn);
     this.#queue.push(sqn);
     return true;
@@ -84,10 +95,12 @@ export class TransmitWindow {
     return undefined;
   }
 
-  /** Removes the repair `peekRepair` returned: it was sent. */
-  repairSent(): void {
+  /** Removes the repair `peekRepair` returned: it was sent at `now`. */
+  repairSent(now: number): void {
     const sqn = this.#queue.shift();
-    if (sqn !== undefined) this.#pending.delete(sqn);
+    if (sqn === undefined) return;
+    this.#pending.delete(sqn);
+    this.#repairedAt[sqn % this.capacity] = now;
   }
 
   #count(): number {
