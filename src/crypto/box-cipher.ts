@@ -1,0 +1,64 @@
+/**
+ * The secret-box cipher CURVE runs on (NaCl's crypto_secretbox: XSalsa20-Poly1305), with two
+ * implementations that give the same bytes: WebAssembly (src/crypto/secretbox.c, about 10× the
+ * pure-JS speed) and @noble/ciphers as the fallback where WebAssembly is unavailable.
+ *
+ * The WebAssembly module is loaded the first time a CURVE mechanism is made (`prepareBoxCipher`),
+ * asynchronously as browsers require; until it is ready, and if it never is, boxes are sealed in
+ * JS. Users who never use CURVE never load it.
+ *
+ * @module
+ */
+import { jsBoxCipher } from "./js-box.ts";
+
+/**
+ * XSalsa20-Poly1305 boxes. A `subkey` is XSalsa20's HSalsa20 step done once for a 16-byte
+ * nonce prefix; CurveZMQ's MESSAGE nonces share theirs ("CurveZMQMESSAGEC"/"...S") for the
+ * life of a connection, so each frame costs only Salsa20 with its 8-byte counter.
+ */
+export interface BoxCipher {
+  /** "wasm" or "js", for tests and benchmarks. */
+  readonly kind: "wasm" | "js";
+  /** HSalsa20(key, prefix): the Salsa20 key for every nonce that starts with these 16 bytes. */
+  subkey(key: Uint8Array, prefix: Uint8Array): Uint8Array;
+  /** crypto_secretbox: the 16-byte tag, then the ciphertext of `plain`. */
+  seal(key: Uint8Array, nonce: Uint8Array, plain: Uint8Array): Uint8Array;
+  /** crypto_secretbox_open; null when the box does not authenticate. */
+  open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Uint8Array | null;
+  /**
+   * A CurveZMQ MESSAGE command body (RFC 26): "\x07MESSAGE", the 8-byte big-endian nonce
+   * `counter`, then the box of the flags byte followed by `body`, under `subkey`.
+   */
+  sealMessage(subkey: Uint8Array, counter: number, flags: number, body: Uint8Array): Uint8Array;
+  /**
+   * Opens a MESSAGE command body in place (its nonce is bytes 8..16): true when the box
+   * authenticates, and then bytes 32.. hold the plaintext (flags byte, then the frame).
+   * False leaves bytes 32.. unspecified.
+   */
+  openMessage(subkey: Uint8Array, command: Uint8Array): boolean;
+}
+
+let loaded: BoxCipher = jsBoxCipher;
+let pinned: BoxCipher | null = null;
+let loading: Promise<BoxCipher> | null = null;
+
+/** The fastest cipher loaded so far: WebAssembly once ready, JS before and where it is unavailable. */
+export function boxCipher(): BoxCipher {
+  return pinned ?? loaded;
+}
+
+/**
+ * Starts loading the WebAssembly cipher, once per process; resolves to the cipher in use then
+ * (the JS one if WebAssembly is missing or refused, e.g. by a page's content security policy).
+ */
+export function prepareBoxCipher(): Promise<BoxCipher> {
+  loading ??= import("./wasm-box.ts")
+    .then((m) => m.loadWasmBoxCipher())
+    .then((wasm) => (loaded = wasm ?? loaded), () => loaded);
+  return loading;
+}
+
+/** Makes `boxCipher()` return this one, or the loaded one again for null (tests run the mechanism on each). */
+export function pinBoxCipher(cipher: BoxCipher | null): void {
+  pinned = cipher;
+}
