@@ -105,74 +105,6 @@ static void block(u8 *out, const u32 *s) {
   d = wasm_v128_xor(d, VROTL(wasm_i32x4_add(c, b), 13)); \
   a = wasm_v128_xor(a, VROTL(wasm_i32x4_add(d, c), 18));
 
-/* XORs four keystream blocks (counters ctr..ctr+3) into m[0..256), each SIMD lane one block. */
-static void xor4(u8 *m, const u32 *s, u64 ctr) {
-  v128_t x0 = wasm_i32x4_splat(s[0]), x1 = wasm_i32x4_splat(s[1]), x2 = wasm_i32x4_splat(s[2]),
-         x3 = wasm_i32x4_splat(s[3]), x4 = wasm_i32x4_splat(s[4]), x5 = wasm_i32x4_splat(s[5]),
-         x6 = wasm_i32x4_splat(s[6]), x7 = wasm_i32x4_splat(s[7]), x10 = wasm_i32x4_splat(s[10]),
-         x11 = wasm_i32x4_splat(s[11]), x12 = wasm_i32x4_splat(s[12]), x13 = wasm_i32x4_splat(s[13]),
-         x14 = wasm_i32x4_splat(s[14]), x15 = wasm_i32x4_splat(s[15]);
-  u64 c1 = ctr + 1, c2 = ctr + 2, c3 = ctr + 3;
-  const v128_t lo = wasm_i32x4_make((u32)ctr, (u32)c1, (u32)c2, (u32)c3);
-  const v128_t hi = wasm_i32x4_make((u32)(ctr >> 32), (u32)(c1 >> 32), (u32)(c2 >> 32), (u32)(c3 >> 32));
-  v128_t x8 = lo, x9 = hi;
-  for (int i = 0; i < 10; i++) {
-    VQR(x0, x4, x8, x12);
-    VQR(x5, x9, x13, x1);
-    VQR(x10, x14, x2, x6);
-    VQR(x15, x3, x7, x11);
-    VQR(x0, x1, x2, x3);
-    VQR(x5, x6, x7, x4);
-    VQR(x10, x11, x8, x9);
-    VQR(x15, x12, x13, x14);
-  }
-  v128_t y[16] = {x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15};
-  for (int i = 0; i < 16; i++) {
-    if (i == 8) y[i] = wasm_i32x4_add(y[i], lo);
-    else if (i == 9) y[i] = wasm_i32x4_add(y[i], hi);
-    else y[i] = wasm_i32x4_add(y[i], wasm_i32x4_splat(s[i]));
-  }
-  /* Transpose each group of four words so that each lane (block) is 16 contiguous bytes. */
-  for (int g = 0; g < 4; g++) {
-    v128_t a = y[4 * g], b = y[4 * g + 1], c = y[4 * g + 2], d = y[4 * g + 3];
-    v128_t t0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);
-    v128_t t1 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
-    v128_t t2 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
-    v128_t t3 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
-    v128_t k[4] = {
-      wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5),
-      wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7),
-      wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5),
-      wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7),
-    };
-    for (int blk = 0; blk < 4; blk++) {
-      u8 *p = m + 64 * blk + 16 * g;
-      wasm_v128_store(p, wasm_v128_xor(wasm_v128_load(p), k[blk]));
-    }
-  }
-}
-
-/* XORs the keystream from block `ctr` on into m[0..len). */
-static void stream_xor(u8 *m, u32 len, u32 *s, u64 ctr) {
-  while (len >= 256) {
-    xor4(m, s, ctr);
-    ctr += 4;
-    m += 256;
-    len -= 256;
-  }
-  u8 ks[64];
-  while (len > 0) {
-    s[8] = (u32)ctr;
-    s[9] = (u32)(ctr >> 32);
-    block(ks, s);
-    u32 n = len < 64 ? len : 64;
-    for (u32 i = 0; i < n; i++) m[i] ^= ks[i];
-    ctr++;
-    m += n;
-    len -= n;
-  }
-}
-
 /* ---- Poly1305 (26-bit limbs, 64-bit products) ---- */
 
 typedef struct {
@@ -262,10 +194,118 @@ static void poly_finish(poly1305 *p, const u8 *tail, u32 len, u8 *mac) {
   st32(mac + 12, (u32)f);
 }
 
-/* ---- the box, streamed ---- */
+/* One Poly1305 block at mp into the accumulator h0..h4 (the locals of the caller, 26-bit limbs). */
+#define POLY_BLOCK(mp)                                                                          \
+  do {                                                                                          \
+    const u8 *q_ = (mp);                                                                        \
+    h0 += ld32(q_ + 0) & 0x3ffffff;                                                             \
+    h1 += (ld32(q_ + 3) >> 2) & 0x3ffffff;                                                      \
+    h2 += (ld32(q_ + 6) >> 4) & 0x3ffffff;                                                      \
+    h3 += (ld32(q_ + 9) >> 6) & 0x3ffffff;                                                      \
+    h4 += (ld32(q_ + 12) >> 8) | hibit;                                                         \
+    u64 d0 = (u64)h0 * r0 + (u64)h1 * s4 + (u64)h2 * s3 + (u64)h3 * s2 + (u64)h4 * s1;          \
+    u64 d1 = (u64)h0 * r1 + (u64)h1 * r0 + (u64)h2 * s4 + (u64)h3 * s3 + (u64)h4 * s2;          \
+    u64 d2 = (u64)h0 * r2 + (u64)h1 * r1 + (u64)h2 * r0 + (u64)h3 * s4 + (u64)h4 * s3;          \
+    u64 d3 = (u64)h0 * r3 + (u64)h1 * r2 + (u64)h2 * r1 + (u64)h3 * r0 + (u64)h4 * s4;          \
+    u64 d4 = (u64)h0 * r4 + (u64)h1 * r3 + (u64)h2 * r2 + (u64)h3 * r1 + (u64)h4 * r0;          \
+    u32 c_;                                                                                     \
+    c_ = (u32)(d0 >> 26); h0 = (u32)d0 & 0x3ffffff; d1 += c_;                                   \
+    c_ = (u32)(d1 >> 26); h1 = (u32)d1 & 0x3ffffff; d2 += c_;                                   \
+    c_ = (u32)(d2 >> 26); h2 = (u32)d2 & 0x3ffffff; d3 += c_;                                   \
+    c_ = (u32)(d3 >> 26); h3 = (u32)d3 & 0x3ffffff; d4 += c_;                                   \
+    c_ = (u32)(d4 >> 26); h4 = (u32)d4 & 0x3ffffff; h0 += c_ * 5;                               \
+    c_ = h0 >> 26; h0 &= 0x3ffffff; h1 += c_;                                                   \
+  } while (0)
 
-/* Bytes per pass inside one update: the XOR and the MAC both run over it while it is in L1. */
-#define CHUNK 4096
+/*
+ * XORs four keystream blocks (counters ctr..ctr+3) into m[0..256), each SIMD lane one block.
+ * With p, it also absorbs the 256 bytes at mac into Poly1305, between the rounds: the rounds
+ * keep the vector units busy and the MAC the scalar multiplier, so the two overlap. mac may be
+ * m itself (opening: the ciphertext is read before the XOR at the end).
+ */
+static inline __attribute__((always_inline)) void xor4(u8 *m, const u32 *s, u64 ctr, poly1305 *p, const u8 *mac) {
+  v128_t x0 = wasm_i32x4_splat(s[0]), x1 = wasm_i32x4_splat(s[1]), x2 = wasm_i32x4_splat(s[2]),
+         x3 = wasm_i32x4_splat(s[3]), x4 = wasm_i32x4_splat(s[4]), x5 = wasm_i32x4_splat(s[5]),
+         x6 = wasm_i32x4_splat(s[6]), x7 = wasm_i32x4_splat(s[7]), x10 = wasm_i32x4_splat(s[10]),
+         x11 = wasm_i32x4_splat(s[11]), x12 = wasm_i32x4_splat(s[12]), x13 = wasm_i32x4_splat(s[13]),
+         x14 = wasm_i32x4_splat(s[14]), x15 = wasm_i32x4_splat(s[15]);
+  u64 c1 = ctr + 1, c2 = ctr + 2, c3 = ctr + 3;
+  const v128_t lo = wasm_i32x4_make((u32)ctr, (u32)c1, (u32)c2, (u32)c3);
+  const v128_t hi = wasm_i32x4_make((u32)(ctr >> 32), (u32)(c1 >> 32), (u32)(c2 >> 32), (u32)(c3 >> 32));
+  v128_t x8 = lo, x9 = hi;
+  u32 r0 = 0, r1 = 0, r2 = 0, r3 = 0, r4 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+  u32 h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0;
+  const u32 hibit = 1u << 24;
+  if (p) {
+    r0 = p->r0; r1 = p->r1; r2 = p->r2; r3 = p->r3; r4 = p->r4;
+    s1 = r1 * 5; s2 = r2 * 5; s3 = r3 * 5; s4 = r4 * 5;
+    h0 = p->h0; h1 = p->h1; h2 = p->h2; h3 = p->h3; h4 = p->h4;
+  }
+  /* Sixteen MAC blocks over ten double rounds: two in each of the first six, one in the rest. */
+  for (int i = 0; i < 10; i++) {
+    VQR(x0, x4, x8, x12);
+    VQR(x5, x9, x13, x1);
+    VQR(x10, x14, x2, x6);
+    VQR(x15, x3, x7, x11);
+    if (p) POLY_BLOCK(mac);
+    VQR(x0, x1, x2, x3);
+    VQR(x5, x6, x7, x4);
+    VQR(x10, x11, x8, x9);
+    VQR(x15, x12, x13, x14);
+    if (p && i < 6) POLY_BLOCK(mac + 16);
+    if (p) mac += i < 6 ? 32 : 16;
+  }
+  if (p) {
+    p->h0 = h0; p->h1 = h1; p->h2 = h2; p->h3 = h3; p->h4 = h4;
+  }
+  v128_t y[16] = {x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15};
+  for (int i = 0; i < 16; i++) {
+    if (i == 8) y[i] = wasm_i32x4_add(y[i], lo);
+    else if (i == 9) y[i] = wasm_i32x4_add(y[i], hi);
+    else y[i] = wasm_i32x4_add(y[i], wasm_i32x4_splat(s[i]));
+  }
+  /* Transpose each group of four words so that each lane (block) is 16 contiguous bytes. */
+  for (int g = 0; g < 4; g++) {
+    v128_t a = y[4 * g], b = y[4 * g + 1], c = y[4 * g + 2], d = y[4 * g + 3];
+    v128_t t0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);
+    v128_t t1 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5);
+    v128_t t2 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+    v128_t t3 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7);
+    v128_t k[4] = {
+      wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5),
+      wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7),
+      wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5),
+      wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7),
+    };
+    for (int blk = 0; blk < 4; blk++) {
+      u8 *q = m + 64 * blk + 16 * g;
+      wasm_v128_store(q, wasm_v128_xor(wasm_v128_load(q), k[blk]));
+    }
+  }
+}
+
+/* XORs the keystream from block `ctr` on into m[0..len). */
+static void stream_xor(u8 *m, u32 len, u32 *s, u64 ctr) {
+  while (len >= 256) {
+    xor4(m, s, ctr, 0, 0);
+    ctr += 4;
+    m += 256;
+    len -= 256;
+  }
+  u8 ks[64];
+  while (len > 0) {
+    s[8] = (u32)ctr;
+    s[9] = (u32)(ctr >> 32);
+    block(ks, s);
+    u32 n = len < 64 ? len : 64;
+    for (u32 i = 0; i < n; i++) m[i] ^= ks[i];
+    ctr++;
+    m += n;
+    len -= n;
+  }
+}
+
+/* ---- the box, streamed ---- */
 
 /* One box in progress: Salsa20 input, Poly1305 state, and the rest of keystream block 0. */
 typedef struct {
@@ -290,6 +330,12 @@ EXPORT("box_start") void box_start(boxstate *b, const u8 *subkey, const u8 *nonc
   b->pos = 0;
 }
 
+/* Absorbs m[0..len) into the MAC: whole blocks, and with `last` the tail and the tag. */
+static void mac(boxstate *b, const u8 *m, u32 len, u32 last) {
+  poly_blocks(&b->p, m, len & ~15u, 1u << 24);
+  if (last) poly_finish(&b->p, m + (len & ~15u), len & 15u, b->tag);
+}
+
 /*
  * Seals (flags bit 0 clear) or opens (bit 0 set) the next len bytes of the message, in place.
  * The MAC covers the ciphertext: taken after the XOR when sealing, before it when opening.
@@ -299,31 +345,40 @@ EXPORT("box_start") void box_start(boxstate *b, const u8 *subkey, const u8 *nonc
 EXPORT("box_update") void box_update(boxstate *b, u8 *m, u32 len, u32 flags) {
   const u32 opening = flags & 1, last = flags & 2;
   const u32 pos = b->pos;
-  u32 at = 0, polyed = 0;
-  if (last && len == 0) poly_finish(&b->p, m, 0, b->tag);
-  while (at < len) {
-    u32 off = pos + at;
-    u32 end = off < 32 ? 32 - off : at + CHUNK;
-    if (end > len) end = len;
-    u32 upto = end & ~15u;
-    if (opening) {
-      poly_blocks(&b->p, m + polyed, upto - polyed, 1u << 24);
-      polyed = upto;
-      if (last && end == len) poly_finish(&b->p, m + polyed, len - polyed, b->tag);
-    }
-    if (off < 32) {
-      for (u32 i = at; i < end; i++) m[i] ^= b->ks[off + i - at];
-    } else {
-      stream_xor(m + at, end - at, b->s, (u64)((off - 32) / 64) + 1);
-    }
-    if (!opening) {
-      poly_blocks(&b->p, m + polyed, upto - polyed, 1u << 24);
-      polyed = upto;
-      if (last && end == len) poly_finish(&b->p, m + polyed, len - polyed, b->tag);
-    }
-    at = end;
-  }
   b->pos = pos + len;
+  u32 at = 0;
+  if (pos == 0 && len > 0) {
+    /* The first 32 bytes take the second half of keystream block 0. */
+    at = len < 32 ? len : 32;
+    const u32 fin = last && at == len;
+    if (opening) mac(b, m, at, fin);
+    for (u32 i = 0; i < at; i++) m[i] ^= b->ks[i];
+    if (!opening) mac(b, m, at, fin);
+    if (fin) return;
+  }
+  u64 ctr = pos + at >= 32 ? (u64)((pos + at - 32) / 64) + 1 : 1;
+  u32 groups = (len - at) / 256;
+  if (groups) {
+    if (opening) {
+      for (u32 g = 0; g < groups; g++, at += 256, ctr += 4) xor4(m + at, b->s, ctr, &b->p, m + at);
+    } else {
+      /* The MAC trails the XOR by one group: it needs the ciphertext. */
+      xor4(m + at, b->s, ctr, 0, 0);
+      for (u32 g = 1; g < groups; g++) {
+        at += 256;
+        ctr += 4;
+        xor4(m + at, b->s, ctr, &b->p, m + at - 256);
+      }
+      mac(b, m + at, 256, 0);
+      at += 256;
+      ctr += 4;
+    }
+  }
+  /* Less than four blocks left. */
+  u32 rest = len - at;
+  if (opening) mac(b, m + at, rest, last);
+  stream_xor(m + at, rest, b->s, ctr);
+  if (!opening) mac(b, m + at, rest, last);
 }
 
 /* 1 if the finished box's tag equals mac, in constant time. */
