@@ -221,9 +221,11 @@ static void poly_finish(poly1305 *p, const u8 *tail, u32 len, u8 *mac) {
  * XORs four keystream blocks (counters ctr..ctr+3) into m[0..256), each SIMD lane one block.
  * With p, it also absorbs the 256 bytes at mac into Poly1305, between the rounds: the rounds
  * keep the vector units busy and the MAC the scalar multiplier, so the two overlap. mac may be
- * m itself (opening: the ciphertext is read before the XOR at the end).
+ * m itself (opening: the ciphertext is read before the XOR at the end). With store, it writes
+ * the keystream to m instead.
  */
-static inline __attribute__((always_inline)) void xor4(u8 *m, const u32 *s, u64 ctr, poly1305 *p, const u8 *mac) {
+static inline __attribute__((always_inline)) void xor4(u8 *m, const u32 *s, u64 ctr, poly1305 *p, const u8 *mac,
+                                                        int store) {
   v128_t x0 = wasm_i32x4_splat(s[0]), x1 = wasm_i32x4_splat(s[1]), x2 = wasm_i32x4_splat(s[2]),
          x3 = wasm_i32x4_splat(s[3]), x4 = wasm_i32x4_splat(s[4]), x5 = wasm_i32x4_splat(s[5]),
          x6 = wasm_i32x4_splat(s[6]), x7 = wasm_i32x4_splat(s[7]), x10 = wasm_i32x4_splat(s[10]),
@@ -279,7 +281,7 @@ static inline __attribute__((always_inline)) void xor4(u8 *m, const u32 *s, u64 
     };
     for (int blk = 0; blk < 4; blk++) {
       u8 *q = m + 64 * blk + 16 * g;
-      wasm_v128_store(q, wasm_v128_xor(wasm_v128_load(q), k[blk]));
+      wasm_v128_store(q, store ? k[blk] : wasm_v128_xor(wasm_v128_load(q), k[blk]));
     }
   }
 }
@@ -287,7 +289,7 @@ static inline __attribute__((always_inline)) void xor4(u8 *m, const u32 *s, u64 
 /* XORs the keystream from block `ctr` on into m[0..len). */
 static void stream_xor(u8 *m, u32 len, u32 *s, u64 ctr) {
   while (len >= 256) {
-    xor4(m, s, ctr, 0, 0);
+    xor4(m, s, ctr, 0, 0, 0);
     ctr += 4;
     m += 256;
     len -= 256;
@@ -307,11 +309,18 @@ static void stream_xor(u8 *m, u32 len, u32 *s, u64 ctr) {
 
 /* ---- the box, streamed ---- */
 
-/* One box in progress: Salsa20 input, Poly1305 state, and the rest of keystream block 0. */
+/*
+ * Message bytes covered by the keystream that box_start makes: blocks 0..3 come out of one SIMD
+ * pass (cheaper than three scalar blocks), block 0's first half is the Poly1305 key, and the
+ * rest covers a message of up to 224 bytes, where most frames end.
+ */
+#define HEAD 224
+
+/* One box in progress: Salsa20 input, Poly1305 state, and keystream blocks 0..3. */
 typedef struct {
   u32 s[16];
   poly1305 p;
-  u8 ks[32];
+  u8 ks[256];
   u8 tag[16];
   u32 pos;
 } boxstate;
@@ -323,10 +332,8 @@ EXPORT("box_start") void box_start(boxstate *b, const u8 *subkey, const u8 *nonc
   u8 in[16] = {0};
   for (int i = 0; i < 8; i++) in[i] = nonce8[i];
   setup(b->s, subkey, in);
-  u8 ks[64];
-  block(ks, b->s);
-  poly_init(&b->p, ks);
-  for (int i = 0; i < 32; i++) b->ks[i] = ks[32 + i];
+  xor4(b->ks, b->s, 0, 0, 0, 1);
+  poly_init(&b->p, b->ks);
   b->pos = 0;
 }
 
@@ -347,27 +354,28 @@ EXPORT("box_update") void box_update(boxstate *b, u8 *m, u32 len, u32 flags) {
   const u32 pos = b->pos;
   b->pos = pos + len;
   u32 at = 0;
-  if (pos == 0 && len > 0) {
-    /* The first 32 bytes take the second half of keystream block 0. */
-    at = len < 32 ? len : 32;
+  if (pos < HEAD && len > 0) {
+    /* The start of the message takes the keystream box_start made. */
+    at = len < HEAD - pos ? len : HEAD - pos;
     const u32 fin = last && at == len;
+    const u8 *ks = b->ks + 32 + pos;
     if (opening) mac(b, m, at, fin);
-    for (u32 i = 0; i < at; i++) m[i] ^= b->ks[i];
+    for (u32 i = 0; i < at; i++) m[i] ^= ks[i];
     if (!opening) mac(b, m, at, fin);
     if (fin) return;
   }
-  u64 ctr = pos + at >= 32 ? (u64)((pos + at - 32) / 64) + 1 : 1;
+  u64 ctr = pos + at >= HEAD ? (u64)((pos + at - 32) / 64) + 1 : 4;
   u32 groups = (len - at) / 256;
   if (groups) {
     if (opening) {
-      for (u32 g = 0; g < groups; g++, at += 256, ctr += 4) xor4(m + at, b->s, ctr, &b->p, m + at);
+      for (u32 g = 0; g < groups; g++, at += 256, ctr += 4) xor4(m + at, b->s, ctr, &b->p, m + at, 0);
     } else {
       /* The MAC trails the XOR by one group: it needs the ciphertext. */
-      xor4(m + at, b->s, ctr, 0, 0);
+      xor4(m + at, b->s, ctr, 0, 0, 0);
       for (u32 g = 1; g < groups; g++) {
         at += 256;
         ctr += 4;
-        xor4(m + at, b->s, ctr, &b->p, m + at - 256);
+        xor4(m + at, b->s, ctr, &b->p, m + at - 256, 0);
       }
       mac(b, m + at, 256, 0);
       at += 256;

@@ -25,6 +25,14 @@ interface Exports {
 
 /** Bytes per pass through the module's memory after the first (whose 32 more end a keystream block). */
 const CHUNK = 64 * 1024;
+/**
+ * Sealed frames up to this size are views of a shared slab rather than buffers of their own:
+ * a typed array's own backing store costs an allocation and a finalizer (more than sealing
+ * 100 bytes does), a view only a small object. Each view's bytes are its own (the slab is
+ * never rewritten), so a view kept alive keeps at most one slab alive.
+ */
+const SLAB_FRAME_MAX = 2048;
+const SLAB_SIZE = 64 * 1024;
 const OPENING = 1;
 const LAST = 2;
 
@@ -55,6 +63,8 @@ class WasmBoxCipher implements BoxCipher {
   #data: number;
   /** The subkey now at #subkey (the same object comes back frame after frame on one connection). */
   #loaded: Uint8Array | null = null;
+  #slab: Uint8Array = new Uint8Array(0);
+  #slabAt = 0;
 
   constructor(x: Exports) {
     this.#x = x;
@@ -111,7 +121,17 @@ class WasmBoxCipher implements BoxCipher {
       mem.set(body, data + 1);
       this.#x.box_update(this.#state, data, size, LAST);
       mem.copyWithin(head + 16, this.#tag, this.#tag + 16);
-      return mem.slice(head, data + size);
+      const total = 32 + size;
+      if (total > SLAB_FRAME_MAX) return mem.slice(head, data + size);
+      let at = this.#slabAt;
+      if (at + total > this.#slab.byteLength) {
+        this.#slab = new Uint8Array(SLAB_SIZE);
+        at = 0;
+      }
+      this.#slabAt = at + total;
+      const out = this.#slab.subarray(at, at + total);
+      out.set(mem.subarray(head, data + size));
+      return out;
     }
     const out = new Uint8Array(32 + size);
     out.set(mem.subarray(head, head + 16), 0);
