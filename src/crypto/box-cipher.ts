@@ -1,7 +1,8 @@
 /**
- * The secret-box cipher CURVE runs on (NaCl's crypto_secretbox: XSalsa20-Poly1305), with two
- * implementations that give the same bytes: WebAssembly (src/crypto/secretbox.c, about 10× the
- * pure-JS speed) and @noble/ciphers as the fallback where WebAssembly is unavailable.
+ * The primitives CURVE runs on, NaCl's crypto_box: X25519 and XSalsa20-Poly1305, with two
+ * implementations that give the same bytes: WebAssembly (src/crypto/secretbox.c and x25519.c,
+ * several times the pure-JS speed) and @noble/curves + @noble/ciphers as the fallback where
+ * WebAssembly is unavailable.
  *
  * The WebAssembly module is loaded the first time a CURVE mechanism is made (`prepareBoxCipher`),
  * asynchronously as browsers require; until it is ready, and if it never is, boxes are sealed in
@@ -12,13 +13,17 @@
 import { jsBoxCipher } from "./js-box.ts";
 
 /**
- * XSalsa20-Poly1305 boxes. A `subkey` is XSalsa20's HSalsa20 step done once for a 16-byte
+ * X25519 and XSalsa20-Poly1305 boxes. A `subkey` is XSalsa20's HSalsa20 step done once for a 16-byte
  * nonce prefix; CurveZMQ's MESSAGE nonces share theirs ("CurveZMQMESSAGEC"/"...S") for the
  * life of a connection, so each frame costs only Salsa20 with its 8-byte counter.
  */
 export interface BoxCipher {
   /** "wasm" or "js", for tests and benchmarks. */
   readonly kind: "wasm" | "js";
+  /** X25519(secretKey, publicKey) (RFC 7748); throws for a public key of small order (an all-zero result). */
+  x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array;
+  /** The X25519 public key of a secret key. */
+  publicKey(secretKey: Uint8Array): Uint8Array;
   /** HSalsa20(key, prefix): the Salsa20 key for every nonce that starts with these 16 bytes. */
   subkey(key: Uint8Array, prefix: Uint8Array): Uint8Array;
   /** crypto_secretbox: the 16-byte tag, then the ciphertext of `plain`. */

@@ -1,9 +1,10 @@
 /**
- * XSalsa20-Poly1305 in JavaScript (@noble/ciphers, audited): the fallback `BoxCipher` where
+ * X25519 and XSalsa20-Poly1305 in JavaScript (@noble/curves, @noble/ciphers, audited): the fallback `BoxCipher` where
  * WebAssembly is unavailable, and what CURVE uses until the WebAssembly one has loaded.
  *
  * @module
  */
+import { x25519 } from "@noble/curves/ed25519.js";
 import { hsalsa, salsa20, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import { poly1305 } from "@noble/ciphers/_poly1305.js";
 import type { BoxCipher } from "./box-cipher.ts";
@@ -23,6 +24,14 @@ function equal16(a: Uint8Array, at: number, b: Uint8Array): boolean {
 /** The pure-JS cipher. */
 export const jsBoxCipher: BoxCipher = {
   kind: "js",
+
+  x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+    return x25519.getSharedSecret(secretKey, publicKey);
+  },
+
+  publicKey(secretKey: Uint8Array): Uint8Array {
+    return x25519.getPublicKey(secretKey);
+  },
 
   subkey(key: Uint8Array, prefix: Uint8Array): Uint8Array {
     const out = new Uint32Array(8);

@@ -1,5 +1,5 @@
 /**
- * XSalsa20-Poly1305 in WebAssembly (src/crypto/secretbox.c, SIMD128): the `BoxCipher` CURVE
+ * X25519 and XSalsa20-Poly1305 in WebAssembly (src/crypto/x25519.c, secretbox.c with SIMD128): the `BoxCipher` CURVE
  * uses once loaded. One instance serves every connection of the process; JavaScript is single
  * threaded per instance, so its scratch memory is never used by two boxes at once.
  *
@@ -18,6 +18,7 @@ interface Exports {
   heap_base(): number;
   box_state_size(): number;
   hsalsa20(out: number, key: number, input: number): void;
+  x25519(out: number, scalar: number, point: number): number;
   box_start(state: number, subkey: number, nonce: number): void;
   box_update(state: number, data: number, length: number, flags: number): void;
   box_tag(state: number): number;
@@ -34,6 +35,9 @@ const CHUNK = 64 * 1024;
 const SLAB_FRAME_MAX = 2048;
 const SLAB_SIZE = 64 * 1024;
 const OPENING = 1;
+const MESSAGE = Uint8Array.from("\x07MESSAGE", (c) => c.charCodeAt(0));
+/** u = 9, the Curve25519 base point (RFC 7748). */
+const BASE_POINT = Uint8Array.of(9, ...new Uint8Array(31));
 const LAST = 2;
 
 /** Decodes the module's bytes and instantiates it; resolves to null where WebAssembly (or SIMD) is unavailable. */
@@ -58,6 +62,7 @@ class WasmBoxCipher implements BoxCipher {
   #subkey: number;
   #key: number;
   #nonce: number;
+  #point: number;
   /** "\x07MESSAGE", nonce, tag: the MESSAGE header, right before its box. */
   #head: number;
   #data: number;
@@ -73,14 +78,30 @@ class WasmBoxCipher implements BoxCipher {
     this.#subkey = align(this.#state + x.box_state_size());
     this.#key = this.#subkey + 32;
     this.#nonce = this.#key + 32;
-    this.#head = align(this.#nonce + 16) + 32;
+    this.#point = this.#nonce + 16;
+    this.#head = align(this.#point + 32) + 32;
     this.#data = this.#head + 32;
     const end = this.#data + CHUNK + 64;
     const pages = Math.ceil((end - x.memory.buffer.byteLength) / 65536);
     if (pages > 0) x.memory.grow(pages);
     this.#mem = new Uint8Array(x.memory.buffer);
     this.#tag = x.box_tag(this.#state);
-    this.#mem.set([7, 77, 69, 83, 83, 65, 71, 69], this.#head); // "\x07MESSAGE"
+    this.#mem.set(MESSAGE, this.#head);
+  }
+
+  x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+    const mem = this.#mem;
+    mem.set(secretKey.subarray(0, 32), this.#key);
+    mem.set(publicKey.subarray(0, 32), this.#point);
+    const ok = this.#x.x25519(this.#point, this.#key, this.#point);
+    mem.fill(0, this.#key, this.#key + 32);
+    const out = mem.slice(this.#point, this.#point + 32);
+    if (!ok) throw new RangeError("X25519: the public key is of small order (the shared secret is zero)");
+    return out;
+  }
+
+  publicKey(secretKey: Uint8Array): Uint8Array {
+    return this.x25519(secretKey, BASE_POINT);
   }
 
   subkey(key: Uint8Array, prefix: Uint8Array): Uint8Array {

@@ -1,6 +1,6 @@
-// The secret-box ciphers under CURVE: NaCl's test vectors on the WebAssembly and the JS one,
-// the two agreeing byte for byte on random inputs (sizes around every chunk boundary), and a
-// CURVE client and server exchanging frames on either, or one on each.
+// The primitives under CURVE: RFC 7748's and NaCl's test vectors on the WebAssembly and the JS
+// implementation, the two agreeing byte for byte on random inputs (box sizes around every chunk
+// boundary), and a CURVE client and server exchanging frames on either, or one on each.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -47,7 +47,50 @@ test("the WebAssembly cipher loads on this runtime and CURVE switches to it", as
   assert.equal(boxCipher().kind, "wasm");
 });
 
+// RFC 7748 section 5.2 (scalar, u, result) and 6.1 (Alice and Bob).
+const X25519_VECTORS = [
+  [
+    "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
+    "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c",
+    "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552",
+  ],
+  [
+    "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d",
+    "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493",
+    "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957",
+  ],
+].map((v) => v.map(hex));
+const ALICE = hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+const ALICE_PUBLIC = hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+const BOB = hex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+const BOB_PUBLIC = hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+/** Points of small order (0, 1, and one of order 8): X25519 with them gives zero, which NaCl refuses. */
+const SMALL_ORDER = [
+  "0000000000000000000000000000000000000000000000000000000000000000",
+  "0100000000000000000000000000000000000000000000000000000000000000",
+  "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+].map(hex);
+
 for (const [name, cipher] of ciphers) {
+  test(`${name}: X25519 matches RFC 7748's vectors, its 1000-fold iteration, and Alice and Bob's exchange`, () => {
+    for (const [scalar, u, result] of X25519_VECTORS) assert.deepEqual(cipher.x25519(scalar, u), result);
+    let k = hex("0900000000000000000000000000000000000000000000000000000000000000");
+    let u = k;
+    for (let i = 1; i <= 1000; i++) {
+      [k, u] = [cipher.x25519(k, u), k];
+      if (i === 1) assert.deepEqual(k, hex("422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079"));
+    }
+    assert.deepEqual(k, hex("684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51"));
+    assert.deepEqual(cipher.publicKey(ALICE), ALICE_PUBLIC);
+    assert.deepEqual(cipher.publicKey(BOB), BOB_PUBLIC);
+    assert.deepEqual(cipher.x25519(ALICE, BOB_PUBLIC), SHARED);
+    assert.deepEqual(cipher.x25519(BOB, ALICE_PUBLIC), SHARED);
+  });
+
+  test(`${name}: X25519 refuses public keys of small order`, () => {
+    for (const point of SMALL_ORDER) assert.throws(() => cipher.x25519(ALICE, point));
+  });
+
   test(`${name}: HSalsa20 gives NaCl's box key and XSalsa20 subkey`, () => {
     assert.deepEqual(cipher.subkey(SHARED, new Uint8Array(16)), FIRST_KEY);
     assert.deepEqual(cipher.subkey(FIRST_KEY, NONCE.subarray(0, 16)), SECOND_KEY);
@@ -136,6 +179,27 @@ test("wasm and js give the same boxes and open each other's, at sizes around eve
     assert.equal(m[32], size & 3);
     assert.deepEqual(m.subarray(33), body);
   }
+});
+
+test("wasm and js agree on X25519 for random scalars and points, the top bit of u included (fast-check)", () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      (scalar, point) => {
+        assert.deepEqual(wasm.publicKey(scalar), jsBoxCipher.publicKey(scalar));
+        let expected: Uint8Array | null = null;
+        try {
+          expected = jsBoxCipher.x25519(scalar, point);
+        } catch {
+          assert.throws(() => wasm.x25519(scalar, point));
+          return;
+        }
+        assert.deepEqual(wasm.x25519(scalar, point), expected);
+      },
+    ),
+    { numRuns: 200 },
+  );
 });
 
 test("wasm and js agree on random keys, nonces and messages (fast-check)", () => {

@@ -13,15 +13,14 @@
  * side checks that the peer's strictly increase, so a replayed or reordered
  * command or message drops the connection.
  *
- * The primitives are NaCl's crypto_box: X25519 from @noble/curves, then HSalsa20 and
- * XSalsa20-Poly1305 from `boxCipher()` (WebAssembly once loaded, @noble/ciphers until then or
- * where WebAssembly is unavailable; both give the same bytes, so a connection may switch).
+ * The primitives are NaCl's crypto_box (X25519, HSalsa20, XSalsa20-Poly1305) from `boxCipher()`:
+ * WebAssembly once loaded, @noble/curves and @noble/ciphers until then or where WebAssembly is
+ * unavailable; both give the same bytes, so a connection may switch.
  * MESSAGE nonces share a 16-byte prefix per direction, so its HSalsa20 step is done once per
  * connection, and frames are opened in place in the buffer they arrived in.
  *
  * @module
  */
-import { x25519 } from "@noble/curves/ed25519.js";
 import { boxCipher, prepareBoxCipher } from "../../crypto/box-cipher.ts";
 import { decodeMetadata, encodeError, encodeMetadata } from "../command.ts";
 import { COMMAND, MORE } from "../frame.ts";
@@ -36,7 +35,8 @@ const ZERO_PREFIX = new Uint8Array(16);
 
 /** crypto_box_beforenm: HSalsa20 of the X25519 shared secret. Throws for a low-order public key. */
 export function beforenm(publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  return boxCipher().subkey(x25519.getSharedSecret(secretKey, publicKey), ZERO_PREFIX);
+  const cipher = boxCipher();
+  return cipher.subkey(cipher.x25519(secretKey, publicKey), ZERO_PREFIX);
 }
 
 /** crypto_box_afternm without the zero padding: MAC (16) then ciphertext. */
@@ -159,7 +159,7 @@ abstract class CurveBase implements Mechanism {
 
   protected newShortKeys(): void {
     this.shortSecret = random(32);
-    this.shortPublic = x25519.getPublicKey(this.shortSecret);
+    this.shortPublic = boxCipher().publicKey(this.shortSecret);
   }
 
   /** Takes the next short nonce, as the 8 bytes to send. */
@@ -387,7 +387,7 @@ export class CurveServer extends CurveBase {
       nonce(VOUCH_NONCE, plain.subarray(32, 48)),
       plain.subarray(48, 128),
     );
-    const ourPublic = x25519.getPublicKey(this.#secretKey!);
+    const ourPublic = boxCipher().publicKey(this.#secretKey!);
     if (!vouch || !equal(vouch.subarray(0, 32), this.#clientShort) || !equal(vouch.subarray(32, 64), ourPublic)) {
       return protocol("INITIATE carries an invalid vouch");
     }
