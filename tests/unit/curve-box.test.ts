@@ -74,7 +74,7 @@ const SMALL_ORDER = [
 for (const [name, cipher] of ciphers) {
   test(`${name}: X25519 matches RFC 7748's vectors, its 1000-fold iteration, and Alice and Bob's exchange`, () => {
     for (const [scalar, u, result] of X25519_VECTORS) assert.deepEqual(cipher.x25519(scalar, u), result);
-    let k = hex("0900000000000000000000000000000000000000000000000000000000000000");
+    let k: Uint8Array = hex("0900000000000000000000000000000000000000000000000000000000000000");
     let u = k;
     for (let i = 1; i <= 1000; i++) {
       [k, u] = [cipher.x25519(k, u), k];
