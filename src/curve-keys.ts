@@ -61,7 +61,11 @@ export function keyBytes(value: string | Uint8Array, what: string): Uint8Array {
   }
 }
 
-/** A key given as 40 Z85 characters or 32 bytes, as Z85 text (how the socket options keep it). */
+/**
+ * A key given as 40 Z85 characters or 32 bytes, as Z85 text (how the socket options keep it).
+ * A socket given a CURVE key will need the cipher: it is made ready now, before any handshake.
+ */
 export function keyText(value: string | Uint8Array, what: string): string {
+  boxCipher();
   return encode(keyBytes(value, what));
 }

@@ -4,13 +4,16 @@
  * several times the pure-JS speed) and @noble/curves + @noble/ciphers as the fallback where
  * WebAssembly is unavailable.
  *
- * The WebAssembly module is loaded the first time a CURVE mechanism is made (`prepareBoxCipher`),
- * asynchronously as browsers require; until it is ready, and if it never is, boxes are sealed in
- * JS. Users who never use CURVE never load it.
+ * The WebAssembly module is instantiated synchronously the first time CURVE needs a primitive
+ * (a key pair, a socket's key option, a handshake), so every runtime behaves the same from the
+ * first handshake on. Where a synchronous compile is refused (Chromium's main thread), JS serves
+ * until the asynchronous compile is done; both give the same bytes, so connections switch.
+ * Users who never use CURVE never compile it.
  *
  * @module
  */
 import { jsBoxCipher } from "./js-box.ts";
+import { instantiateWasmBoxCipher, loadWasmBoxCipher } from "./wasm-box.ts";
 
 /**
  * X25519 and XSalsa20-Poly1305 boxes. A `subkey` is XSalsa20's HSalsa20 step done once for a 16-byte
@@ -43,24 +46,31 @@ export interface BoxCipher {
   openMessage(subkey: Uint8Array, command: Uint8Array): boolean;
 }
 
-let loaded: BoxCipher = jsBoxCipher;
+let loaded: BoxCipher | null = null;
 let pinned: BoxCipher | null = null;
 let loading: Promise<BoxCipher> | null = null;
 
-/** The fastest cipher loaded so far: WebAssembly once ready, JS before and where it is unavailable. */
+/** The cipher to use now: WebAssembly, or JS where it is unavailable (or, in a browser, still compiling). */
 export function boxCipher(): BoxCipher {
-  return pinned ?? loaded;
+  return pinned ?? loaded ?? firstUse();
 }
 
-/**
- * Starts loading the WebAssembly cipher, once per process; resolves to the cipher in use then
- * (the JS one if WebAssembly is missing or refused, e.g. by a page's content security policy).
- */
-export function prepareBoxCipher(): Promise<BoxCipher> {
-  loading ??= import("./wasm-box.ts")
-    .then((m) => m.loadWasmBoxCipher())
-    .then((wasm) => (loaded = wasm ?? loaded), () => loaded);
-  return loading;
+function firstUse(): BoxCipher {
+  const wasm = instantiateWasmBoxCipher();
+  if (wasm) {
+    loaded = wasm;
+    loading = Promise.resolve(wasm);
+    return wasm;
+  }
+  loaded = jsBoxCipher;
+  loading = loadWasmBoxCipher().then((wasm) => (loaded = wasm ?? jsBoxCipher), () => jsBoxCipher);
+  return loaded;
+}
+
+/** Resolves to the cipher once the WebAssembly one is in use, or known to be unavailable. */
+export function boxCipherReady(): Promise<BoxCipher> {
+  boxCipher();
+  return loading!;
 }
 
 /** Makes `boxCipher()` return this one, or the loaded one again for null (tests run the mechanism on each). */

@@ -35,20 +35,43 @@ const CHUNK = 64 * 1024;
 const SLAB_FRAME_MAX = 2048;
 const SLAB_SIZE = 64 * 1024;
 const OPENING = 1;
+const LAST = 2;
 const MESSAGE = Uint8Array.from("\x07MESSAGE", (c) => c.charCodeAt(0));
 /** u = 9, the Curve25519 base point (RFC 7748). */
 const BASE_POINT = Uint8Array.of(9, ...new Uint8Array(31));
-const LAST = 2;
 
-/** Decodes the module's bytes and instantiates it; resolves to null where WebAssembly (or SIMD) is unavailable. */
-export async function loadWasmBoxCipher(): Promise<BoxCipher | null> {
-  const wasm = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
+type Wasm = typeof WebAssembly;
+
+/** The module's bytes, once WebAssembly (with SIMD) is known to take them; null where it is missing. */
+function moduleBytes(): { wasm: Wasm; bytes: Uint8Array<ArrayBuffer> } | null {
+  const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
   if (!wasm) return null;
   const binary = atob(SECRETBOX_WASM);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  if (!wasm.validate(bytes)) return null;
-  const { instance } = await wasm.instantiate(bytes);
+  return wasm.validate(bytes) ? { wasm, bytes } : null;
+}
+
+/**
+ * Compiles and instantiates the module synchronously (a couple of milliseconds, once); null
+ * where that is refused: no WebAssembly or no SIMD, a content security policy, or Chromium's
+ * main thread, which compiles nothing above 4 KiB synchronously (`loadWasmBoxCipher` then).
+ */
+export function instantiateWasmBoxCipher(): BoxCipher | null {
+  try {
+    const found = moduleBytes();
+    if (!found) return null;
+    return new WasmBoxCipher(new found.wasm.Instance(new found.wasm.Module(found.bytes)).exports as unknown as Exports);
+  } catch {
+    return null;
+  }
+}
+
+/** The same, asynchronously; resolves to null where WebAssembly is unavailable or refused. */
+export async function loadWasmBoxCipher(): Promise<BoxCipher | null> {
+  const found = moduleBytes();
+  if (!found) return null;
+  const { instance } = await found.wasm.instantiate(found.bytes);
   return new WasmBoxCipher(instance.exports as unknown as Exports);
 }
 

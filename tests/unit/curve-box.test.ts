@@ -5,9 +5,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { BoxCipher } from "../../src/crypto/box-cipher.ts";
-import { boxCipher, pinBoxCipher, prepareBoxCipher } from "../../src/crypto/box-cipher.ts";
+import { boxCipher, boxCipherReady, pinBoxCipher } from "../../src/crypto/box-cipher.ts";
 import { jsBoxCipher } from "../../src/crypto/js-box.ts";
-import { loadWasmBoxCipher } from "../../src/crypto/wasm-box.ts";
+import { instantiateWasmBoxCipher, loadWasmBoxCipher } from "../../src/crypto/wasm-box.ts";
 import { CurveClient, CurveServer } from "../../src/zmtp/mechanisms/curve.ts";
 import type { HandshakeStep } from "../../src/zmtp/mechanism.ts";
 import { COMMAND, MORE } from "../../src/zmtp/frame.ts";
@@ -41,10 +41,11 @@ const BOX = hex(
     "e9da99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5",
 );
 
-test("the WebAssembly cipher loads on this runtime and CURVE switches to it", async () => {
-  assert.equal(wasm.kind, "wasm");
-  assert.equal((await prepareBoxCipher()).kind, "wasm");
+test("the WebAssembly cipher instantiates on this runtime, synchronously and not, and CURVE uses it from the start", async () => {
   assert.equal(boxCipher().kind, "wasm");
+  assert.equal(wasm.kind, "wasm");
+  assert.equal(instantiateWasmBoxCipher()?.kind, "wasm");
+  assert.equal((await boxCipherReady()).kind, "wasm");
 });
 
 // RFC 7748 section 5.2 (scalar, u, result) and 6.1 (Alice and Bob).

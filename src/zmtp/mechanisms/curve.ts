@@ -14,14 +14,14 @@
  * command or message drops the connection.
  *
  * The primitives are NaCl's crypto_box (X25519, HSalsa20, XSalsa20-Poly1305) from `boxCipher()`:
- * WebAssembly once loaded, @noble/curves and @noble/ciphers until then or where WebAssembly is
- * unavailable; both give the same bytes, so a connection may switch.
+ * WebAssembly, or @noble/curves and @noble/ciphers where it is unavailable (or, in a browser's
+ * main thread, still compiling); both give the same bytes, so a connection may switch.
  * MESSAGE nonces share a 16-byte prefix per direction, so its HSalsa20 step is done once per
  * connection, and frames are opened in place in the buffer they arrived in.
  *
  * @module
  */
-import { boxCipher, prepareBoxCipher } from "../../crypto/box-cipher.ts";
+import { boxCipher } from "../../crypto/box-cipher.ts";
 import { decodeMetadata, encodeError, encodeMetadata } from "../command.ts";
 import { COMMAND, MORE } from "../frame.ts";
 import type { HandshakeStep, Mechanism } from "../mechanism.ts";
@@ -134,8 +134,6 @@ abstract class CurveBase implements Mechanism {
     this.metadata = metadata;
     this.#ours = ours;
     this.#theirs = theirs;
-    // The handshake takes a round trip or two: time for the WebAssembly cipher to load.
-    prepareBoxCipher();
   }
 
   /** Sets the connection's box key (C' with S') and the MESSAGE keys derived from it. */
