@@ -17,7 +17,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
-const dir = fileURLToPath(new URL("../src/crypto/", import.meta.url));
+const dir = fileURLToPath(new URL("../src/crypto/", import.meta.url).href);
 const sources = ["secretbox.c", "x25519.c"].map((name) => join(dir, name));
 const target = join(dir, "secretbox-wasm.ts");
 const clang = process.env.CLANG ?? "clang";
