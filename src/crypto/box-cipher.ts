@@ -6,8 +6,9 @@
  *
  * The WebAssembly module is instantiated synchronously the first time CURVE needs a primitive
  * (a key pair, a socket's key option, a handshake), so every runtime behaves the same from the
- * first handshake on. Where a synchronous compile is refused (Chromium's main thread), JS serves
- * until the asynchronous compile is done; both give the same bytes, so connections switch.
+ * first handshake on (Chromium 156's main thread included). Where a synchronous compile is
+ * refused, JS serves until the asynchronous compile is done; both give the same bytes, so
+ * connections switch.
  * Users who never use CURVE never compile it.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
- * X25519 and XSalsa20-Poly1305 in WebAssembly (src/crypto/x25519.c, secretbox.c with SIMD128): the `BoxCipher` CURVE
- * uses once loaded. One instance serves every connection of the process; JavaScript is single
+ * X25519 and XSalsa20-Poly1305 in WebAssembly (src/crypto/x25519.c, and secretbox.c with
+ * SIMD128): the `BoxCipher` CURVE uses wherever WebAssembly is available. One instance serves every connection of the process; JavaScript is single
  * threaded per instance, so its scratch memory is never used by two boxes at once.
  *
  * Messages larger than one chunk stream through the module's memory, so it stays at a fixed
@@ -53,9 +53,9 @@ function moduleBytes(): { wasm: Wasm; bytes: Uint8Array<ArrayBuffer> } | null {
 }
 
 /**
- * Compiles and instantiates the module synchronously (a couple of milliseconds, once); null
- * where that is refused: no WebAssembly or no SIMD, a content security policy, or Chromium's
- * main thread, which compiles nothing above 4 KiB synchronously (`loadWasmBoxCipher` then).
+ * Compiles and instantiates the module synchronously (a few milliseconds, once); null where
+ * that is refused: no WebAssembly or no SIMD, a content security policy, or a browser's main
+ * thread that limits synchronous compiles (older Chromium: 4 KiB; `loadWasmBoxCipher` then).
  */
 export function instantiateWasmBoxCipher(): BoxCipher | null {
   try {
