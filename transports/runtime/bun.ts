@@ -7,6 +7,7 @@ import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddre
 import { withErrno } from "./errors.ts";
 import { takeBatch } from "./batch.ts";
 import { nodeRuntime } from "./node.ts";
+import { hostPort } from "../address.ts";
 
 /** The slice of Bun's socket API this adapter uses (typed here so the file loads on every runtime). */
 interface BunSocket {
@@ -230,9 +231,7 @@ function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => vo
       s.pause();
       if (address.kind === "tcp") s.setNoDelay?.(true);
       const host = s.remoteAddress ?? (address.kind === "tcp" ? address.host : "");
-      const remote = address.kind === "ipc"
-        ? address.path
-        : `${host.includes(":") ? `[${host}]` : host}:${s.remotePort ?? address.port}`;
+      const remote = address.kind === "ipc" ? address.path : hostPort(host, s.remotePort ?? address.port);
       s.data = new BunConnection(s, remote);
       onOpen(s.data);
     },

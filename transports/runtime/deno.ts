@@ -6,6 +6,7 @@
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
 import { COALESCE_BYTES, takeBatch } from "./batch.ts";
+import { hostPort } from "../address.ts";
 
 /** The slice of the Deno namespace this adapter uses (typed here so the file loads on every runtime). */
 interface DenoConn {
@@ -234,7 +235,7 @@ class DenoConnection implements ByteConnection {
 function remoteOf(conn: DenoConn, address: SocketAddress): string {
   if (address.kind === "ipc") return address.path;
   const host = conn.remoteAddr.hostname ?? address.host;
-  return `${host.includes(":") ? `[${host}]` : host}:${conn.remoteAddr.port ?? address.port}`;
+  return hostPort(host, conn.remoteAddr.port ?? address.port);
 }
 
 function wrap(conn: DenoConn, address: SocketAddress): DenoConnection {

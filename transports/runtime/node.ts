@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
+import { hostPort } from "../address.ts";
 
 /** Unwritten bytes above which `write` asks the engine to wait for `drain`. */
 const WRITE_HIGH_WATER = 1024 * 1024;
@@ -184,7 +185,7 @@ class NodeConnection implements ByteConnection {
 function remoteOf(socket: net.Socket, address: SocketAddress): string {
   if (address.kind === "ipc") return address.path;
   const host = socket.remoteAddress ?? address.host;
-  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? address.port}`;
+  return hostPort(host, socket.remotePort ?? address.port);
 }
 
 /** Removes a Unix socket file nobody listens on any more (left by a dead process). */
