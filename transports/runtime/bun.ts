@@ -6,8 +6,9 @@
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
 import { takeBatch } from "./batch.ts";
-import { nodeRuntime } from "./node.ts";
+import { nodeRuntime, nodeSocketFiles } from "./node.ts";
 import { hostPort } from "../address.ts";
+import { clearStaleSocketFile } from "./stale-socket.ts";
 
 /** The slice of Bun's socket API this adapter uses (typed here so the file loads on every runtime). */
 interface BunSocket {
@@ -252,26 +253,6 @@ function where(address: SocketAddress): Record<string, unknown> {
   return address.kind === "tcp" ? { hostname: address.host, port: address.port } : { unix: address.path };
 }
 
-/** True when `path` is a Unix socket file nobody listens on (left by a dead process). */
-async function socketFileIsStale(path: string): Promise<boolean> {
-  if (path.startsWith("\0")) return false;
-  // Bun has no lstat/unlink of its own; node:fs is its API for that, loaded only when needed.
-  const { lstatSync } = await import("node:fs");
-  try {
-    if (!lstatSync(path).isSocket()) return false;
-  } catch {
-    return false;
-  }
-  try {
-    const probe = await bun().connect({ unix: path, socket: { data() {} } });
-    probe.end();
-    return false; // somebody is listening: a real EADDRINUSE
-  } catch (err) {
-    // Only "refused" proves nobody listens; EACCES and friends leave the file alone.
-    return (withErrno(err) as { code?: string }).code === "ECONNREFUSED";
-  }
-}
-
 /** The numeric host a tcp listener is bound to ("localhost" becomes "127.0.0.1"), where Bun tells it. */
 function boundHost(listener: BunListener): string | undefined {
   const into: { address?: string } = {};
@@ -297,15 +278,10 @@ export const bunRuntime: Runtime = {
 
   async listen(address, onConnection): Promise<Listener> {
     const options = { ...where(address), socket: handlersFor(address, onConnection) };
-    let server: ReturnType<BunApi["listen"]>;
-    try {
-      server = listenNow(options);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (address.kind !== "ipc" || code !== "EADDRINUSE" || !(await socketFileIsStale(address.path))) throw err;
-      (await import("node:fs")).rmSync(address.path, { force: true });
-      server = listenNow(options);
-    }
+    // Bun has no lstat/unlink of its own: node:fs and node:net are its API for them. Bun reports a
+    // full backlog (EAGAIN) as ECONNREFUSED, so a live but busy listener can look dead here.
+    if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);
+    const server = listenNow(options);
     const actual: SocketAddress = address.kind === "tcp"
       ? { ...address, host: boundHost(server) ?? address.host, port: server.port ?? address.port }
       : address;

@@ -7,6 +7,7 @@ import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddre
 import { withErrno } from "./errors.ts";
 import { COALESCE_BYTES, takeBatch } from "./batch.ts";
 import { hostPort } from "../address.ts";
+import { clearStaleSocketFile, type SocketFiles } from "./stale-socket.ts";
 
 /** The slice of the Deno namespace this adapter uses (typed here so the file loads on every runtime). */
 interface DenoConn {
@@ -251,26 +252,18 @@ function options(address: SocketAddress): Record<string, unknown> {
 
 const codeOf = (err: unknown): unknown => (err as { code?: unknown }).code;
 
-/** Removes a Unix socket file nobody listens on (left by a dead process, or by Deno itself). */
-async function removeStaleSocketFile(path: string): Promise<boolean> {
-  if (path.startsWith("\0")) return false;
-  try {
-    if (!(await deno().lstat(path)).isSocket) return false;
-  } catch {
-    return false;
-  }
-  try {
-    (await deno().connect({ transport: "unix", path })).close();
-    return false; // somebody is listening: a real EADDRINUSE
-  } catch (err) {
-    // Only "refused" proves nobody listens; EACCES and friends leave the file alone.
-    if (codeOf(withErrno(err)) !== "ECONNREFUSED") return false;
-  }
-  try {
-    await deno().remove(path);
-  } catch { /* raced with another remover: fine, the retry decides */ }
-  return true;
-}
+/** The stale-socket-file rule's view of Deno's own file and socket API. */
+const denoSocketFiles: SocketFiles = {
+  isSocket: (path) => deno().lstat(path).then((s) => s.isSocket === true, () => false),
+  probe: (path) =>
+    deno().connect({ transport: "unix", path }).then((conn) => conn.close(), (err) => {
+      throw withErrno(err);
+    }),
+  remove: (path) =>
+    deno().remove(path).catch((err) => {
+      if (codeOf(withErrno(err)) !== "ENOENT") throw withErrno(err);
+    }),
+};
 
 function listenNow(address: SocketAddress): DenoListener {
   try {
@@ -285,15 +278,8 @@ export const denoRuntime: Runtime = {
   name: "deno",
 
   async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
-    let listener: DenoListener;
-    try {
-      listener = listenNow(address);
-    } catch (err) {
-      if (address.kind !== "ipc" || codeOf(err) !== "EADDRINUSE" || !(await removeStaleSocketFile(address.path))) {
-        throw err;
-      }
-      listener = listenNow(address);
-    }
+    if (address.kind === "ipc") await clearStaleSocketFile(address.path, denoSocketFiles);
+    const listener = listenNow(address);
     let open = true;
     let pending: Promise<unknown> = Promise.resolve();
     // A hand-written loop, not `for await`: Deno's iterator ends on the first accept error,
