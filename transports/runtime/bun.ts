@@ -5,7 +5,7 @@
  */
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
-import { takeBatch } from "./batch.ts";
+import { WriteQueue } from "./batch.ts";
 import { nodeRuntime, nodeSocketFiles } from "./node.ts";
 import { hostPort } from "../address.ts";
 import { clearStaleSocketFile } from "./stale-socket.ts";
@@ -47,9 +47,6 @@ interface BunApi {
 }
 const bun = (): BunApi => (globalThis as unknown as { Bun: BunApi }).Bun;
 
-/** Unflushed bytes above which `write` asks the caller to wait for `drain`. */
-const HIGH_WATER = 256 * 1024;
-
 class BunConnection implements ByteConnection {
   readonly remoteAddress: string;
   #socket: BunSocket;
@@ -60,11 +57,9 @@ class BunConnection implements ByteConnection {
    * it has already read after pause(), and our contract is "no data while paused".
    */
   #held: Uint8Array[] = [];
-  #queue: Uint8Array[] = [];
-  #queued = 0;
+  #out = new WriteQueue();
   /** A write came up short; Bun dropped the rest, so nothing is written until its `drain`. */
   #blocked = false;
-  #wantsDrain = false;
   /** `end()` was called: flush, send FIN, then read (and drop) until the peer's FIN. */
   #ending = false;
   #shut = false;
@@ -106,34 +101,28 @@ class BunConnection implements ByteConnection {
 
   write(chunks: readonly Uint8Array[]): boolean {
     if (this.#closed || this.#ending) return true;
-    for (const c of chunks) {
-      if (c.byteLength === 0) continue;
-      this.#queue.push(c);
-      this.#queued += c.byteLength;
-    }
+    this.#out.push(chunks);
     // While blocked, writing would put new bytes ahead of the ones Bun dropped.
     if (!this.#blocked) this.#flush();
-    if (this.#queued <= HIGH_WATER) return true;
-    this.#wantsDrain = true;
-    return false;
+    return !this.#out.mustWait();
   }
 
   /** Writes until the kernel stops taking bytes; the remainder waits for Bun's `drain`. */
   #flush(): void {
-    const queue = this.#queue;
-    while (queue.length > 0) {
+    const out = this.#out;
+    while (!out.empty) {
       // Joins small chunks: one syscall for many messages (Bun has no writev). The join
       // is overwritten entirely, so it needs no zeroing.
-      const chunk = takeBatch(queue, bun().allocUnsafe);
+      const chunk = out.take(bun().allocUnsafe);
       const n = this.#socket.write(chunk);
       if (n < chunk.byteLength) {
         const taken = Math.max(0, n);
-        queue.unshift(taken === 0 ? chunk : chunk.subarray(taken));
-        this.#queued -= taken;
+        out.putBack(taken === 0 ? chunk : chunk.subarray(taken));
+        out.sent(taken);
         this.#blocked = true;
         return;
       }
-      this.#queued -= chunk.byteLength;
+      out.sent(chunk.byteLength);
     }
     this.#blocked = false;
   }
@@ -142,10 +131,7 @@ class BunConnection implements ByteConnection {
     if (this.#closed) return;
     this.#flush();
     if (this.#blocked) return;
-    if (this.#wantsDrain) {
-      this.#wantsDrain = false;
-      this.#handlers?.drain(); // may write and block again
-    }
+    if (this.#out.drained()) this.#handlers?.drain(); // may write and block again
     if (this.#ending && !this.#blocked) this.#shutdown();
   }
 
@@ -211,8 +197,7 @@ class BunConnection implements ByteConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = error === undefined ? undefined : withErrno(error);
-    this.#queue = [];
-    this.#queued = 0;
+    this.#out.clear();
     // Asynchronous, never inside the caller's destroy()/end(): Bun fires `close` synchronously.
     this.#scheduleHeld();
   }
