@@ -8,7 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { type ByteConnection, type Listener, runtime, type SocketAddress } from "../../transports/runtime/mod.ts";
+import {
+  type ByteConnection,
+  type Listener,
+  runtime,
+  runtimeKey,
+  type SocketAddress,
+} from "../../transports/runtime/mod.ts";
+import { wsRuntime } from "../../transports/ws/mod.ts";
 import { encodeFrames, FrameDecoder } from "../../src/zmtp/frame.ts";
 import { concatBytes } from "../support/util.ts";
 
@@ -182,6 +189,16 @@ async function echo(p: Pair): Promise<void> {
     clearInterval(pump);
   }
 }
+
+test(`${runtime.name}: one runtime key picks both the socket adapter and the ws transport`, async () => {
+  // Told apart here by process.versions, not by the globals the key reads.
+  const versions = process.versions as Record<string, string | undefined>;
+  const expected = versions.bun ? "bun" : versions.deno ? "deno" : "node";
+  assert.equal(runtimeKey, expected);
+  assert.equal(runtime.name, expected);
+  const ws = await import(`../../transports/ws/${expected}.ts`);
+  assert.equal(wsRuntime, ws[`${expected}Ws`]);
+});
 
 test(`${runtime.name}: tcp 127.0.0.1 on an ephemeral port echoes`, async () => {
   await withPair(tcp("127.0.0.1"), async (p) => {
