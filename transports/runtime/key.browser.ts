@@ -14,4 +14,4 @@ export type { RuntimeKey } from "./key.ts";
  * runtimeKey; // "browser"
  * ```
  */
-export const runtimeKey: "browser" = "browser";
+export const runtimeKey = "browser" as const;
