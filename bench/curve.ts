@@ -3,10 +3,14 @@
  * 1 MB messages (MB/s), omq against zeromq.js (libzmq 4.3 with its own CURVE) in
  * the same run, with the NULL mechanism alongside to show what encryption costs.
  *
- *     node --import tsx bench/curve.ts            # omq and zeromq.js
- *     deno run -A bench/curve.ts                  # omq only (zeromq.js loads on Node)
- *     bun bench/curve.ts                          # omq only
- *     node --import tsx bench/curve.ts --quick    # tiny counts: checks the script, figures meaningless
+ *     node --import tsx bench/curve.ts              # omq and zeromq.js, 3 rounds, medians
+ *     node --import tsx bench/curve.ts --rounds=7   # steadier medians on a busy machine
+ *     deno run -A bench/curve.ts                    # omq only (zeromq.js loads on Node)
+ *     bun bench/curve.ts                            # omq only
+ *     node --import tsx bench/curve.ts --quick      # tiny counts: checks the script, figures meaningless
+ *
+ * Each round runs omq and zeromq.js one after the other, so a busy machine slows both; the
+ * table gives each one's median over the rounds and the ratio of the medians.
  *
  * @module
  */
@@ -27,8 +31,9 @@ type Lib = Record<string, new (options?: Record<string, unknown>) => AnySocket> 
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown; process?: { argv: string[] } };
 const runtime = g.Deno ? "deno" : g.Bun ? "bun" : "node";
-const quick = (g.process?.argv ?? []).includes("--quick") ||
-  ((g.Deno as { args?: string[] } | undefined)?.args ?? []).includes("--quick");
+const args = [...(g.process?.argv ?? []), ...((g.Deno as { args?: string[] } | undefined)?.args ?? [])];
+const quick = args.includes("--quick");
+const rounds = Number(args.find((a) => a.startsWith("--rounds="))?.slice(9) ?? (quick ? 1 : 3));
 
 async function run(lib: Lib, mechanism: "NULL" | "CURVE", size: number, count: number): Promise<number> {
   const server = lib.curveKeyPair();
@@ -66,13 +71,21 @@ const cases = [
 const libs: [string, Lib][] = [[`omq ${runtime}`, omq as unknown as Lib]];
 if (runtime === "node") libs.push(["zeromq.js node", (await import("zeromq")) as unknown as Lib]);
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
 const fmt = (v: number, unit: string) =>
   unit === "msg/s" ? `${Math.round(v).toLocaleString("en")} msg/s` : `${v.toFixed(0)} MB/s`;
 const rows: string[][] = [];
 for (const { size, count, unit } of cases) {
   for (const mechanism of ["CURVE", "NULL"] as const) {
-    const results: number[] = [];
-    for (const [, lib] of libs) results.push(await run(lib, mechanism, size, count));
+    const runs: number[][] = libs.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      for (const [i, [, lib]] of libs.entries()) runs[i].push(await run(lib, mechanism, size, count));
+    }
+    const results = runs.map(median);
     const ratio = results.length > 1 ? `${(results[0] / results[1]).toFixed(2)}×` : "";
     rows.push([`${mechanism} ${size} B`, ...results.map((r) => fmt(r, unit)), ...(results.length > 1 ? [ratio] : [])]);
   }

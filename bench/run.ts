@@ -205,3 +205,11 @@ console.log("Rerun: npm run bench (-- --runs=5 for steadier medians)");
 
 // Subscriptions and fan-out: Node only, publisher and subscribers in one process, a table of its own.
 console.log(await run(command.node(join(root, "bench/scaling.ts")).concat(args)));
+
+// CURVE: Node only, omq and zeromq.js alternating in rounds, a table of its own.
+console.log(await run(command.node(join(root, "bench/curve.ts")).concat(quick ? ["--quick"] : [`--rounds=${runs}`])));
+
+// Memory per connection: Node only, RSS per connected Dealer-Router pair at 1,000 and 10,000 pairs.
+console.log(
+  await run(command.node(join(root, "bench/connections.ts")).concat(quick ? ["--quick"] : [`--runs=${runs}`])),
+);

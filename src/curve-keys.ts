@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { x25519 } from "@noble/curves/ed25519.js";
+import { boxCipher } from "./crypto/box-cipher.ts";
 import { decode, encode } from "./zmtp/z85.ts";
 
 /** A CURVE key pair, each key 32 bytes as 40 Z85 characters. */
@@ -28,7 +28,7 @@ export interface CurveKeyPair {
  */
 export function curveKeyPair(): CurveKeyPair {
   const secret = crypto.getRandomValues(new Uint8Array(32));
-  return { publicKey: encode(x25519.getPublicKey(secret)), secretKey: encode(secret) };
+  return { publicKey: encode(boxCipher().publicKey(secret)), secretKey: encode(secret) };
 }
 
 /**
@@ -42,7 +42,7 @@ export function curveKeyPair(): CurveKeyPair {
  * ```
  */
 export function curvePublicKey(secretKey: string | Uint8Array): string {
-  return encode(x25519.getPublicKey(keyBytes(secretKey, "secretKey")));
+  return encode(boxCipher().publicKey(keyBytes(secretKey, "secretKey")));
 }
 
 /** A key given as 40 Z85 characters or 32 bytes, as 32 bytes; `RangeError` naming `what` otherwise. */
@@ -61,7 +61,11 @@ export function keyBytes(value: string | Uint8Array, what: string): Uint8Array {
   }
 }
 
-/** A key given as 40 Z85 characters or 32 bytes, as Z85 text (how the socket options keep it). */
+/**
+ * A key given as 40 Z85 characters or 32 bytes, as Z85 text (how the socket options keep it).
+ * A socket given a CURVE key will need the cipher: it is made ready now, before any handshake.
+ */
 export function keyText(value: string | Uint8Array, what: string): string {
+  boxCipher();
   return encode(keyBytes(value, what));
 }

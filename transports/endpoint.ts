@@ -8,6 +8,7 @@ import { ZmqError } from "../src/errors.ts";
 import type { SocketAddress } from "./runtime/types.ts";
 import { runtime } from "#omq/runtime";
 import type { WsAddress } from "./ws/types.ts";
+import { hostPort } from "./address.ts";
 
 /** A parsed endpoint. */
 export type Endpoint =
@@ -86,12 +87,12 @@ export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress | WsAddr
   if (endpoint.transport === "inproc") return `inproc://${endpoint.name}`;
   if (bound.kind === "ws") {
     const host = endpoint.transport === "ws" && endpoint.wildcardHost ? "0.0.0.0" : bound.host;
-    return `${bound.secure ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${bound.port}${bound.path}`;
+    return `${bound.secure ? "wss" : "ws"}://${hostPort(host, bound.port)}${bound.path}`;
   }
   if (bound.kind === "ipc") {
     return bound.path.startsWith("\0") ? `ipc://@${bound.path.slice(1)}` : `ipc://${bound.path}`;
   }
   // libzmq reports a wildcard bind as 0.0.0.0, which peers can connect to.
   const host = endpoint.transport === "tcp" && endpoint.wildcardHost ? "0.0.0.0" : bound.host;
-  return `tcp://${host.includes(":") ? `[${host}]` : host}:${bound.port}`;
+  return `tcp://${hostPort(host, bound.port)}`;
 }

@@ -67,15 +67,26 @@ export function encodeOnce(frames: readonly Uint8Array[]): void {
 }
 
 /**
+ * Smallest and largest buffer the encoder copies small frames into. A buffer that fills up
+ * is followed by one twice its size, and batches that use little of it halve the next one,
+ * so a quiet connection holds 1 KiB and a busy one batches 64 KiB per buffer.
+ */
+const BATCH_MIN = 1024;
+const BATCH_MAX = 64 * 1024;
+const NO_BUFFER = new Uint8Array(0);
+
+/**
  * Accumulates frames into chunks ready for one vectored write: small frames are
  * copied into a shared buffer, large ones are referenced as they are.
  */
 export class FrameEncoder {
   #chunks: Uint8Array[] = [];
   #chunkBytes = 0;
-  #buf: Uint8Array = new Uint8Array(0);
+  #buf: Uint8Array = NO_BUFFER;
   #pos = 0;
   #start = 0;
+  /** The size of the next buffer. */
+  #size = BATCH_MIN;
 
   /** Adds all frames of a message (MORE on every frame but the last). */
   message(frames: readonly Uint8Array[]): void {
@@ -124,7 +135,14 @@ export class FrameEncoder {
 
   /** Returns the chunks encoded so far and starts afresh. */
   take(): Uint8Array[] {
+    const used = this.#pos - this.#start;
     this.#cut();
+    if (used < this.#size >> 3 && this.#size > BATCH_MIN) this.#size >>= 1;
+    // Far bigger than traffic needs now: let go of it (the chunks taken keep it alive until written).
+    if (this.#buf.byteLength > 4 * this.#size) {
+      this.#buf = NO_BUFFER;
+      this.#pos = this.#start = 0;
+    }
     const chunks = this.#chunks;
     this.#chunks = [];
     this.#chunkBytes = 0;
@@ -142,8 +160,10 @@ export class FrameEncoder {
   #reserve(n: number): void {
     if (this.#pos + n <= this.#buf.byteLength) return;
     this.#cut();
+    // Filled up: traffic asks for a bigger one.
+    if (this.#buf !== NO_BUFFER && this.#size < BATCH_MAX) this.#size <<= 1;
     // A fresh buffer each time: chunks handed to the transport must never be overwritten.
-    this.#buf = new Uint8Array(Math.max(n, 64 * 1024));
+    this.#buf = new Uint8Array(Math.max(n, this.#size));
     this.#pos = 0;
     this.#start = 0;
   }

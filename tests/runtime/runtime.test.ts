@@ -2,12 +2,20 @@
 // Bun.listen/connect), held to the contract in transports/runtime/types.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { type ByteConnection, type Listener, runtime, type SocketAddress } from "../../transports/runtime/mod.ts";
+import { fileURLToPath } from "node:url";
+import {
+  type ByteConnection,
+  type Listener,
+  runtime,
+  runtimeKey,
+  type SocketAddress,
+} from "../../transports/runtime/mod.ts";
+import { wsRuntime } from "../../transports/ws/mod.ts";
 import { encodeFrames, FrameDecoder } from "../../src/zmtp/frame.ts";
 import { concatBytes } from "../support/util.ts";
 
@@ -182,6 +190,16 @@ async function echo(p: Pair): Promise<void> {
   }
 }
 
+test(`${runtime.name}: one runtime key picks both the socket adapter and the ws transport`, async () => {
+  // Told apart here by process.versions, not by the globals the key reads.
+  const versions = process.versions as Record<string, string | undefined>;
+  const expected = versions.bun ? "bun" : versions.deno ? "deno" : "node";
+  assert.equal(runtimeKey, expected);
+  assert.equal(runtime.name, expected);
+  const ws = await import(`../../transports/ws/${expected}.ts`);
+  assert.equal(wsRuntime, ws[`${expected}Ws`]);
+});
+
 test(`${runtime.name}: tcp 127.0.0.1 on an ephemeral port echoes`, async () => {
   await withPair(tcp("127.0.0.1"), async (p) => {
     const port = portOf(p.listener);
@@ -224,33 +242,93 @@ test(`${runtime.name}: ipc abstract namespace "\\0name" echoes`, { skip: process
   await withPair(ipc(name), echo);
 });
 
+/** Leaves a socket file at `path` that nobody listens on: a child binds it and is SIGKILLed. */
+async function leaveStaleSocketFile(path: string): Promise<void> {
+  const code =
+    `import("node:net").then((net) => net.createServer().listen(process.env.OMQ_SOCK, () => console.log("ready")))`;
+  const child = spawn(process.execPath, runtime.name === "deno" ? ["eval", code] : ["-e", code], {
+    env: { ...process.env, OMQ_SOCK: path },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    await within(
+      new Promise<void>((resolve, reject) => {
+        child.stdout!.on("data", (d) => String(d).includes("ready") && resolve());
+        child.once("exit", (c) => reject(new Error(`child exited with ${c} before listening`)));
+      }),
+      "child listening",
+    );
+  } finally {
+    child.kill("SIGKILL");
+    await within(exited, "child exit");
+  }
+  assert.ok(lstatSync(path).isSocket(), "the dead process left its socket file");
+}
+
 test(`${runtime.name}: a stale ipc socket file left by a SIGKILLed process is replaced`, async () => {
   await inTempDir(async (dir) => {
     const path = join(dir, "stale.sock");
-    // A child of this same runtime binds the path and is killed, so nobody unlinks the file.
-    const code =
-      `import("node:net").then((net) => net.createServer().listen(process.env.OMQ_SOCK, () => console.log("ready")))`;
-    const child = spawn(process.execPath, runtime.name === "deno" ? ["eval", code] : ["-e", code], {
-      env: { ...process.env, OMQ_SOCK: path },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    try {
-      await within(
-        new Promise<void>((resolve, reject) => {
-          child.stdout!.on("data", (d) => String(d).includes("ready") && resolve());
-          child.once("exit", (c) => reject(new Error(`child exited with ${c} before listening`)));
-        }),
-        "child listening",
-      );
-    } finally {
-      child.kill("SIGKILL");
-      await within(exited, "child exit");
-    }
-    assert.ok(lstatSync(path).isSocket(), "the dead process left its socket file");
+    await leaveStaleSocketFile(path);
     await withPair(ipc(path), echo);
   });
 });
+
+const root = process.getuid?.() === 0;
+const setpriv = root && spawnSync("setpriv", ["--version"]).error === undefined;
+
+/**
+ * `runtime.listen(ipc(path))` as user nobody, in a child of this runtime: root passes every
+ * permission check, so only another user sees EACCES. Resolves with the error code, or "bound".
+ */
+async function listenAsNobody(path: string, scratch: string): Promise<string> {
+  const mod = new URL("../../transports/runtime/mod.ts", import.meta.url).href;
+  const code = `const { runtime } = await import(${JSON.stringify(mod)});
+runtime.listen({ kind: "ipc", path: ${JSON.stringify(path)} }, () => {}).then(
+  (l) => { console.log("result=bound"); return l.close(); },
+  (e) => console.log("result=" + e.code),
+).then(() => process.exit(0));`;
+  const args = runtime.name === "node"
+    ? [process.execPath, "--import", "tsx", "--input-type=module", "-e", code]
+    : runtime.name === "deno"
+    ? [process.execPath, "eval", code]
+    : [process.execPath, "-e", code];
+  const child = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", ...args], {
+    cwd: fileURLToPath(new URL("../..", import.meta.url).href),
+    // Caches the child writes (tsx, Deno) go where nobody may write.
+    env: { ...process.env, HOME: scratch, DENO_DIR: join(scratch, "deno"), TMPDIR: scratch },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += String(d)));
+  const status = await within(new Promise((resolve) => child.once("exit", resolve)), "child listen", 60_000);
+  const result = /result=(\S+)/.exec(out)?.[1];
+  if (result === undefined) throw new Error(`child exited with ${status} and no result: ${out}`);
+  return result;
+}
+
+test(
+  `${runtime.name}: an ipc socket file whose probe fails with EACCES, not ECONNREFUSED, is kept and the bind fails with EACCES`,
+  { skip: root && !setpriv ? "running as root without setpriv to become another user" : false },
+  async () => {
+    await inTempDir(async (dir) => {
+      // Anybody may create and delete files here: only the probe's answer protects the file.
+      chmodSync(dir, 0o777);
+      const path = join(dir, "theirs.sock");
+      await leaveStaleSocketFile(path);
+      chmodSync(path, 0o000); // a socket we may not connect to: we cannot tell whether it is alive
+      const code = root ? await listenAsNobody(path, dir) : await runtime.listen(ipc(path), () => {}).then(
+        async (l) => {
+          await l.close();
+          return "bound";
+        },
+        (err) => String(codeOf(err)),
+      );
+      assert.equal(code, "EACCES");
+      assert.ok(lstatSync(path).isSocket(), "the file whose owner we could not ask is still there");
+    });
+  },
+);
 
 test(`${runtime.name}: listening on a live ipc path fails with EADDRINUSE and leaves it working`, async () => {
   await inTempDir(async (dir) => {

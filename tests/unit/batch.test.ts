@@ -1,7 +1,8 @@
-// How adapters without a vectored write (Deno, Bun) cut their write queue into writes.
+// The write queue of the adapters without a vectored write (Deno, Bun): how it cuts chunks
+// into writes, and when it tells the writer to wait and to go on.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COALESCE_BYTES, JOIN_BELOW, takeBatch } from "../../transports/runtime/batch.ts";
+import { COALESCE_BYTES, JOIN_BELOW, takeBatch, WriteQueue } from "../../transports/runtime/batch.ts";
 import { concatBytes } from "../support/util.ts";
 
 const chunk = (size: number, seed: number) => Uint8Array.from({ length: size }, (_, i) => (i + seed) & 0xff);
@@ -51,4 +52,63 @@ test("a join stops at COALESCE_BYTES; every byte comes out once, in order", () =
     assert.equal(got.byteLength, expected.byteLength);
     assert.ok(got.every((b, i) => b === expected[i]), "bytes out of order");
   }
+});
+
+test("WriteQueue: under the high-water mark the writer never waits and no drain is due", () => {
+  const queue = new WriteQueue(100);
+  queue.push([chunk(60, 0), new Uint8Array(0), chunk(40, 1)]);
+  assert.equal(queue.bytes, 100, "empty chunks are not counted");
+  assert.equal(queue.mustWait(), false);
+  const write = queue.take();
+  assert.deepEqual(write, concatBytes([chunk(60, 0), chunk(40, 1)]));
+  assert.equal(queue.empty, true);
+  assert.equal(queue.bytes, 100, "in flight until sent");
+  queue.sent(write.byteLength);
+  assert.equal(queue.bytes, 0);
+  assert.equal(queue.drained(), false);
+});
+
+test("WriteQueue: above the mark the writer waits; drain is due once, when every byte is out", () => {
+  const queue = new WriteQueue(100);
+  queue.push([chunk(80, 0), chunk(JOIN_BELOW, 1)]);
+  assert.equal(queue.mustWait(), true);
+  const first = queue.take();
+  queue.sent(first.byteLength);
+  assert.equal(queue.drained(), false, "a chunk still waits");
+  const second = queue.take();
+  assert.equal(queue.drained(), true, "nothing waits: the owner may write again");
+  assert.equal(queue.drained(), false, "once");
+  queue.sent(second.byteLength);
+  assert.equal(queue.bytes, 0);
+});
+
+test("WriteQueue: a short write's remainder goes out first, then what was queued after it", () => {
+  const queue = new WriteQueue(1 << 20);
+  const a = chunk(JOIN_BELOW + 10, 1);
+  const b = chunk(30, 2);
+  queue.push([a, b]);
+  const write = queue.take();
+  assert.equal(write, a);
+  // The kernel took 1,000 bytes and the runtime dropped the rest.
+  queue.sent(1000);
+  queue.putBack(write.subarray(1000));
+  assert.equal(queue.bytes, a.byteLength + b.byteLength - 1000);
+  const out: Uint8Array[] = [write.subarray(0, 1000)];
+  while (!queue.empty) {
+    const w = queue.take();
+    out.push(w);
+    queue.sent(w.byteLength);
+  }
+  assert.deepEqual(concatBytes(out), concatBytes([a, b]));
+  assert.equal(queue.bytes, 0);
+});
+
+test("WriteQueue: clear drops queued bytes and any pending drain", () => {
+  const queue = new WriteQueue(10);
+  queue.push([chunk(50, 0)]);
+  assert.equal(queue.mustWait(), true);
+  queue.clear();
+  assert.equal(queue.empty, true);
+  assert.equal(queue.bytes, 0);
+  assert.equal(queue.drained(), false);
 });

@@ -5,8 +5,10 @@
  */
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
-import { takeBatch } from "./batch.ts";
-import { nodeRuntime } from "./node.ts";
+import { WriteQueue } from "./batch.ts";
+import { nodeRuntime, nodeSocketFiles } from "./node.ts";
+import { hostPort } from "../address.ts";
+import { clearStaleSocketFile } from "./stale-socket.ts";
 
 /** The slice of Bun's socket API this adapter uses (typed here so the file loads on every runtime). */
 interface BunSocket {
@@ -45,9 +47,6 @@ interface BunApi {
 }
 const bun = (): BunApi => (globalThis as unknown as { Bun: BunApi }).Bun;
 
-/** Unflushed bytes above which `write` asks the caller to wait for `drain`. */
-const HIGH_WATER = 256 * 1024;
-
 class BunConnection implements ByteConnection {
   readonly remoteAddress: string;
   #socket: BunSocket;
@@ -58,11 +57,9 @@ class BunConnection implements ByteConnection {
    * it has already read after pause(), and our contract is "no data while paused".
    */
   #held: Uint8Array[] = [];
-  #queue: Uint8Array[] = [];
-  #queued = 0;
+  #out = new WriteQueue();
   /** A write came up short; Bun dropped the rest, so nothing is written until its `drain`. */
   #blocked = false;
-  #wantsDrain = false;
   /** `end()` was called: flush, send FIN, then read (and drop) until the peer's FIN. */
   #ending = false;
   #shut = false;
@@ -104,34 +101,28 @@ class BunConnection implements ByteConnection {
 
   write(chunks: readonly Uint8Array[]): boolean {
     if (this.#closed || this.#ending) return true;
-    for (const c of chunks) {
-      if (c.byteLength === 0) continue;
-      this.#queue.push(c);
-      this.#queued += c.byteLength;
-    }
+    this.#out.push(chunks);
     // While blocked, writing would put new bytes ahead of the ones Bun dropped.
     if (!this.#blocked) this.#flush();
-    if (this.#queued <= HIGH_WATER) return true;
-    this.#wantsDrain = true;
-    return false;
+    return !this.#out.mustWait();
   }
 
   /** Writes until the kernel stops taking bytes; the remainder waits for Bun's `drain`. */
   #flush(): void {
-    const queue = this.#queue;
-    while (queue.length > 0) {
+    const out = this.#out;
+    while (!out.empty) {
       // Joins small chunks: one syscall for many messages (Bun has no writev). The join
       // is overwritten entirely, so it needs no zeroing.
-      const chunk = takeBatch(queue, bun().allocUnsafe);
+      const chunk = out.take(bun().allocUnsafe);
       const n = this.#socket.write(chunk);
       if (n < chunk.byteLength) {
         const taken = Math.max(0, n);
-        queue.unshift(taken === 0 ? chunk : chunk.subarray(taken));
-        this.#queued -= taken;
+        out.putBack(taken === 0 ? chunk : chunk.subarray(taken));
+        out.sent(taken);
         this.#blocked = true;
         return;
       }
-      this.#queued -= chunk.byteLength;
+      out.sent(chunk.byteLength);
     }
     this.#blocked = false;
   }
@@ -140,10 +131,7 @@ class BunConnection implements ByteConnection {
     if (this.#closed) return;
     this.#flush();
     if (this.#blocked) return;
-    if (this.#wantsDrain) {
-      this.#wantsDrain = false;
-      this.#handlers?.drain(); // may write and block again
-    }
+    if (this.#out.drained()) this.#handlers?.drain(); // may write and block again
     if (this.#ending && !this.#blocked) this.#shutdown();
   }
 
@@ -209,8 +197,7 @@ class BunConnection implements ByteConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = error === undefined ? undefined : withErrno(error);
-    this.#queue = [];
-    this.#queued = 0;
+    this.#out.clear();
     // Asynchronous, never inside the caller's destroy()/end(): Bun fires `close` synchronously.
     this.#scheduleHeld();
   }
@@ -230,9 +217,7 @@ function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => vo
       s.pause();
       if (address.kind === "tcp") s.setNoDelay?.(true);
       const host = s.remoteAddress ?? (address.kind === "tcp" ? address.host : "");
-      const remote = address.kind === "ipc"
-        ? address.path
-        : `${host.includes(":") ? `[${host}]` : host}:${s.remotePort ?? address.port}`;
+      const remote = address.kind === "ipc" ? address.path : hostPort(host, s.remotePort ?? address.port);
       s.data = new BunConnection(s, remote);
       onOpen(s.data);
     },
@@ -251,26 +236,6 @@ function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => vo
 
 function where(address: SocketAddress): Record<string, unknown> {
   return address.kind === "tcp" ? { hostname: address.host, port: address.port } : { unix: address.path };
-}
-
-/** True when `path` is a Unix socket file nobody listens on (left by a dead process). */
-async function socketFileIsStale(path: string): Promise<boolean> {
-  if (path.startsWith("\0")) return false;
-  // Bun has no lstat/unlink of its own; node:fs is its API for that, loaded only when needed.
-  const { lstatSync } = await import("node:fs");
-  try {
-    if (!lstatSync(path).isSocket()) return false;
-  } catch {
-    return false;
-  }
-  try {
-    const probe = await bun().connect({ unix: path, socket: { data() {} } });
-    probe.end();
-    return false; // somebody is listening: a real EADDRINUSE
-  } catch (err) {
-    // Only "refused" proves nobody listens; EACCES and friends leave the file alone.
-    return (withErrno(err) as { code?: string }).code === "ECONNREFUSED";
-  }
 }
 
 /** The numeric host a tcp listener is bound to ("localhost" becomes "127.0.0.1"), where Bun tells it. */
@@ -298,15 +263,10 @@ export const bunRuntime: Runtime = {
 
   async listen(address, onConnection): Promise<Listener> {
     const options = { ...where(address), socket: handlersFor(address, onConnection) };
-    let server: ReturnType<BunApi["listen"]>;
-    try {
-      server = listenNow(options);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (address.kind !== "ipc" || code !== "EADDRINUSE" || !(await socketFileIsStale(address.path))) throw err;
-      (await import("node:fs")).rmSync(address.path, { force: true });
-      server = listenNow(options);
-    }
+    // Bun has no lstat/unlink of its own: node:fs and node:net are its API for them. Bun reports a
+    // full backlog (EAGAIN) as ECONNREFUSED, so a live but busy listener can look dead here.
+    if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);
+    const server = listenNow(options);
     const actual: SocketAddress = address.kind === "tcp"
       ? { ...address, host: boundHost(server) ?? address.host, port: server.port ?? address.port }
       : address;

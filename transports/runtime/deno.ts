@@ -5,7 +5,9 @@
  */
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
-import { COALESCE_BYTES, takeBatch } from "./batch.ts";
+import { COALESCE_BYTES, WriteQueue } from "./batch.ts";
+import { hostPort } from "../address.ts";
+import { clearStaleSocketFile, type SocketFiles } from "./stale-socket.ts";
 
 /** The slice of the Deno namespace this adapter uses (typed here so the file loads on every runtime). */
 interface DenoConn {
@@ -38,8 +40,6 @@ const READ_SIZE = 64 * 1024;
  * received chunks as message frames, and a 7-byte message must not pin 64 KiB.
  */
 const COPY_BELOW = 16 * 1024;
-/** Unflushed bytes (queued or in flight) above which `write` asks the caller to wait for `drain`. */
-const HIGH_WATER = 256 * 1024;
 /** Pause before accepting again after a transient accept error (EMFILE, ECONNABORTED). */
 const ACCEPT_RETRY_MS = 50;
 
@@ -51,9 +51,7 @@ class DenoConnection implements ByteConnection {
   #paused = false;
   /** Wakes the read loop when it waits in a pause. */
   #wake: (() => void) | null = null;
-  #queue: Uint8Array[] = [];
-  /** Bytes queued or handed to a write that has not completed. */
-  #queued = 0;
+  #out = new WriteQueue();
   #writing = false;
   /** Where small chunks are joined; reused while the write loop runs, dropped when it ends. */
   #scratch: Uint8Array | null = null;
@@ -66,7 +64,6 @@ class DenoConnection implements ByteConnection {
     }
     return scratch.subarray(0, size);
   };
-  #wantsDrain = false;
   /** `end()` was called: flush, send FIN, then read (and drop) until the peer's FIN. */
   #ending = false;
   #closed = false;
@@ -133,39 +130,30 @@ class DenoConnection implements ByteConnection {
 
   write(chunks: readonly Uint8Array[]): boolean {
     if (this.#closed || this.#ending) return true;
-    for (const c of chunks) {
-      if (c.byteLength === 0) continue;
-      this.#queue.push(c);
-      this.#queued += c.byteLength;
-    }
-    if (!this.#writing && this.#queue.length > 0) void this.#writeLoop();
-    if (this.#queued <= HIGH_WATER) return true;
-    this.#wantsDrain = true;
-    return false;
+    this.#out.push(chunks);
+    if (!this.#writing && !this.#out.empty) void this.#writeLoop();
+    return !this.#out.mustWait();
   }
 
   /** The only writer: Deno has no writev and Conn.write may be partial, so one loop keeps order. */
   async #writeLoop(): Promise<void> {
     this.#writing = true;
     try {
-      while (this.#queue.length > 0 && !this.#closed) {
+      while (!this.#out.empty && !this.#closed) {
         // Joins the small chunks queued meanwhile: one op and one syscall for many messages.
         // Deno reads a pending write's buffer until the write completes (a change made
         // meanwhile goes out), so the scratch is safe to reuse only because each write is
         // awaited to the end before the next batch is made.
-        const chunk = takeBatch(this.#queue, this.#joinInto);
+        const chunk = this.#out.take(this.#joinInto);
         for (let at = 0; at < chunk.byteLength;) {
           at += await this.#conn.write(at === 0 ? chunk : chunk.subarray(at));
         }
-        this.#queued -= chunk.byteLength;
+        this.#out.sent(chunk.byteLength);
       }
       this.#writing = false;
       this.#scratch = null; // a quiet connection holds no write buffer
       if (this.#closed) return;
-      if (this.#wantsDrain) {
-        this.#wantsDrain = false;
-        this.#handlers?.drain(); // may write again, starting a new loop
-      }
+      if (this.#out.drained()) this.#handlers?.drain(); // may write again, starting a new loop
       if (this.#ending && !this.#writing) await this.#shutdown();
     } catch (err) {
       this.#writing = false;
@@ -213,8 +201,7 @@ class DenoConnection implements ByteConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeError = err === undefined ? undefined : withErrno(err);
-    this.#queue = [];
-    this.#queued = 0;
+    this.#out.clear();
     try {
       this.#conn.close();
     } catch { /* already closed */ }
@@ -234,7 +221,7 @@ class DenoConnection implements ByteConnection {
 function remoteOf(conn: DenoConn, address: SocketAddress): string {
   if (address.kind === "ipc") return address.path;
   const host = conn.remoteAddr.hostname ?? address.host;
-  return `${host.includes(":") ? `[${host}]` : host}:${conn.remoteAddr.port ?? address.port}`;
+  return hostPort(host, conn.remoteAddr.port ?? address.port);
 }
 
 function wrap(conn: DenoConn, address: SocketAddress): DenoConnection {
@@ -250,26 +237,18 @@ function options(address: SocketAddress): Record<string, unknown> {
 
 const codeOf = (err: unknown): unknown => (err as { code?: unknown }).code;
 
-/** Removes a Unix socket file nobody listens on (left by a dead process, or by Deno itself). */
-async function removeStaleSocketFile(path: string): Promise<boolean> {
-  if (path.startsWith("\0")) return false;
-  try {
-    if (!(await deno().lstat(path)).isSocket) return false;
-  } catch {
-    return false;
-  }
-  try {
-    (await deno().connect({ transport: "unix", path })).close();
-    return false; // somebody is listening: a real EADDRINUSE
-  } catch (err) {
-    // Only "refused" proves nobody listens; EACCES and friends leave the file alone.
-    if (codeOf(withErrno(err)) !== "ECONNREFUSED") return false;
-  }
-  try {
-    await deno().remove(path);
-  } catch { /* raced with another remover: fine, the retry decides */ }
-  return true;
-}
+/** The stale-socket-file rule's view of Deno's own file and socket API. */
+const denoSocketFiles: SocketFiles = {
+  isSocket: (path) => deno().lstat(path).then((s) => s.isSocket === true, () => false),
+  probe: (path) =>
+    deno().connect({ transport: "unix", path }).then((conn) => conn.close(), (err) => {
+      throw withErrno(err);
+    }),
+  remove: (path) =>
+    deno().remove(path).catch((err) => {
+      if (codeOf(withErrno(err)) !== "ENOENT") throw withErrno(err);
+    }),
+};
 
 function listenNow(address: SocketAddress): DenoListener {
   try {
@@ -284,15 +263,8 @@ export const denoRuntime: Runtime = {
   name: "deno",
 
   async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
-    let listener: DenoListener;
-    try {
-      listener = listenNow(address);
-    } catch (err) {
-      if (address.kind !== "ipc" || codeOf(err) !== "EADDRINUSE" || !(await removeStaleSocketFile(address.path))) {
-        throw err;
-      }
-      listener = listenNow(address);
-    }
+    if (address.kind === "ipc") await clearStaleSocketFile(address.path, denoSocketFiles);
+    const listener = listenNow(address);
     let open = true;
     let pending: Promise<unknown> = Promise.resolve();
     // A hand-written loop, not `for await`: Deno's iterator ends on the first accept error,

@@ -5,9 +5,13 @@
  * @module
  */
 import type { Runtime } from "./types.ts";
+import { runtimeKey } from "./key.browser.ts";
 import { browserRuntime } from "./browser.ts";
 
 export type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
+export { type RuntimeKey, runtimeKey } from "./key.browser.ts";
+
+const adapters: Record<typeof runtimeKey, Runtime> = { browser: browserRuntime };
 
 /** The adapter for a web page. */
-export const runtime: Runtime = browserRuntime;
+export const runtime: Runtime = adapters[runtimeKey];

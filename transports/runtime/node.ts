@@ -5,11 +5,13 @@
  */
 import { Buffer } from "node:buffer";
 import * as net from "node:net";
-import { existsSync, lstatSync, unlinkSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { lstat, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
+import { hostPort } from "../address.ts";
+import { clearStaleSocketFile, type SocketFiles } from "./stale-socket.ts";
 
 /** Unwritten bytes above which `write` asks the engine to wait for `drain`. */
 const WRITE_HIGH_WATER = 1024 * 1024;
@@ -184,33 +186,23 @@ class NodeConnection implements ByteConnection {
 function remoteOf(socket: net.Socket, address: SocketAddress): string {
   if (address.kind === "ipc") return address.path;
   const host = socket.remoteAddress ?? address.host;
-  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? address.port}`;
+  return hostPort(host, socket.remotePort ?? address.port);
 }
 
-/** Removes a Unix socket file nobody listens on any more (left by a dead process). */
-async function removeStaleSocketFile(path: string): Promise<boolean> {
-  if (path.startsWith("\0")) return false;
-  try {
-    if (!lstatSync(path).isSocket()) return false;
-  } catch {
-    return false;
-  }
-  const alive = await new Promise<boolean>((resolve) => {
-    const probe = net.connect({ path });
-    probe.once("connect", () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once("error", () => resolve(false));
-  });
-  if (alive) return false;
-  try {
-    unlinkSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The stale-socket-file rule's view of `node:fs` and `node:net` (Bun's too: same API). */
+export const nodeSocketFiles: SocketFiles = {
+  isSocket: (path) => lstat(path).then((s) => s.isSocket(), () => false),
+  probe: (path) =>
+    new Promise((resolve, reject) => {
+      const probe = net.connect({ path });
+      probe.once("connect", () => {
+        probe.destroy();
+        resolve();
+      });
+      probe.once("error", reject);
+    }),
+  remove: (path) => rm(path, { force: true }),
+};
 
 /**
  * libuv reports a Unix socket path in a missing directory as EACCES (for Windows' sake);
@@ -257,16 +249,12 @@ export const nodeRuntime: Runtime = {
   name: "node",
 
   async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
+    if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);
     let server: net.Server;
     try {
       server = await listenOnce(address, onConnection, onAcceptError);
     } catch (err) {
-      if (
-        address.kind === "ipc" && (err as { code?: string }).code === "EADDRINUSE" &&
-        await removeStaleSocketFile(address.path)
-      ) {
-        server = await listenOnce(address, onConnection, onAcceptError);
-      } else throw missingDirectory(address, err);
+      throw missingDirectory(address, err);
     }
     const bound = server.address();
     const actual: SocketAddress = address.kind === "tcp" && bound && typeof bound === "object"

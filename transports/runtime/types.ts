@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { RuntimeKey } from "./key.ts";
 
 /** Where to listen or connect: a TCP host/port or a Unix socket path. */
 export type SocketAddress =
@@ -76,12 +77,13 @@ export interface Listener {
 /** A runtime's sockets and scheduling, as the core needs them. */
 export interface Runtime {
   /** Which runtime this adapter is for. */
-  readonly name: "node" | "deno" | "bun" | "browser";
+  readonly name: RuntimeKey;
   /**
    * Listens; each accepted connection is passed to `onConnection` (TCP with
    * Nagle disabled). Rejects with an error whose `code` is the errno name
    * (`EADDRINUSE`, `EADDRNOTAVAIL`, `EACCES`, `ENOENT`, ...). For a Unix path
-   * whose file is left over by a dead process, removes it and binds. A failed accept
+   * whose socket file is left over by a dead process (a probe is refused), removes it and
+   * binds; a probe failing otherwise fails the bind with its code (see `stale-socket.ts`). A failed accept
    * (EMFILE, ...) goes to `onAcceptError` and listening goes on (Bun reports none).
    */
   listen(

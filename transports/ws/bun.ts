@@ -9,6 +9,7 @@ import { WsConnection } from "./connection.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
 import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
 import { openWebSocket, type WebSocketConstructor } from "./web.ts";
+import { hostPort } from "../address.ts";
 
 interface Attached {
   mechanism: string;
@@ -52,7 +53,7 @@ export const bunWs: WsRuntime = {
           }
           const ip = srv.requestIP(req);
           const host = ip?.address ?? "";
-          const remote = `${host.includes(":") ? `[${host}]` : host}:${ip?.port ?? 0}`;
+          const remote = hostPort(host, ip?.port ?? 0);
           const data: Attached = { mechanism: negotiated, remote };
           if (srv.upgrade(req, { headers: { "Sec-WebSocket-Protocol": chosen }, data })) return undefined;
           return new Response("a ZWS 2.0 endpoint: WebSocket only", { status: 426 });

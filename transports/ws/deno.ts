@@ -8,6 +8,7 @@ import { withErrno } from "../runtime/errors.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
 import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
 import { openWebSocket, type StandardWebSocket, type WebSocketConstructor, zwsOverWebSocket } from "./web.ts";
+import { hostPort } from "../address.ts";
 
 /** The slice of the Deno namespace used here (typed here so the file loads on every runtime). */
 interface DenoServeApi {
@@ -39,7 +40,7 @@ export const denoWs: WsRuntime = {
           }
           // The request (and its remoteAddr) is gone once upgraded.
           const { hostname: host, port } = info.remoteAddr;
-          const remote = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+          const remote = hostPort(host, port);
           // Deno checks `protocol` against the offer split at ", " only, so libzmq's
           // "ZWS2.0/NULL,ZWS2.0" never matches: the header is set on the response instead.
           const { socket, response } = deno().upgradeWebSocket(req, {});

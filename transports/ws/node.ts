@@ -9,6 +9,7 @@ import { WsConnection } from "./connection.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
 import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
 import { offering, wsUrl } from "./web.ts";
+import { hostPort } from "../address.ts";
 
 /** The slice of the `ws` package's WebSocket used here. */
 interface NodeWs {
@@ -119,7 +120,7 @@ export const nodeWs: WsRuntime = {
       (req as UpgradeRequest).zwsProtocol = chosen;
       wss.handleUpgrade(req, socket, head, (ws) => {
         const host = req.socket.remoteAddress ?? "";
-        const remote = `${host.includes(":") ? `[${host}]` : host}:${req.socket.remotePort ?? 0}`;
+        const remote = hostPort(host, req.socket.remotePort ?? 0);
         onConnection(zwsOverNodeWs(ws, negotiated, remote));
       });
     });
@@ -171,7 +172,7 @@ export const nodeWs: WsRuntime = {
           ws.terminate();
           return reject(new Error(`${url} answered without a ZWS 2.0 subprotocol (got "${ws.protocol}")`));
         }
-        resolve(zwsOverNodeWs(ws, mechanism, `${address.host}:${address.port}`));
+        resolve(zwsOverNodeWs(ws, mechanism, hostPort(address.host, address.port)));
       });
     });
   },

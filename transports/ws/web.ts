@@ -8,6 +8,7 @@ import { WsConnection } from "./connection.ts";
 import { mechanismOf, tokenProtocols } from "./protocol.ts";
 import { ZmqError } from "../../src/errors.ts";
 import type { WsAddress } from "./types.ts";
+import { hostPort } from "../address.ts";
 
 /** The part of the standard `WebSocket` used here (also matched by the `ws` package's class). */
 export interface StandardWebSocket {
@@ -25,8 +26,7 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 
 /** The URL a ws endpoint connects to. */
 export function wsUrl(address: WsAddress): string {
-  const host = address.host.includes(":") ? `[${address.host}]` : address.host;
-  return `${address.secure ? "wss" : "ws"}://${host}:${address.port}${address.path}`;
+  return `${address.secure ? "wss" : "ws"}://${hostPort(address.host, address.port)}${address.path}`;
 }
 
 /** Normal closes (1000 by the peer, 1005 without a code) end the connection without an error. */
@@ -98,7 +98,7 @@ export function openWebSocket(
         ws.close(1002, "no ZWS subprotocol");
         return reject(new Error(`${url} answered without a ZWS 2.0 subprotocol (got "${ws.protocol}")`));
       }
-      resolve(zwsOverWebSocket(ws, mechanism, `${address.host}:${address.port}`));
+      resolve(zwsOverWebSocket(ws, mechanism, hostPort(address.host, address.port)));
     });
   });
 }

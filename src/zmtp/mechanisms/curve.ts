@@ -13,13 +13,15 @@
  * side checks that the peer's strictly increase, so a replayed or reordered
  * command or message drops the connection.
  *
- * The primitives are NaCl's crypto_box: X25519 from @noble/curves, then
- * HSalsa20 and XSalsa20-Poly1305 from @noble/ciphers.
+ * The primitives are NaCl's crypto_box (X25519, HSalsa20, XSalsa20-Poly1305) from `boxCipher()`:
+ * WebAssembly, or @noble/curves and @noble/ciphers where it is unavailable (or, in a browser's
+ * main thread, still compiling); both give the same bytes, so a connection may switch.
+ * MESSAGE nonces share a 16-byte prefix per direction, so its HSalsa20 step is done once per
+ * connection, and frames are opened in place in the buffer they arrived in.
  *
  * @module
  */
-import { x25519 } from "@noble/curves/ed25519.js";
-import { hsalsa, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
+import { boxCipher } from "../../crypto/box-cipher.ts";
 import { decodeMetadata, encodeError, encodeMetadata } from "../command.ts";
 import { COMMAND, MORE } from "../frame.ts";
 import type { HandshakeStep, Mechanism } from "../mechanism.ts";
@@ -28,34 +30,23 @@ import { peerError } from "./plain.ts";
 
 type Properties = readonly (readonly [string, Uint8Array | string])[];
 
-// --- NaCl crypto_box on noble primitives ---
-
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
-const words = (bytes: Uint8Array): Uint32Array => new Uint32Array(bytes.slice().buffer);
-const SIGMA = words(ascii("expand 32-byte k"));
-const ZERO_NONCE = new Uint32Array(4);
+const ZERO_PREFIX = new Uint8Array(16);
 
 /** crypto_box_beforenm: HSalsa20 of the X25519 shared secret. Throws for a low-order public key. */
 export function beforenm(publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array {
-  const shared = x25519.getSharedSecret(secretKey, publicKey);
-  const key = new Uint32Array(8);
-  hsalsa(SIGMA, words(shared), ZERO_NONCE, key);
-  return new Uint8Array(key.buffer);
+  const cipher = boxCipher();
+  return cipher.subkey(cipher.x25519(secretKey, publicKey), ZERO_PREFIX);
 }
 
 /** crypto_box_afternm without the zero padding: MAC (16) then ciphertext. */
 export function seal(key: Uint8Array, nonce: Uint8Array, plain: Uint8Array): Uint8Array {
-  return xsalsa20poly1305(key, nonce).encrypt(plain);
+  return boxCipher().seal(key, nonce, plain);
 }
 
 /** crypto_box_open_afternm; null when the box does not authenticate. */
 export function open(key: Uint8Array, nonce: Uint8Array, box: Uint8Array): Uint8Array | null {
-  if (box.byteLength < 16) return null;
-  try {
-    return xsalsa20poly1305(key, nonce).decrypt(box);
-  } catch {
-    return null;
-  }
+  return boxCipher().open(key, nonce, box);
 }
 
 const random = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
@@ -133,11 +124,23 @@ abstract class CurveBase implements Mechanism {
   #peerLo = 0;
   #ours: Uint8Array;
   #theirs: Uint8Array;
+  /** Salsa20 keys of our MESSAGE boxes and of the peer's: `key` with each direction's nonce prefix. */
+  #sendKey: Uint8Array = new Uint8Array(0);
+  #receiveKey: Uint8Array = new Uint8Array(0);
+  /** What `decode` returns, reused: the engine reads it before the next frame. */
+  #opened: { flags: number; body: Uint8Array } = { flags: 0, body: new Uint8Array(0) };
 
   constructor(metadata: Properties, ours: Uint8Array, theirs: Uint8Array) {
     this.metadata = metadata;
     this.#ours = ours;
     this.#theirs = theirs;
+  }
+
+  /** Sets the connection's box key (C' with S') and the MESSAGE keys derived from it. */
+  protected setKey(key: Uint8Array): void {
+    this.key = key;
+    this.#sendKey = boxCipher().subkey(key, this.#ours);
+    this.#receiveKey = boxCipher().subkey(key, this.#theirs);
   }
 
   abstract start(): HandshakeStep;
@@ -154,7 +157,7 @@ abstract class CurveBase implements Mechanism {
 
   protected newShortKeys(): void {
     this.shortSecret = random(32);
-    this.shortPublic = x25519.getPublicKey(this.shortSecret);
+    this.shortPublic = boxCipher().publicKey(this.shortSecret);
   }
 
   /** Takes the next short nonce, as the 8 bytes to send. */
@@ -164,39 +167,39 @@ abstract class CurveBase implements Mechanism {
 
   /** Accepts the peer's short nonce at `at` only if it is above every one seen (RFC 26: never reused). */
   protected checkPeerNonce(body: Uint8Array, at: number): Uint8Array {
-    const view = new DataView(body.buffer, body.byteOffset + at, 8);
-    const hi = view.getUint32(0);
-    const lo = view.getUint32(4);
+    this.#checkPeerNonce(body, at);
+    return body.subarray(at, at + 8);
+  }
+
+  #checkPeerNonce(body: Uint8Array, at: number): void {
+    const hi = ((body[at] << 24) | (body[at + 1] << 16) | (body[at + 2] << 8) | body[at + 3]) >>> 0;
+    const lo = ((body[at + 4] << 24) | (body[at + 5] << 16) | (body[at + 6] << 8) | body[at + 7]) >>> 0;
     if (hi < this.#peerHi || (hi === this.#peerHi && lo <= this.#peerLo)) {
       throw new CurveError("CURVE short nonce did not increase (replayed or reordered command)");
     }
     this.#peerHi = hi;
     this.#peerLo = lo;
-    return body.subarray(at, at + 8);
   }
 
   encode(body: Uint8Array, flags: number): Uint8Array {
-    // One buffer: 16 bytes of header, then the box. noble writes the box at offset 16
-    // when given room for its 32-byte scratch area in front of the plaintext.
-    const out = new Uint8Array(32 + 1 + body.byteLength);
-    out[32] = (flags & MORE ? FLAG_MORE : 0) | (flags & COMMAND ? FLAG_COMMAND : 0);
-    out.set(body, 33);
-    const short = this.nextNonce();
-    xsalsa20poly1305(this.key, nonce(this.#ours, short)).encrypt(out.subarray(32), out);
-    out.set(MESSAGE, 0);
-    out.set(short, 8);
-    return out;
+    const f = (flags & MORE ? FLAG_MORE : 0) | (flags & COMMAND ? FLAG_COMMAND : 0);
+    return boxCipher().sealMessage(this.#sendKey, this.nonce++, f, body);
   }
 
+  /** Opens a MESSAGE in place; the result is valid until the next call. */
   decode(command: Uint8Array): { flags: number; body: Uint8Array } {
     if (command.byteLength < MESSAGE_MIN || !startsWith(command, MESSAGE)) {
       throw new CurveError("CURVE peer sent something other than a MESSAGE command");
     }
-    const short = this.checkPeerNonce(command, 8);
-    const plain = open(this.key, nonce(this.#theirs, short), command.subarray(16));
-    if (!plain) throw new CurveError("CURVE MESSAGE box does not authenticate");
-    const f = plain[0];
-    return { flags: (f & FLAG_MORE ? MORE : 0) | (f & FLAG_COMMAND ? COMMAND : 0), body: plain.subarray(1) };
+    this.#checkPeerNonce(command, 8);
+    if (!boxCipher().openMessage(this.#receiveKey, command)) {
+      throw new CurveError("CURVE MESSAGE box does not authenticate");
+    }
+    const f = command[32];
+    const opened = this.#opened;
+    opened.flags = (f & FLAG_MORE ? MORE : 0) | (f & FLAG_COMMAND ? COMMAND : 0);
+    opened.body = command.subarray(33);
+    return opened;
   }
 }
 
@@ -257,7 +260,7 @@ export class CurveClient extends CurveBase {
     if (!plain) return protocol("cannot open the WELCOME box (wrong curveServerKey?)");
     const serverShort = plain.subarray(0, 32);
     const cookie = plain.subarray(32, 128);
-    this.key = beforenm(serverShort, this.shortSecret);
+    this.setKey(beforenm(serverShort, this.shortSecret));
     // Vouch: Box[C' + S](C->S') proves we hold the long-term secret key of C for this connection.
     const vouchNonce = random(16);
     const vouchPlain = new Uint8Array(64);
@@ -382,12 +385,12 @@ export class CurveServer extends CurveBase {
       nonce(VOUCH_NONCE, plain.subarray(32, 48)),
       plain.subarray(48, 128),
     );
-    const ourPublic = x25519.getPublicKey(this.#secretKey!);
+    const ourPublic = boxCipher().publicKey(this.#secretKey!);
     if (!vouch || !equal(vouch.subarray(0, 32), this.#clientShort) || !equal(vouch.subarray(32, 64), ourPublic)) {
       return protocol("INITIATE carries an invalid vouch");
     }
     const metadata = decodeMetadata(plain.subarray(128));
-    this.key = key;
+    this.setKey(key);
     if (!this.#zap) return this.#readyStep(metadata);
     this.#state = S_ZAP;
     return this.#zap("CURVE", [clientKey]).then((outcome): HandshakeStep => {
