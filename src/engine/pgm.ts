@@ -173,7 +173,8 @@ export class PgmEngine extends EngineBase {
     this.#maxMessageSize = options.maxMessageSize;
     const info = socketTypeInfo(options.socketType);
     const now = performance.now();
-    if (info.sends) {
+    // The publishing side (PUB, XPUB: it takes subscriptions) is the PGM source.
+    if (info.receivesSubscriptions) {
       this.#source = new PgmSource({
         gsi: randomGsi(),
         sourcePort: randomSourcePort(conn.port),
