@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { RuntimeKey } from "./key.ts";
 
 /** Where to listen or connect: a TCP host/port or a Unix socket path. */
 export type SocketAddress =
@@ -77,7 +76,7 @@ export interface Listener {
 /** A runtime's sockets and scheduling, as the core needs them. */
 export interface Runtime {
   /** Which runtime this adapter is for. */
-  readonly name: RuntimeKey;
+  readonly name: "node" | "deno" | "bun" | "browser";
   /**
    * Listens; each accepted connection is passed to `onConnection` (TCP with
    * Nagle disabled). Rejects with an error whose `code` is the errno name
