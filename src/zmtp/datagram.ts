@@ -87,6 +87,7 @@ export function isIPv6(host: string): boolean {
 /**
  * Parses a DGRAM address frame: `"host:port"` with a numeric host (IPv6 in brackets) and a port
  * from 1 to 65535, as libzmq's `resolve_raw_address` (which takes IPv4 only); null otherwise.
+ * A trailing NUL is allowed: libzmq's DGRAM ends the address frames it hands out with one.
  *
  * @example
  * ```ts
@@ -95,6 +96,7 @@ export function isIPv6(host: string): boolean {
  * ```
  */
 export function parseDatagramAddress(text: string): DatagramPeer | null {
+  if (text.endsWith("\0")) text = text.slice(0, -1);
   const colon = text.lastIndexOf(":");
   if (colon < 0) return null;
   let host = text.slice(0, colon);
