@@ -120,7 +120,7 @@ export class Session {
   async bind(endpoint: string): Promise<void> {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, true);
-    checkTransport(owner.socketType, ep.transport, true, endpoint);
+    checkTransport(owner.socketType, ep, true, endpoint);
     if (ep.transport === "inproc") {
       inprocOf(owner.context).bind(ep.name, this);
       this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name });
@@ -230,7 +230,7 @@ export class Session {
   connect(endpoint: string, assignedId: Uint8Array | null): void {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, false);
-    checkTransport(owner.socketType, ep.transport, false, endpoint);
+    checkTransport(owner.socketType, ep, false, endpoint);
     if (this.#connected.has(endpoint)) return;
     // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
     if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);

@@ -12,6 +12,7 @@ import { udp, type UdpFamily, type UdpSocket } from "#omq/udp";
 import { ZmqError } from "../src/errors.ts";
 import { type DatagramPeer, isIPv4, isIPv6 } from "../src/zmtp/datagram.ts";
 import { type SocketType, socketTypeInfo } from "../src/zmtp/socket-type.ts";
+import type { Endpoint } from "./endpoint.ts";
 
 /** A parsed `udp://[iface;]host:port` (see `parseEndpoint`). */
 export interface UdpAddress {
@@ -66,17 +67,18 @@ export function udpOptions(socketType: SocketType, values: Record<string, unknow
 
 /**
  * Throws ENOCOMPATPROTO where a socket type cannot use a transport as asked, as libzmq's
- * socket_base: udp:// only for RADIO (connect), DISH and DGRAM (bind), and DGRAM over udp:// only.
+ * socket_base: udp:// only for RADIO (connect), DISH and DGRAM (bind), and DGRAM over udp:// only;
+ * and ENODEV for a udp:// interface name this host does not have, so that `connect` says so at once.
  *
  * @example
  * ```ts ignore
- * checkTransport("PUSH", "udp", true, "udp://*:5555"); // throws ENOCOMPATPROTO
+ * checkTransport("PUSH", parseEndpoint("udp://*:5555", true), true, "udp://*:5555"); // throws ENOCOMPATPROTO
  * ```
  */
-export function checkTransport(socketType: SocketType, transport: string, forBind: boolean, endpoint: string): void {
+export function checkTransport(socketType: SocketType, ep: Endpoint, forBind: boolean, endpoint: string): void {
   const info = socketTypeInfo(socketType);
   const verb = forBind ? "bind" : "connect";
-  if (transport === "udp") {
+  if (ep.transport === "udp") {
     if (info.udp === null) {
       throw new ZmqError(
         "ENOCOMPATPROTO",
@@ -93,6 +95,8 @@ export function checkTransport(socketType: SocketType, transport: string, forBin
         { address: endpoint },
       );
     }
+    const { iface, host } = ep.address;
+    if (iface !== null && !isIPv6(host)) resolveInterface(iface, 4, endpoint);
   } else if (info.engine === "datagram") {
     throw new ZmqError("ENOCOMPATPROTO", `${verb} ${endpoint}: ${socketType} sockets take udp:// only`, {
       address: endpoint,

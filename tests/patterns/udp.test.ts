@@ -211,6 +211,7 @@ test("udp: refused with ENOCOMPATPROTO where libzmq refuses it", async () => {
   await assert.rejects(radio.bind("udp://127.0.0.1:*"), isCode("ENOCOMPATPROTO"));
   assert.throws(() => dish.connect("udp://127.0.0.1:5555"), isCode("ENOCOMPATPROTO"));
   await assert.rejects(dish.bind("udp://no-such-nic0;239.1.2.3:*"), isCode("ENODEV"));
+  assert.throws(() => radio.connect("udp://no-such-nic0;239.1.2.3:5555"), isCode("ENODEV"));
   await assert.rejects(dish.bind("udp://127.0.0.1:x"), isCode("EINVAL"));
   await closeAll(push, pub, server, radio, dish);
 });
