@@ -120,7 +120,7 @@ test(`${udp.name}: host names and interface names resolve`, async () => {
   assert.equal(udp.interfaceAddress("no-such-interface0", 4), null);
 });
 
-test(`${udp.name}: pause drops what arrives, resume delivers again`, async () => {
+test(`${udp.name}: after pause and resume, datagrams are delivered again`, async () => {
   const a = await open();
   const b = await open();
   const sockets: UdpSocket[] = [a.socket, b.socket];
