@@ -40,6 +40,8 @@ export { Dish, type DishGroupOptions } from "./src/sockets/dish.ts";
 export type { GroupLike } from "./src/sockets/groups.ts";
 export { Peer } from "./src/sockets/peer.ts";
 export { Channel } from "./src/sockets/channel.ts";
+export { Datagram } from "./src/sockets/datagram.ts";
+export type { MulticastOptions } from "./src/multicast-options.ts";
 export { DraftSocket } from "./src/sockets/draft-socket.ts";
 export { Dealer as XREQ } from "./src/sockets/dealer.ts";
 export { Router as XREP } from "./src/sockets/router.ts";

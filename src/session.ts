@@ -11,6 +11,7 @@ import type { Listener } from "../transports/runtime/types.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
 import { connectWs, listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
+import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
 import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
@@ -44,7 +45,7 @@ export interface SessionOwner {
 
 interface Binding {
   readonly endpoint: string;
-  readonly listener: Listener | WsListener | null;
+  readonly listener: Listener | WsListener | UdpListener | null;
   readonly inproc: string | null;
 }
 
@@ -60,7 +61,16 @@ interface Connected {
   engine: Connection | null;
 }
 
-const ERROR_CODES = new Set<string>(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOENT", "EINVAL", "EPROTONOSUPPORT"]);
+const ERROR_CODES = new Set<string>([
+  "EADDRINUSE",
+  "EADDRNOTAVAIL",
+  "EACCES",
+  "ENOENT",
+  "EINVAL",
+  "EPROTONOSUPPORT",
+  "ENODEV",
+  "ENOTSUP",
+]);
 
 /** A transport error turned into a `ZmqError` that names the endpoint. */
 function transportError(what: string, endpoint: string, err: unknown): ZmqError {
@@ -110,18 +120,21 @@ export class Session {
   async bind(endpoint: string): Promise<void> {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, true);
+    checkTransport(owner.socketType, ep, true, endpoint);
     if (ep.transport === "inproc") {
       inprocOf(owner.context).bind(ep.name, this);
       this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name });
       return;
     }
-    let listener: Listener | WsListener;
+    let listener: Listener | WsListener | UdpListener;
     let resolved = "";
     const accept = (conn: TransportConnection) => this.#accept(conn, resolved);
     // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
     const acceptError = (err: Error) => owner.emit({ type: "accept:error", address: resolved, error: err });
     try {
-      listener = await this.#listen(ep, accept, acceptError);
+      listener = ep.transport === "udp"
+        ? await bindUdp(ep.address, udpOptions(owner.socketType, owner.options), endpoint)
+        : await this.#listen(ep, accept, acceptError);
     } catch (err) {
       const error = transportError("bind", endpoint, err);
       owner.emit({ type: "bind:error", address: endpoint, error });
@@ -133,6 +146,8 @@ export class Session {
       throw closedError(`bind ${endpoint}`);
     }
     this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null });
+    // udp: the bound socket is the endpoint's one connection (libzmq's udp session); nothing is accepted.
+    if ("connection" in listener) this.#startEngine(listener.connection, resolved, null);
   }
 
   async unbind(endpoint: string): Promise<void> {
@@ -148,7 +163,7 @@ export class Session {
     accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener | WsListener> {
-    if (ep.transport === "inproc") throw new Error("unreachable");
+    if (ep.transport === "inproc" || ep.transport === "udp") throw new Error("unreachable");
     if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#security().name, accept);
     const runtime = runtimeOf(this.#owner.context);
     if (ep.transport === "ipc" && ep.address.path === "*") return await this.#listenIpcWildcard(accept, acceptError);
@@ -215,6 +230,7 @@ export class Session {
   connect(endpoint: string, assignedId: Uint8Array | null): void {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, false);
+    checkTransport(owner.socketType, ep, false, endpoint);
     if (this.#connected.has(endpoint)) return;
     // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
     if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);
@@ -237,7 +253,11 @@ export class Session {
       engine: null,
       dialer: new Dialer(endpoint, ep.address, {
         connect: (address) =>
-          address.kind === "ws" ? connectWs(address, this.#security().name) : runtime.connect(address),
+          address.kind === "ws"
+            ? connectWs(address, this.#security().name)
+            : address.kind === "udp"
+            ? connectUdp(address, udpOptions(owner.socketType, o), endpoint)
+            : runtime.connect(address),
         start: (conn) => this.#startEngine(conn, endpoint, record),
         reconnectInterval: () => o.reconnectInterval as number,
         reconnectMaxInterval: () => o.reconnectMaxInterval as number,

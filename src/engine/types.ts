@@ -7,16 +7,17 @@
  */
 import type { ByteConnection } from "../../transports/runtime/types.ts";
 import type { MessageConnection } from "../../transports/ws/types.ts";
+import type { UdpConnection } from "../../transports/udp.ts";
 import type { Metadata } from "../zmtp/command.ts";
 import type { HandshakeFailure, Mechanism } from "../zmtp/mechanism.ts";
 import type { SocketType } from "../zmtp/socket-type.ts";
 import type { Peer } from "../peer.ts";
 
 /**
- * What a transport hands the socket: a byte stream (tcp, ipc) or a WebSocket carrying
- * whole messages (ws). `createEngine` picks the engine for it.
+ * What a transport hands the socket: a byte stream (tcp, ipc), a WebSocket carrying
+ * whole messages (ws) or a UDP socket (udp). `createEngine` picks the engine for it.
  */
-export type TransportConnection = ByteConnection | MessageConnection;
+export type TransportConnection = ByteConnection | MessageConnection | UdpConnection;
 
 /**
  * Whether a transport connection carries whole messages (ws) rather than a byte stream.

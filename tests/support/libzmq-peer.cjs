@@ -47,6 +47,7 @@ const draftTypes = {
   dish: "Dish",
   scatter: "Scatter",
   gather: "Gather",
+  datagram: "Datagram",
 };
 const classOf = (type) => {
   const name = draftTypes[String(type).toLowerCase()];

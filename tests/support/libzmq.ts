@@ -47,7 +47,8 @@ export type LibzmqSocketType =
   | "radio"
   | "dish"
   | "scatter"
-  | "gather";
+  | "gather"
+  | "datagram";
 
 /** A draft socket's single frame with its option: `{ routingId }` (SERVER) or `{ group }` (RADIO/DISH). */
 export interface DraftMessage {
