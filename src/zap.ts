@@ -140,9 +140,24 @@ class ZapClient implements InprocSocket {
   #reply(frames: Message): void {
     const id = frames.length > 2 ? decoder.decode(frames[2]) : "";
     const waiting = this.#waiting.get(id);
-    if (!waiting) return; // a reply to nothing we asked: libzmq would fail the one pending request; we have none
-    this.#waiting.delete(id);
-    waiting.resolve(outcomeOf(frames));
+    if (waiting) {
+      this.#waiting.delete(id);
+      waiting.resolve(outcomeOf(frames));
+      return;
+    }
+    // libzmq gives each connection a ZAP pipe of its own, so a reply without the request id it
+    // asked with fails that handshake at once. Here one link serves them all: the reply is taken
+    // as the answer to the oldest request still waiting, which fails rather than waiting for
+    // handshakeInterval.
+    const [oldest] = this.#waiting;
+    if (!oldest) return;
+    this.#waiting.delete(oldest[0]);
+    const shown = frames.length > 2 ? `"${id}"` : "none";
+    oldest[1].resolve({
+      ok: false,
+      statusCode: null,
+      error: { kind: "protocol", message: `malformed ZAP reply: request id ${shown}, expected "${oldest[0]}"` },
+    });
   }
 
   #lost(peer: Peer): void {
