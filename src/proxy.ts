@@ -7,7 +7,7 @@
  * @module
  */
 import type { Message } from "./message.ts";
-import { type Socket, whenClosed } from "./socket.ts";
+import { inUse, type Socket, whenClosed } from "./socket.ts";
 import { ZmqError } from "./errors.ts";
 import { socketTypeInfo } from "./zmtp/socket-type.ts";
 
@@ -62,6 +62,14 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   run(): Promise<void> {
     if (this.#running) return Promise.reject(new ZmqError("EFSM", "Proxy.run: the proxy is already running"));
     if (this.#stop.signal.aborted) return Promise.reject(new ZmqError("EFSM", "Proxy.run: the proxy was terminated"));
+    // As zmq_proxy: a socket that is closed, or neither bound nor connected, has nothing to forward.
+    for (const [end, socket] of [["front-end", this.frontEnd], ["back-end", this.backEnd]] as const) {
+      if (!inUse(socket)) {
+        return Promise.reject(
+          new ZmqError("EINVAL", `Proxy.run: the ${end} socket must be open and bound or connected`),
+        );
+      }
+    }
     return this.#running = this.#run();
   }
 

@@ -110,6 +110,11 @@ export class Session {
     this.#onWritable = () => owner.writable();
   }
 
+  /** Whether any endpoint is bound or connected (a proxy needs both its sockets to be). */
+  get inUse(): boolean {
+    return this.#bindings.size > 0 || this.#connected.size > 0;
+  }
+
   /** The endpoint of the last successful bind, as resolved (the port the OS chose for `:*`). */
   get lastEndpoint(): string | null {
     return this.#lastEndpoint;

@@ -52,6 +52,8 @@ const NO_RULES: SocketRules = { attach: () => false, detach: () => {} };
 export let useRules: <R extends SocketRules>(socket: Socket, make: (core: SocketCore) => R) => R;
 /** @internal Resolves when `close()` is called on `socket` (a proxy stops forwarding then). */
 export let whenClosed: (socket: Socket) => Promise<void>;
+/** @internal Whether `socket` is open and bound or connected somewhere. */
+export let inUse: (socket: Socket) => boolean;
 
 /**
  * The base of every socket type: a ZeroMQ socket that carries whole
@@ -158,6 +160,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       return rules;
     };
     whenClosed = (socket) => socket.#whenClosed;
+    inUse = (socket) => !socket.#closed && socket.#session.inUse;
   }
 
   /** Socket types call this with their ZMTP type name, then install their routing rules. */
