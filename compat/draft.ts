@@ -41,6 +41,18 @@ export interface DishGroupOptions {
   group: Message;
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * A group as libzmq's `zmq_join`/`zmq_leave` take it, a C string: what follows a NUL byte
+ * is not part of it (zeromq.js passes groups that way).
+ */
+function cString(group: Uint8Array | string): Uint8Array {
+  const bytes = typeof group === "string" ? encoder.encode(group) : group;
+  const end = bytes.indexOf(0);
+  return end < 0 ? bytes : bytes.subarray(0, end);
+}
+
 /** SERVER: answers CLIENTs, each message with its peer's routing id. */
 export class Server extends Socket {
   /** Creates a Server with zeromq.js's options. */
@@ -90,7 +102,7 @@ export class Dish extends Socket {
     if (this.closed) throw closedError();
     const inner = omqSocketOf(this) as unknown as Record<string, (...groups: unknown[]) => void>;
     try {
-      inner[method](...groups);
+      inner[method](...groups.map(cString));
     } catch (err) {
       throw translate(err);
     }

@@ -38,7 +38,7 @@ import {
 } from "./options.ts";
 import { ReceiveProbe } from "./receive-probe.ts";
 import { omqClassOf, SOCKET_TYPES, type SocketType, type SocketTypeRow } from "./socket-types.ts";
-import { currentTurn, nextTurn, operationTurn } from "./turns.ts";
+import { currentTurn, nextTurn, onTurnEnd, operationTurn } from "./turns.ts";
 
 const OPEN = 0;
 const BLOCKED = 1;
@@ -61,6 +61,9 @@ export let sendOn: (socket: Socket, message: unknown, options: unknown[]) => Pro
 export let receiveOn: (socket: Socket) => Promise<unknown[]>;
 
 function noop(): void {}
+
+/** Sockets with sends not settled yet; at a turn's end each keeps the process alive until they settle. */
+const unsettledSenders = new Set<Socket>();
 
 /**
  * A ØMQ socket, as zeromq.js's `Socket`. Create one of its subclasses (`Dealer`, `Pull`, ...);
@@ -179,6 +182,8 @@ export abstract class Socket {
   #unsettledSends = 0;
   /** The turn of the event loop in which the oldest unsettled send was made. */
   #sendTurn = 0;
+  /** The unsettled sends hold the event loop (from the end of the turn they were made in). */
+  #sendsHeld = false;
   /** Calls that resolved at once in turn `#syncTurn`. */
   #syncOperations = 0;
   #syncTurn = -1;
@@ -196,6 +201,14 @@ export abstract class Socket {
     sendOn = (socket, message, options) => socket.#send(message, options);
     receiveOn = (socket) => socket.#receive();
     setEventsLookup((socket) => #inner in (socket as object) ? (socket as Socket).#inner.events : undefined);
+    // A send that did not settle within its turn waits for room: zeromq.js keeps the process alive for it.
+    onTurnEnd(() => {
+      for (const socket of unsettledSenders) {
+        if (socket.#sendsHeld) continue;
+        socket.#sendsHeld = true;
+        hold();
+      }
+    });
   }
 
   /**
@@ -487,15 +500,24 @@ export abstract class Socket {
     }
     if (this.#row.name === "Request") this.#awaitingReply = true;
     const yieldFirst = this.#mustYield();
-    if (this.#unsettledSends++ === 0) this.#sendTurn = currentTurn();
-    hold();
+    this.#unsettle();
     const result = sent.then(this.#sent, this.#sendFailed);
     return yieldFirst ? result.then(nextTurn) : result;
   }
 
+  #unsettle(): void {
+    if (this.#unsettledSends++ > 0) return;
+    this.#sendTurn = operationTurn();
+    unsettledSenders.add(this);
+  }
+
   #settleSend(): void {
-    this.#unsettledSends--;
-    release();
+    if (--this.#unsettledSends > 0) return;
+    unsettledSenders.delete(this);
+    if (this.#sendsHeld) {
+      this.#sendsHeld = false;
+      release();
+    }
   }
 
   /**
@@ -505,8 +527,7 @@ export abstract class Socket {
   #sendAfterReply(message: unknown, options: unknown[]): Promise<void> {
     const timeout = this.#inner.sendTimeout;
     if (timeout === 0) return Promise.reject(errnoError("EFSM"));
-    if (this.#unsettledSends++ === 0) this.#sendTurn = currentTurn();
-    hold();
+    this.#unsettle();
     return new Promise<void>((resolve, reject) => {
       const timer = timeout > 0 ? setTimeout(() => next.fail(errnoError("EFSM")), timeout) : undefined;
       const next = {

@@ -412,7 +412,8 @@ export class Socket extends EventEmitter {
   }
 
   /** Reads an option by libzmq number or short name; booleans read as 1 or 0. */
-  getsockopt(option: number | string): unknown {
+  // deno-lint-ignore no-explicit-any -- zeromq.js types it so: the value's type depends on the option
+  getsockopt(option: number | string): any {
     const id = typeof option === "number" ? option : options[option];
     const typed = this.#socket as unknown as TypedOptions;
     switch (id) {
