@@ -55,12 +55,23 @@ export let omqSocketOf: (socket: Socket) => OmqSocket;
 export let isInUse: (socket: Socket) => boolean;
 /** @internal Connects with a routing id for the peer (Router and Stream `connect(address, { routingId })`). */
 export let connectWithId: (socket: Socket, address: string, routingId: unknown) => void;
+/** @internal Binds (or unbinds) in the background without blocking the socket; the v5 layer reports the outcome. */
+export let bindInBackground: (socket: Socket, address: string, unbind: boolean) => Promise<void>;
+/** @internal Takes the message a `readable` probe holds, if any (a proxy forwards it before starting). */
+export let takeStash: (socket: Socket) => Promise<OmqMessage> | null;
 /** @internal zeromq.js's `send`, installed on the types that send (sockets.ts). */
 export let sendOn: (socket: Socket, message: unknown, options: unknown[]) => Promise<void>;
 /** @internal zeromq.js's `receive`, installed on the types that receive (sockets.ts). */
 export let receiveOn: (socket: Socket) => Promise<unknown[]>;
 
 function noop(): void {}
+
+/** A failure with no caller left to take it: thrown as an uncaught error, as zeromq.js's synchronous throw would be. */
+function rethrow(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
 
 /** Sockets with sends not settled yet; at a turn's end each keeps the process alive until they settle. */
 const unsettledSenders = new Set<Socket>();
@@ -199,6 +210,12 @@ export abstract class Socket {
     isInUse = (socket) => socket.#state !== CLOSED && !socket.#inner.closed && socket.#endpoints > 0;
     connectWithId = (socket, address, routingId) => socket.#connect(address, routingId);
     sendOn = (socket, message, options) => socket.#send(message, options);
+    bindInBackground = (socket, address, unbind) => socket.#bindInBackground(address, unbind);
+    takeStash = (socket) => {
+      const stash = socket.#stash;
+      socket.#stash = null;
+      return stash;
+    };
     receiveOn = (socket) => socket.#receive();
     setEventsLookup((socket) => #inner in (socket as object) ? (socket as Socket).#inner.events : undefined);
     // A send that did not settle within its turn waits for room: zeromq.js keeps the process alive for it.
@@ -342,6 +359,11 @@ export abstract class Socket {
     if (this.#state === CLOSED) throw closedError();
   }
 
+  /** Options may be set during a bind (they apply to the next connection), not once closed. */
+  #validateNotClosed(): void {
+    if (this.#state === CLOSED) throw closedError();
+  }
+
   /**
    * Binds to an endpoint; resolves once listening. The socket takes no other call until then
    * (EBUSY), as in zeromq.js.
@@ -397,20 +419,27 @@ export abstract class Socket {
    * A failure is thrown asynchronously, as an uncaught error, since it cannot be thrown here.
    */
   bindSync(address: string): void {
-    if (typeof address !== "string") throw new TypeError("Address must be a string");
-    this.#validateOpen();
-    this.#inner.bind(address).then(() => this.#endpoints++, (err) => {
-      throw translate(err, address);
-    });
+    this.#bindInBackground(address, false).catch(rethrow);
   }
 
   /** Unbinds without waiting; see `bindSync`. */
   unbindSync(address: string): void {
+    this.#bindInBackground(address, true).catch(rethrow);
+  }
+
+  #bindInBackground(address: string, unbind: boolean): Promise<void> {
     if (typeof address !== "string") throw new TypeError("Address must be a string");
     this.#validateOpen();
-    this.#inner.unbind(address).then(() => this.#endpoints--, (err) => {
-      throw translate(err, address);
-    });
+    if (!unbind) this.#endpoints++;
+    return (unbind ? this.#inner.unbind(address) : this.#inner.bind(address)).then(
+      () => {
+        if (unbind) this.#endpoints--;
+      },
+      (err) => {
+        if (!unbind) this.#endpoints--;
+        throw translate(err, address);
+      },
+    );
   }
 
   #unblock(): void {
@@ -624,7 +653,7 @@ export abstract class Socket {
   protected setBoolOption(option: number, value: boolean): void {
     if (option === ZMQ_XPUB_VERBOSE || option === ZMQ_XPUB_VERBOSER) {
       if (typeof value !== "boolean") throw new TypeError("Option value must be a boolean");
-      this.#validateOpen();
+      this.#validateNotClosed();
       const name = option === ZMQ_XPUB_VERBOSE ? "verbose" : "verboser";
       if (!(name in this.#inner)) throw errnoError("EINVAL");
       (this.#inner as unknown as Record<string, boolean>)[name] = value;
@@ -677,7 +706,7 @@ export abstract class Socket {
       if (value !== null && typeof value !== "string" && !(value instanceof Uint8Array)) {
         throw new TypeError("Option value must be a string or buffer");
       }
-      this.#validateOpen();
+      this.#validateNotClosed();
       const method = option === ZMQ_SUBSCRIBE ? "subscribe" : "unsubscribe";
       const inner = this.#inner as unknown as Record<string, ((...prefixes: unknown[]) => void) | undefined>;
       if (typeof inner[method] !== "function") throw errnoError("EINVAL");
@@ -685,7 +714,7 @@ export abstract class Socket {
       return;
     }
     if (option === ZMQ_CONNECT_ROUTING_ID) {
-      this.#validateOpen();
+      this.#validateNotClosed();
       this.#connectRoutingId = value;
       return;
     }
@@ -693,12 +722,12 @@ export abstract class Socket {
   }
 
   #get(option: number, kind: OptionKind): unknown {
-    this.#validateOpen();
+    this.#validateNotClosed();
     return readOption(this, optionByNumber(SOCKET_OPTIONS, option, true), kind);
   }
 
   #set(option: number, kind: OptionKind, value: unknown): void {
-    this.#validateOpen();
+    this.#validateNotClosed();
     writeOption(this, optionByNumber(SOCKET_OPTIONS, option, false), value, kind);
   }
 }

@@ -11,7 +11,7 @@
  */
 import { EventEmitter } from "node:events";
 import process from "node:process";
-import type { Socket as V6Socket } from "../socket.ts";
+import { bindInBackground, type Socket as V6Socket } from "../socket.ts";
 import type { MessageLike } from "../frames.ts";
 import { SOCKET_OPTIONS } from "../options.ts";
 import {
@@ -136,8 +136,6 @@ interface Driven {
   receive(): Promise<Uint8Array[]>;
   bind(address: string): Promise<void>;
   unbind(address: string): Promise<void>;
-  bindSync(address: string): void;
-  unbindSync(address: string): void;
   connect(address: string): void;
   disconnect(address: string): void;
   close(): void;
@@ -264,16 +262,26 @@ export class Socket extends EventEmitter {
     return this;
   }
 
-  /** Binds without waiting (omq binds in the background; see the v6 `bindSync`). */
+  /**
+   * Binds without waiting: omq binds in the background (a tcp peer retries until it is up;
+   * inproc works in either order). A `bind` event follows success, an `error` event a failure.
+   */
   bindSync(address: string): this {
-    this.#socket.bindSync(address);
+    this.#inBackground(address, false);
     return this;
   }
 
-  /** Unbinds without waiting. */
+  /** Unbinds without waiting; an `unbind` event follows success, an `error` event a failure. */
   unbindSync(address: string): this {
-    this.#socket.unbindSync(address);
+    this.#inBackground(address, true);
     return this;
+  }
+
+  #inBackground(address: string, unbind: boolean): void {
+    bindInBackground(this.#socket as unknown as V6Socket, address, unbind).then(
+      () => later(() => this.emit(unbind ? "unbind" : "bind", address)),
+      (err) => later(() => this.emit("error", err)),
+    );
   }
 
   /** Connects in the background. */
