@@ -60,6 +60,7 @@ export class Server extends Socket {
     super(SocketType.Server, options);
   }
 }
+/** What Server sends and receives, typed as in zeromq.js. */
 export interface Server
   extends Readable<[Message, ServerRoutingOptions]>, Writable<MessageLike, [ServerRoutingOptions]> {}
 
@@ -70,6 +71,7 @@ export class Client extends Socket {
     super(SocketType.Client, options);
   }
 }
+/** What Client sends and receives, typed as in zeromq.js. */
 export interface Client extends Readable<[Message]>, Writable<MessageLike> {}
 
 /** RADIO: sends single-part messages to groups. */
@@ -79,6 +81,7 @@ export class Radio extends Socket {
     super(SocketType.Radio, options);
   }
 }
+/** What Radio sends and receives, typed as in zeromq.js. */
 export interface Radio extends Writable<MessageLike, [RadioGroupOptions]> {}
 
 /** DISH: receives what RADIOs send to the groups it joined. */
@@ -108,6 +111,7 @@ export class Dish extends Socket {
     }
   }
 }
+/** What Dish sends and receives, typed as in zeromq.js. */
 export interface Dish extends Readable<[Message, DishGroupOptions]> {}
 
 /** GATHER: fair-queues single-part messages from SCATTERs. */
@@ -117,6 +121,7 @@ export class Gather extends Socket {
     super(SocketType.Gather, options);
   }
 }
+/** What Gather sends and receives, typed as in zeromq.js. */
 export interface Gather extends Readable<[Message]> {
   /** Keep only the newest message [ZMQ_CONFLATE]. */
   conflate: boolean;
@@ -129,6 +134,7 @@ export class Scatter extends Socket {
     super(SocketType.Scatter, options);
   }
 }
+/** What Scatter sends and receives, typed as in zeromq.js. */
 export interface Scatter extends Writable<MessageLike> {
   /** Keep only the newest message [ZMQ_CONFLATE]. */
   conflate: boolean;
@@ -141,6 +147,7 @@ export class Datagram extends Socket {
     super(SocketType.Datagram, options);
   }
 }
+/** What Datagram sends and receives, typed as in zeromq.js. */
 export interface Datagram extends Readable<[Message, Message]>, Writable<[MessageLike, MessageLike]> {}
 
 installMethods(Server, SocketType.Server);

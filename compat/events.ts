@@ -14,24 +14,29 @@ import { hold, release } from "./keep-alive.ts";
 
 /** An authentication failure reported by the ZAP handler, as zeromq.js's `AuthError`. */
 export interface AuthError extends Error {
+  /** The ZAP handler's status code. */
   status: 300 | 400 | 500;
 }
 
 /** A ZMTP or ZAP protocol failure during a handshake, as zeromq.js's `ProtoError`. */
 export interface ProtoError extends Error {
+  /** What failed, e.g. `ERR_ZMTP_MECHANISM_MISMATCH` (omq's own code when it has no such name). */
   code: string;
 }
 
 /** The address an event is about. */
 export interface EventAddress {
+  /** The endpoint, e.g. `tcp://127.0.0.1:5555`. */
   address: string;
 }
 /** The reconnect interval of `connect:retry`. */
 export interface EventInterval {
+  /** Milliseconds until the next attempt. */
   interval: number;
 }
 /** The error of an `...:error` event. */
 export interface EventError<E = ErrnoError> {
+  /** What went wrong. */
   error: E;
 }
 

@@ -164,10 +164,13 @@ export abstract class Socket {
   declare tcpMaxRetransmitTimeout: number;
   /** Multicast TPDU size [ZMQ_MULTICAST_MAXTPDU]. */
   declare multicastMaxTransportDataUnit: number;
-  /** VMCI options, accepted without effect [ZMQ_VMCI_*]. */
+  /** VMCI buffer size, accepted without effect [ZMQ_VMCI_BUFFER_SIZE]. */
   declare vmciBufferSize: number;
+  /** VMCI minimum buffer size, accepted without effect [ZMQ_VMCI_BUFFER_MIN_SIZE]. */
   declare vmciBufferMinSize: number;
+  /** VMCI maximum buffer size, accepted without effect [ZMQ_VMCI_BUFFER_MAX_SIZE]. */
   declare vmciBufferMaxSize: number;
+  /** VMCI connect timeout, accepted without effect [ZMQ_VMCI_CONNECT_TIMEOUT]. */
   declare vmciConnectTimeout: number;
   /** Network interface to bind connections to [ZMQ_BINDTODEVICE]. */
   declare interface: string | null;

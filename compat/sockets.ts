@@ -41,6 +41,7 @@ export class Pair extends Socket {
     super(SocketType.Pair, options);
   }
 }
+/** What Pair sends and receives, typed as in zeromq.js. */
 export interface Pair extends Writable, Readable {}
 
 /**
@@ -65,6 +66,7 @@ export class Publisher extends Socket {
     super(SocketType.Publisher, options);
   }
 }
+/** What Publisher sends and receives, typed as in zeromq.js. */
 export interface Publisher extends Writable {}
 
 /**
@@ -100,6 +102,7 @@ export class Subscriber extends Socket {
     for (const prefix of prefixes) (this as unknown as StringOptions).setStringOption(7, prefix);
   }
 }
+/** What Subscriber sends and receives, typed as in zeromq.js. */
 export interface Subscriber extends Readable {}
 
 /** The protected accessor the subscription methods go through, as zeromq.js's do. */
@@ -132,6 +135,7 @@ export class Request extends Socket {
     super(SocketType.Request, options);
   }
 }
+/** What Request sends and receives, typed as in zeromq.js. */
 export interface Request extends Readable, Writable {}
 
 /**
@@ -152,6 +156,7 @@ export class Reply extends Socket {
     super(SocketType.Reply, options);
   }
 }
+/** What Reply sends and receives, typed as in zeromq.js. */
 export interface Reply extends Readable, Writable {}
 
 /**
@@ -175,6 +180,7 @@ export class Dealer extends Socket {
     super(SocketType.Dealer, options);
   }
 }
+/** What Dealer sends and receives, typed as in zeromq.js. */
 export interface Dealer extends Readable, Writable {}
 
 /**
@@ -207,6 +213,7 @@ export class Router extends Socket {
     else super.connect(address);
   }
 }
+/** What Router sends and receives, typed as in zeromq.js. */
 export interface Router extends Readable, Writable {}
 
 /**
@@ -225,6 +232,7 @@ export class Pull extends Socket {
     super(SocketType.Pull, options);
   }
 }
+/** What Pull sends and receives, typed as in zeromq.js. */
 export interface Pull extends Readable {
   /** Keep only the newest message [ZMQ_CONFLATE]. */
   conflate: boolean;
@@ -246,6 +254,7 @@ export class Push extends Socket {
     super(SocketType.Push, options);
   }
 }
+/** What Push sends and receives, typed as in zeromq.js. */
 export interface Push extends Writable {
   /** Keep only the newest message [ZMQ_CONFLATE]. */
   conflate: boolean;
@@ -286,6 +295,7 @@ export class XPublisher extends Socket {
     else if (value === "allSubsUnsubs") options.setBoolOption(78, true);
   }
 }
+/** What XPublisher sends and receives, typed as in zeromq.js. */
 export interface XPublisher extends Readable, Writable {}
 
 /** The protected accessor `verbosity` goes through, as zeromq.js's does. */
@@ -309,6 +319,7 @@ export class XSubscriber extends Socket {
     super(SocketType.XSubscriber, options);
   }
 }
+/** What XSubscriber sends and receives, typed as in zeromq.js. */
 export interface XSubscriber extends Readable, Writable {}
 
 /**
@@ -336,6 +347,7 @@ export class Stream extends Socket {
     else super.connect(address);
   }
 }
+/** What Stream sends and receives, typed as in zeromq.js. */
 export interface Stream extends Readable<[Message, Message]>, Writable<[MessageLike, MessageLike]> {}
 
 /** `send`, as installed on a type that sends. */

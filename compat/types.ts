@@ -43,12 +43,12 @@ export interface Readable<M extends object[] = Message[]> {
   [Symbol.asyncIterator](): AsyncIterator<M, undefined>;
 }
 
-type IfEquals<X, Y, A, B = never> = (<T>() => T extends X ? 1 : 2) extends (<T>() => T extends Y ? 1 : 2) ? A : B;
-
-/** The keys of `T` that are neither methods nor read-only. */
+/** The keys of `T` that are neither methods nor read-only (a read-only key differs from its `-readonly` form). */
 export type WritableKeys<T> = {
   [P in keyof T]-?: T[P] extends (...args: never[]) => unknown ? never
-    : IfEquals<{ [Q in P]: T[P] }, { -readonly [Q in P]: T[P] }, P>;
+    : (<U>() => U extends { [Q in P]: T[P] } ? 1 : 2) extends (<U>() => U extends { -readonly [Q in P]: T[P] } ? 1 : 2)
+      ? P
+    : never;
 }[keyof T];
 
 /** The writable properties of `T` (and `E`), all optional: zeromq.js's `Options`. */

@@ -57,7 +57,7 @@ export type {
 export type { Message, MessageLike } from "./frames.ts";
 export type { RouterConnectOptions, StreamConnectOptions } from "./sockets.ts";
 export type { SocketType } from "./socket-types.ts";
-export type { Options, Readable, SocketOptions, Writable } from "./types.ts";
+export type { Options, Readable, SocketOptions, Writable, WritableKeys } from "./types.ts";
 
 /**
  * The libzmq version whose behaviour omq follows (zeromq.js reports the libzmq it was built
