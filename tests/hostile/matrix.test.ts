@@ -147,6 +147,7 @@ const victims: Record<string, Victim> = {
     },
     attackerType: "PUB",
     good: () => new Publisher({ linger: 0 }),
+    drain: drainQueued,
     async ready(v, g) {
       // Publish until the subscription has reached the good publisher.
       const first = v.receive();
