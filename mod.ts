@@ -60,6 +60,7 @@ export type {
 export { type CurveKeyPair, curveKeyPair, curvePublicKey } from "./src/curve-keys.ts";
 export * as z85 from "./src/zmtp/z85.ts";
 export { ZAP_ENDPOINT } from "./src/zap.ts";
+export type { ProtocolErrorCode } from "./src/zmtp/mechanism.ts";
 export { type ErrorCode, ZmqError } from "./src/errors.ts";
 export type { SocketEvent, SocketEventOfType, SocketEvents, SocketEventType } from "./src/events.ts";
 export type { Frame, FrameLike, Message, MessageLike } from "./src/message.ts";

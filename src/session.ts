@@ -386,11 +386,12 @@ export class Session {
     this.#engines.delete(engine);
     if (record?.engine === engine) record.engine = null;
     if (end.handshake) {
-      owner.emit({
-        type: `handshake:error:${end.handshake}`,
-        address: endpoint,
-        error: end.error ?? new Error(`${endpoint}: connection closed during the handshake`),
-      });
+      const error = end.error ?? new Error(`${endpoint}: connection closed during the handshake`);
+      // Every protocol failure carries a name a program can match (libzmq's ZMQ_PROTOCOL_ERROR_*).
+      if (end.handshake === "protocol" && typeof (error as { code?: unknown }).code !== "string") {
+        Object.assign(error, { code: "ERR_ZMTP_UNSPECIFIED" });
+      }
+      owner.emit({ type: `handshake:error:${end.handshake}`, address: endpoint, error });
     }
     // Every connection that ends, handshake or not, as libzmq's engine reports it.
     owner.emit({ type: "disconnect", address: endpoint });
