@@ -47,6 +47,8 @@ interface Binding {
   readonly endpoint: string;
   readonly listener: Listener | WsListener | UdpListener | null;
   readonly inproc: string | null;
+  /** The connections accepted on it: libzmq's listener owns their sessions, so unbind ends them. */
+  readonly accepted: Set<Connection>;
 }
 
 /** One connected endpoint: its dialer (none for inproc), its peer and its live engine. */
@@ -128,12 +130,13 @@ export class Session {
     checkTransport(owner.socketType, ep, true, endpoint);
     if (ep.transport === "inproc") {
       inprocOf(owner.context).bind(ep.name, this);
-      this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name });
+      this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name, accepted: new Set() });
       return;
     }
     let listener: Listener | WsListener | UdpListener;
     let resolved = "";
-    const accept = (conn: TransportConnection) => this.#accept(conn, resolved);
+    const accepted = new Set<Connection>();
+    const accept = (conn: TransportConnection) => this.#accept(conn, resolved, accepted);
     // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
     const acceptError = (err: Error) => owner.emit({ type: "accept:error", address: resolved, error: err });
     try {
@@ -150,7 +153,7 @@ export class Session {
       await listener.close();
       throw closedError(`bind ${endpoint}`);
     }
-    this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null });
+    this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null, accepted });
     // udp: the bound socket is the endpoint's one connection (libzmq's udp session); nothing is accepted.
     if ("connection" in listener) this.#startEngine(listener.connection, resolved, null);
   }
@@ -161,6 +164,9 @@ export class Session {
     if (!binding) throw new ZmqError("ENOENT", `unbind ${endpoint}: not bound`);
     for (const [key, b] of this.#bindings) if (b === binding) this.#bindings.delete(key);
     await this.#closeBinding(binding);
+    // As libzmq, whose listener owns the sessions it accepted: they end with it.
+    const linger = this.#owner.options.linger as number;
+    for (const engine of [...binding.accepted]) engine.close(linger !== 0);
   }
 
   async #listen(
@@ -224,10 +230,10 @@ export class Session {
     }
   }
 
-  #accept(conn: TransportConnection, endpoint: string): void {
+  #accept(conn: TransportConnection, endpoint: string, accepted: Set<Connection>): void {
     if (this.#owner.closed()) return conn.destroy();
     this.#owner.emit({ type: "accept", address: endpoint });
-    this.#startEngine(conn, endpoint, null);
+    this.#startEngine(conn, endpoint, null, accepted);
   }
 
   // --- connect ---
@@ -306,7 +312,12 @@ export class Session {
     return securityOf(owner.options, owner.socketType, owner.context);
   }
 
-  #startEngine(conn: TransportConnection, endpoint: string, record: Connected | null): void {
+  #startEngine(
+    conn: TransportConnection,
+    endpoint: string,
+    record: Connected | null,
+    accepted: Set<Connection> | null = null,
+  ): void {
     const o = this.#owner.options;
     let peer: Peer | null = null;
     if ((o.tcpKeepalive as number) >= 0 && endpoint.startsWith("tcp:") && "setKeepAlive" in conn) {
@@ -336,10 +347,18 @@ export class Session {
         }
         return peer;
       },
-      closed: (_engine: Connection, end: EngineEnd) => this.#engineClosed(engine, end, endpoint, record, peer),
+      closed: (engine: Connection, end: EngineEnd) => {
+        ended = true;
+        accepted?.delete(engine);
+        this.#engineClosed(engine, end, endpoint, record, peer);
+      },
     };
+    let ended = false;
     const engine = createEngine(conn, options, host);
+    // An engine may end inside its constructor (a STREAM refusing an inproc peer): nothing to keep then.
+    if (ended) return;
     this.#engines.add(engine);
+    accepted?.add(engine);
     if (record) record.engine = engine;
   }
 

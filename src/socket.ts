@@ -244,8 +244,15 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   }
 
   /**
-   * Stops listening on an endpoint given to `bind` (or its `lastEndpoint` form).
-   * Connections already accepted stay.
+   * Stops listening on an endpoint given to `bind` (or its `lastEndpoint` form), and ends
+   * the connections accepted on it (after up to `linger` ms for what is queued to them), as
+   * libzmq does.
+   *
+   * @example
+   * ```ts
+   * await pull.bind("tcp://127.0.0.1:5555");
+   * await pull.unbind("tcp://127.0.0.1:5555");
+   * ```
    */
   unbind(endpoint: string): Promise<void> {
     if (this.#closed) return Promise.reject(closedError(`unbind ${endpoint}`));
