@@ -414,6 +414,7 @@ export class Session {
     }
     // Every connection that ends, handshake or not, as libzmq's engine reports it.
     owner.emit({ type: "disconnect", address: endpoint });
+    if (peer && !peer.detached) owner.rules().disconnected?.(peer);
     // Still connected unless `disconnect` dropped the record meanwhile.
     const current = record !== null && this.#connected.get(record.endpoint) === record;
     if (peer && (!current || owner.options.immediate)) {

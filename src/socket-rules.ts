@@ -27,6 +27,11 @@ export interface SocketRules {
    * libzmq does on a pipe "hiccup".
    */
   handshake?(peer: Peer): void;
+  /**
+   * A connection of `peer` whose handshake had completed ended. A connected endpoint's peer
+   * lives on for the reconnect; another's is detached right after (STREAM and ROUTER notify here).
+   */
+  disconnected?(peer: Peer): void;
   /** Whether a peer announcing `socketType` may talk to this socket. Absent: the socket-type table's peers. */
   accepts?(socketType: string): boolean;
 }
