@@ -15,7 +15,7 @@ import { defineOptions, initialOptions } from "./options.ts";
 import { Session } from "./session.ts";
 import { type ConnectOptions, SOCKET_OPTIONS, type SocketOptions } from "./socket-options.ts";
 import type { SocketCore, SocketRules } from "./socket-rules.ts";
-import type { SocketType } from "./zmtp/socket-type.ts";
+import { type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
 
 export { type ConflateOptions, type ConnectOptions, offerConflate, type SocketOptions } from "./socket-options.ts";
 
@@ -54,6 +54,15 @@ export let useRules: <R extends SocketRules>(socket: Socket, make: (core: Socket
 export let whenClosed: (socket: Socket) => Promise<void>;
 /** @internal Whether `socket` is open and bound or connected somewhere. */
 export let inUse: (socket: Socket) => boolean;
+/**
+ * @internal libzmq's ZMQ_EVENTS POLLIN: whether `receive()` would resolve at once. The message
+ * is taken now and kept for that `receive()`, so the answer stays true until then.
+ */
+export let canReceive: (socket: Socket) => boolean;
+/** @internal libzmq's ZMQ_EVENTS POLLOUT: whether `send()` would most likely queue a message at once. */
+export let canSend: (socket: Socket) => boolean;
+/** @internal How many `send()` calls wait for room, and how many `receive()` calls for a message. */
+export let pendingCalls: (socket: Socket) => { readonly sends: number; readonly receives: number };
 
 /**
  * The base of every socket type: a ZeroMQ socket that carries whole
@@ -145,6 +154,8 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   #closed = false;
   #closing: Promise<void> | null = null;
   #receivers: PendingReceive[] = [];
+  /** A message `canReceive` took: the next receive returns it. */
+  #ready: Message | undefined = undefined;
   #senders: PendingSend[] = [];
   #readable: ReadableStream<Message> | null = null;
   #writable: WritableStream<MessageLike> | null = null;
@@ -161,6 +172,23 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     };
     whenClosed = (socket) => socket.#whenClosed;
     inUse = (socket) => !socket.#closed && socket.#session.inUse;
+    canReceive = (socket) => {
+      if (socket.#closed) return false;
+      if (socket.#ready !== undefined) return true;
+      if (socket.#receivers.length > 0) return false;
+      try {
+        socket.#ready = socket.#receive();
+      } catch {
+        return false; // a receive the socket type forbids now (REQ before its request)
+      }
+      return socket.#ready !== undefined;
+    };
+    canSend = (socket) => {
+      if (socket.#closed || socket.#senders.length > 0) return false;
+      const rules = socket.#rules;
+      return rules.canSend ? rules.canSend() : socketTypeInfo(socket.socketType).sends;
+    };
+    pendingCalls = (socket) => ({ sends: socket.#senders.length, receives: socket.#receivers.length });
   }
 
   /** Socket types call this with their ZMTP type name, then install their routing rules. */
@@ -323,6 +351,11 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#receivers.length === 0) {
+      const ready = this.#ready;
+      if (ready !== undefined) {
+        this.#ready = undefined;
+        return Promise.resolve(ready);
+      }
       try {
         const message = this.#receive();
         if (message !== undefined) return Promise.resolve(message);
@@ -409,14 +442,17 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   #deliver(): void {
     const receivers = this.#receivers;
     while (receivers.length > 0) {
-      let message: Message | undefined;
-      try {
-        message = this.#receive();
-      } catch (err) {
-        const r = receivers.shift()!;
-        clearTimeout(r.timer);
-        r.reject(err as Error);
-        continue;
+      let message = this.#ready;
+      if (message !== undefined) this.#ready = undefined;
+      else {
+        try {
+          message = this.#receive();
+        } catch (err) {
+          const r = receivers.shift()!;
+          clearTimeout(r.timer);
+          r.reject(err as Error);
+          continue;
+        }
       }
       if (message === undefined) return;
       const r = receivers.shift()!;

@@ -47,6 +47,10 @@ class ClientRules implements SocketRules {
     this.#out.remove(peer);
   }
 
+  canSend(): boolean {
+    return this.#out.hasRoom;
+  }
+
   send(message: Message): boolean {
     checkSinglePart(message, "CLIENT");
     return this.#out.send(message);

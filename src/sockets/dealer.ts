@@ -62,6 +62,10 @@ class DealerRules implements SocketRules {
     this.#out.remove(peer);
   }
 
+  canSend(): boolean {
+    return this.#out.hasRoom;
+  }
+
   send(message: Message): boolean {
     return this.#out.send(message);
   }

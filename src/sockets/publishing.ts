@@ -98,6 +98,13 @@ export class PublishingRules implements SocketRules {
     return targets;
   }
 
+  canSend(): boolean {
+    // libzmq's xpub: always, unless XPUB_NODROP, where every subscriber must have room.
+    if (!this.socket.noDrop) return true;
+    for (const peer of this.out.peers) if (!peer.outbound.hasRoom) return false;
+    return true;
+  }
+
   send(message: Message): boolean {
     const targets = this.targetsOf(message);
     // XPUB_NODROP: wait until every matching peer has room, as libzmq's check_hwm does.

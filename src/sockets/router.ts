@@ -87,6 +87,11 @@ class RouterRules implements SocketRules {
     this.#table.detach(peer);
   }
 
+  canSend(): boolean {
+    // libzmq's router: always, unless mandatory, where some peer must have room.
+    return !this.#socket.mandatory || this.#table.anyWithRoom();
+  }
+
   send(message: Message): boolean {
     // libzmq silently drops a message that is only a routing id, mandatory or not.
     if (message.length < 2) return true;
