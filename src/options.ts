@@ -33,6 +33,14 @@ interface OptionHolder {
   [VALUES]: Record<string, unknown>;
 }
 
+/** Who hears of option changes on an object (a socket applies some to live connections). */
+const watchers = new WeakMap<object, (name: string) => void>();
+
+/** Calls `changed(name)` after each option of `target` is set (the one watcher of that object). */
+export function watchOptions(target: object, changed: (name: string) => void): void {
+  watchers.set(target, changed);
+}
+
 /** The option values of a socket or context, by name (for omq's own modules). */
 export function optionValues(target: object): Record<string, unknown> {
   return (target as OptionHolder)[VALUES];
@@ -53,6 +61,7 @@ export function defineOptions(cls: { prototype: object }, specs: Record<string, 
       },
       set(this: OptionHolder, value: unknown) {
         this[VALUES][name] = checkOption(name, spec, value);
+        watchers.get(this)?.(name);
       },
     });
   }

@@ -457,6 +457,20 @@ export class Session {
     peer.inbound.end();
   }
 
+  // --- options ---
+
+  /** An option changed: the high-water marks apply to live pipes at once, as libzmq 4.3 updates them. */
+  optionChanged(name: string): void {
+    if (name !== "sendHighWaterMark" && name !== "receiveHighWaterMark") return;
+    const hwm = this.#owner.options[name] as number;
+    for (const peer of this.#peers) {
+      // An inproc pipe's mark is both sockets' (the registry's); the rest are ours alone.
+      if (peer.link) continue;
+      if (name === "sendHighWaterMark") peer.outbound.hwm = hwm;
+      else peer.inbound.hwm = hwm;
+    }
+  }
+
   // --- inproc (the registry calls these) ---
 
   get socketType(): SocketType {

@@ -11,7 +11,7 @@ import { closedError, ZmqError } from "./errors.ts";
 import { emitEvent, SocketEvents } from "./events.ts";
 import { type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
 import { type Context, context as defaultContext, socketDefaults } from "./context.ts";
-import { defineOptions, initialOptions } from "./options.ts";
+import { defineOptions, initialOptions, watchOptions } from "./options.ts";
 import { Session } from "./session.ts";
 import { type ConnectOptions, SOCKET_OPTIONS, type SocketOptions } from "./socket-options.ts";
 import type { SocketCore, SocketRules } from "./socket-rules.ts";
@@ -207,6 +207,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       writable: () => this.#retrySends(),
       readable: () => this.#deliver(),
     });
+    watchOptions(this, (name) => this.#session.optionChanged(name));
   }
 
   #unsupported(what: string): () => never {
