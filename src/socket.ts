@@ -10,7 +10,7 @@
 import { closedError, ZmqError } from "./errors.ts";
 import { emitEvent, SocketEvents } from "./events.ts";
 import { type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
-import { type Context, context as defaultContext, socketDefaults } from "./context.ts";
+import { type Context, context as defaultContext, joinContext, socketDefaults } from "./context.ts";
 import { defineOptions, initialOptions, watchOptions } from "./options.ts";
 import { Session } from "./session.ts";
 import { type ConnectOptions, SOCKET_OPTIONS, type SocketOptions } from "./socket-options.ts";
@@ -160,6 +160,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   #readable: ReadableStream<Message> | null = null;
   #writable: WritableStream<MessageLike> | null = null;
   #markClosed!: () => void;
+  #leaveContext: () => void;
   #whenClosed: Promise<void> = new Promise((resolve) => (this.#markClosed = resolve));
 
   static {
@@ -208,6 +209,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       readable: () => this.#deliver(),
     });
     watchOptions(this, (name) => this.#session.optionChanged(name));
+    this.#leaveContext = joinContext(this.context, this);
   }
 
   #unsupported(what: string): () => never {
@@ -494,6 +496,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     }
     await this.#session.closeBindings();
     await this.#session.close(this.linger);
+    this.#leaveContext();
     emitEvent(this.#events, { type: "end" });
   }
 }
