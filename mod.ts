@@ -48,7 +48,7 @@ export { Router as XREP } from "./src/sockets/router.ts";
 export type { PublishingOptions, PublishingSocket } from "./src/sockets/publishing.ts";
 export type { SubscribingSocket } from "./src/sockets/subscribing.ts";
 export type { SocketType } from "./src/zmtp/socket-type.ts";
-export { Proxy, proxy } from "./src/proxy.ts";
+export { Proxy, proxy, type ProxyCounters, type ProxyStatistics } from "./src/proxy.ts";
 export { Context, context, type ContextOptions } from "./src/context.ts";
 export type {
   ByteConnection,
