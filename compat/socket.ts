@@ -62,8 +62,6 @@ export let sendOn: (socket: Socket, message: unknown, options: unknown[]) => Pro
 /** @internal zeromq.js's `receive`, installed on the types that receive (sockets.ts). */
 export let receiveOn: (socket: Socket) => Promise<unknown[]>;
 
-function noop(): void {}
-
 /** A failure with no caller left to take it: thrown as an uncaught error, as zeromq.js's synchronous throw would be. */
 function rethrow(err: unknown): void {
   queueMicrotask(() => {

@@ -17,7 +17,9 @@ const keepOpen = new WeakSet<Proxy>();
 
 /** What went through one socket of a proxy one way: frames (libzmq counts message parts) and their bytes. */
 export interface ProxyCounters {
+  /** Frames: libzmq counts each part of a multipart message. */
   messages: number;
+  /** The bytes of those frames. */
   bytes: number;
 }
 
@@ -26,7 +28,9 @@ export interface ProxyCounters {
  * end received and sent, then what the back end received and sent.
  */
 export interface ProxyStatistics {
+  /** What the front end received (and the proxy forwarded) and what was sent through it. */
   readonly frontEnd: { readonly received: ProxyCounters; readonly sent: ProxyCounters };
+  /** The same for the back end. */
   readonly backEnd: { readonly received: ProxyCounters; readonly sent: ProxyCounters };
 }
 

@@ -24,7 +24,7 @@ import { inprocOf, type InprocSocket } from "./inproc.ts";
 import type { Peer } from "./peer.ts";
 import type { Message } from "./message.ts";
 import { CommandError, decodeMetadata } from "./zmtp/command.ts";
-import { type HandshakeStep, type ProtocolErrorCode, protocolError, refusal } from "./zmtp/mechanism.ts";
+import { type HandshakeStep, protocolError, type ProtocolErrorCode, refusal } from "./zmtp/mechanism.ts";
 
 /** The inproc name ZAP handlers bind (RFC 27). */
 export const ZAP_ENDPOINT = "zeromq.zap.01";

@@ -24,7 +24,7 @@
 import { boxCipher } from "../../crypto/box-cipher.ts";
 import { decodeMetadata, encodeError, encodeMetadata } from "../command.ts";
 import { COMMAND, MORE } from "../frame.ts";
-import { type HandshakeStep, type Mechanism, type ProtocolErrorCode, protocolError } from "../mechanism.ts";
+import { type HandshakeStep, type Mechanism, protocolError, type ProtocolErrorCode } from "../mechanism.ts";
 import type { ZapAsk } from "../../zap.ts";
 import { peerError } from "./plain.ts";
 
@@ -250,7 +250,9 @@ export class CurveClient extends CurveBase {
     if (startsWith(body, WELCOME) && this.#state === C_WELCOME) return this.#welcome(body);
     if (startsWith(body, READY) && this.#state === C_READY) return this.#ready(body);
     if (startsWith(body, ERROR) && this.#state !== C_DONE) {
-      if (body.byteLength < 7 || body[6] > body.byteLength - 7) return protocol("malformed ERROR", "ERR_ZMTP_MALFORMED_COMMAND_ERROR");
+      if (body.byteLength < 7 || body[6] > body.byteLength - 7) {
+        return protocol("malformed ERROR", "ERR_ZMTP_MALFORMED_COMMAND_ERROR");
+      }
       return peerError(body.subarray(6));
     }
     return protocol("unexpected command during the CURVE handshake", "ERR_ZMTP_UNEXPECTED_COMMAND");
@@ -342,7 +344,9 @@ export class CurveServer extends CurveBase {
 
   #hello(body: Uint8Array): HandshakeStep {
     if (body.byteLength !== HELLO_SIZE) return protocol("malformed HELLO", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
-    if (body[6] !== 1 || body[7] !== 0) return protocol(`unknown CURVE version ${body[6]}.${body[7]}`, "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+    if (body[6] !== 1 || body[7] !== 0) {
+      return protocol(`unknown CURVE version ${body[6]}.${body[7]}`, "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+    }
     this.#clientShort = body.slice(80, 112);
     const short = this.checkPeerNonce(body, 112);
     this.#helloKey = beforenm(this.#clientShort, this.#secretKey!);

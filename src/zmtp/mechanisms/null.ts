@@ -55,7 +55,9 @@ export class NullMechanism implements Mechanism {
         const reason = decodeError(data);
         return { error: refusal(reason, `peer refused: ${reason}`) };
       }
-      return { error: protocolError("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${name} command during NULL handshake`) };
+      return {
+        error: protocolError("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${name} command during NULL handshake`),
+      };
     } catch (err) {
       if (err instanceof CommandError) {
         return { error: protocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", err.message) };

@@ -17,7 +17,7 @@ import {
   encodeError,
   encodeMetadata,
 } from "../command.ts";
-import { type HandshakeStep, type Mechanism, type ProtocolErrorCode, protocolError, refusal } from "../mechanism.ts";
+import { type HandshakeStep, type Mechanism, protocolError, type ProtocolErrorCode, refusal } from "../mechanism.ts";
 import type { ZapAsk } from "../../zap.ts";
 
 type Properties = readonly (readonly [string, Uint8Array | string])[];
