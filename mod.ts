@@ -16,7 +16,13 @@
  *
  * @module
  */
-export { type ConflateOptions, type ConnectOptions, Socket, type SocketOptions } from "./src/socket.ts";
+export {
+  type ConflateOptions,
+  type ConnectOptions,
+  type PeerMessageOptions,
+  Socket,
+  type SocketOptions,
+} from "./src/socket.ts";
 export { Pair } from "./src/sockets/pair.ts";
 export { Push } from "./src/sockets/push.ts";
 export { Pull } from "./src/sockets/pull.ts";

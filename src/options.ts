@@ -18,7 +18,9 @@ export type OptionSpec =
     readonly minLength?: number;
   }
   /** A CURVE key: 40 Z85 characters or 32 bytes, kept as Z85 text. */
-  | { readonly kind: "key"; readonly default: null };
+  | { readonly kind: "key"; readonly default: null }
+  /** Any other shape: `check` validates and normalises (throwing `TypeError`/`RangeError` naming the option). */
+  | { readonly kind: "custom"; readonly default: unknown; readonly check: (name: string, value: unknown) => unknown };
 
 const SPECS = new WeakMap<object, Map<string, OptionSpec>>();
 const encoder = new TextEncoder();
@@ -105,6 +107,8 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       }
       return bytes;
     }
+    case "custom":
+      return spec.check(name, value);
     case "key":
       if (value === null) return null;
       if (typeof value !== "string" && !(value instanceof Uint8Array)) {

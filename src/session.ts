@@ -335,6 +335,7 @@ export class Session {
       heartbeatInterval: o.heartbeatInterval as number,
       heartbeatTimeout: o.heartbeatTimeout as number,
       heartbeatTimeToLive: o.heartbeatTimeToLive as number,
+      helloMessage: (o.helloMessage as Uint8Array | null | undefined) ?? null,
       defer: runtimeOf(this.#owner.context).defer,
     };
     const host = {
@@ -414,7 +415,16 @@ export class Session {
     }
     // Every connection that ends, handshake or not, as libzmq's engine reports it.
     owner.emit({ type: "disconnect", address: endpoint });
-    if (peer && !peer.detached) owner.rules().disconnected?.(peer);
+    if (peer && !peer.detached) {
+      owner.rules().disconnected?.(peer);
+      // libzmq's session: an accepted connection that ends leaves its disconnect message (ROUTER,
+      // SERVER, PEER), a connected one its hiccup message (DEALER, CLIENT, PEER), as if the peer sent it.
+      const note = (record === null ? owner.options.disconnectMessage : owner.options.hiccupMessage) as
+        | Uint8Array
+        | null
+        | undefined;
+      if (note && note.byteLength > 0) peer.inbound.write([note]);
+    }
     // Still connected unless `disconnect` dropped the record meanwhile.
     const current = record !== null && this.#connected.get(record.endpoint) === record;
     if (peer && (!current || owner.options.immediate)) {
@@ -497,7 +507,24 @@ export class Session {
       peer.outbound.end();
       peer.inbound.end();
       peer.link?.onGone?.();
+      return;
     }
+    // As libzmq's inproc link: each side's hello message first, the binder's disconnect message when
+    // the connecting side leaves.
+    const hello = this.#owner.options.helloMessage as Uint8Array | null | undefined;
+    if (hello && hello.byteLength > 0) peer.outbound.write([hello]);
+    const farewell = this.#owner.options.disconnectMessage as Uint8Array | null | undefined;
+    if (farewell && farewell.byteLength > 0 && !this.#connectedPeer(peer)) {
+      peer.onGone = () => {
+        if (!peer.detached) peer.inbound.write([farewell]);
+        this.#detach(peer, false);
+      };
+    }
+  }
+
+  #connectedPeer(peer: Peer): boolean {
+    for (const record of this.#connected.values()) if (record.peer === peer) return true;
+    return false;
   }
 
   // --- close ---

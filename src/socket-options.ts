@@ -90,6 +90,33 @@ export function offerConflate(cls: { prototype: object }): void {
   defineOptions(cls, { conflate: { kind: "bool", default: false } });
 }
 
+/**
+ * libzmq's draft messages for a peer's comings and goings, each on the socket types libzmq gives it:
+ * `helloMessage` (ROUTER, DEALER, CLIENT, SERVER, PEER), `disconnectMessage` (ROUTER, SERVER, PEER)
+ * and `hiccupMessage` (DEALER, CLIENT, PEER).
+ */
+export interface PeerMessageOptions {
+  /** Sent to each new peer first, on every connection and reconnection [ZMQ_HELLO_MSG]. */
+  helloMessage?: string | Uint8Array | null;
+  /** Received as if from a peer whose accepted connection ended [ZMQ_DISCONNECT_MSG]. */
+  disconnectMessage?: string | Uint8Array | null;
+  /** Received as if from a connected peer whose connection dropped (a reconnect follows) [ZMQ_HICCUP_MSG]. */
+  hiccupMessage?: string | Uint8Array | null;
+}
+
+/**
+ * Gives a socket type some of libzmq's peer messages (see `PeerMessageOptions`), read back as bytes.
+ *
+ * @example
+ * ```ts ignore
+ * offerPeerMessages(Dealer, ["helloMessage", "hiccupMessage"]);
+ * ```
+ */
+export function offerPeerMessages(cls: { prototype: object }, names: readonly (keyof PeerMessageOptions)[]): void {
+  const spec: OptionSpec = { kind: "bytes", default: null, maxLength: 0x7fffffff };
+  defineOptions(cls, Object.fromEntries(names.map((name) => [name, spec])));
+}
+
 /** The checks and defaults of the options of `SocketOptions`. */
 export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   sendHighWaterMark: { kind: "int", default: 1000, min: 0 },

@@ -17,7 +17,14 @@ import { type ConnectOptions, SOCKET_OPTIONS, type SocketOptions } from "./socke
 import type { SocketCore, SocketRules } from "./socket-rules.ts";
 import { type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
 
-export { type ConflateOptions, type ConnectOptions, offerConflate, type SocketOptions } from "./socket-options.ts";
+export {
+  type ConflateOptions,
+  type ConnectOptions,
+  offerConflate,
+  offerPeerMessages,
+  type PeerMessageOptions,
+  type SocketOptions,
+} from "./socket-options.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 

@@ -216,6 +216,12 @@ export abstract class ZmtpEngine extends EngineBase {
     if (mechanism.encode && mechanism.decode) this.#sealed = mechanism;
     this.state = ACTIVE;
     this.#startHeartbeats();
+    // libzmq's hello_msg_session: the hello message goes first on every new connection.
+    const hello = this.options.helloMessage;
+    if (hello && hello.byteLength > 0) {
+      this.#out(hello, 0);
+      this.write(this.#encoder.take());
+    }
     this.attach(peer);
   }
 
