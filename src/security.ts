@@ -40,6 +40,9 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
   if (socketTypeInfo(socketType).announcesIdentity) {
     metadata.push(["Identity", (o.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
   }
+  // The application's own properties (ZMQ_METADATA), after ZMTP's, as libzmq adds them.
+  const own = o.metadata as Record<string, Uint8Array | string> | null;
+  if (own) metadata.push(...Object.entries(own));
   const key = (name: string) => (o[name] === null ? null : keyBytes(o[name] as string, name));
   const zap = (remoteAddress: string) =>
     zapFor(context, {

@@ -68,6 +68,8 @@ export interface SocketOptions {
   curveServerKey?: string | Uint8Array | null;
   /** See {@linkcode Socket.zapDomain}. */
   zapDomain?: string | Uint8Array | null;
+  /** See {@linkcode Socket.metadata}. */
+  metadata?: Record<string, string | Uint8Array> | null;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -117,6 +119,32 @@ export function offerPeerMessages(cls: { prototype: object }, names: readonly (k
   defineOptions(cls, Object.fromEntries(names.map((name) => [name, spec])));
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * ZMQ_METADATA's rule: property names start with "X-" (the application's own, RFC 23), are at
+ * most 255 ASCII characters a metadata name may hold; values are strings or bytes. Kept frozen.
+ */
+function checkMetadata(name: string, value: unknown): unknown {
+  if (value === null) return null;
+  if (typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new TypeError(`option ${name} must be an object of "X-..." properties, or null`);
+  }
+  const out: Record<string, Uint8Array> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!/^X-[A-Za-z0-9\-_.+]*$/.test(key) || key.length > 255) {
+      throw new RangeError(
+        `option ${name}: property "${key}" must start with "X-" and be at most 255 of A-Z a-z 0-9 - _ . +`,
+      );
+    }
+    if (typeof v !== "string" && !(v instanceof Uint8Array)) {
+      throw new TypeError(`option ${name}: property "${key}" must be a string or Uint8Array`);
+    }
+    out[key] = typeof v === "string" ? encoder.encode(v) : v;
+  }
+  return Object.freeze(out);
+}
+
 /** The checks and defaults of the options of `SocketOptions`. */
 export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   sendHighWaterMark: { kind: "int", default: 1000, min: 0 },
@@ -148,4 +176,5 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   curveSecretKey: { kind: "key", default: null },
   curveServerKey: { kind: "key", default: null },
   zapDomain: { kind: "bytes", default: null, maxLength: 255 },
+  metadata: { kind: "custom", default: null, check: checkMetadata },
 };

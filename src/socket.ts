@@ -146,6 +146,12 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare curveServerKey: string | Uint8Array | null;
   /** The ZAP domain sent with each authentication request (RFC 27) [ZMQ_ZAP_DOMAIN]. Read back as bytes. */
   declare zapDomain: Uint8Array | string | null;
+  /**
+   * The application's own properties, sent to every peer in the handshake's READY (or INITIATE)
+   * after ZMTP's: names start with "X-", e.g. `{ "X-Service": "billing" }` [ZMQ_METADATA].
+   * Values read back as bytes.
+   */
+  declare metadata: Readonly<Record<string, Uint8Array | string>> | null;
 
   /** The ZMTP socket type name, e.g. "PUSH". */
   readonly socketType: SocketType;
