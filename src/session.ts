@@ -74,6 +74,11 @@ const ERROR_CODES = new Set<string>([
   "ENOTSUP",
 ]);
 
+/** ZMQ_RECONNECT_STOP bits (libzmq's draft ZMQ_RECONNECT_STOP_*). */
+export const RECONNECT_STOP_CONN_REFUSED = 1;
+export const RECONNECT_STOP_HANDSHAKE_FAILED = 2;
+export const RECONNECT_STOP_AFTER_DISCONNECT = 4;
+
 /** A transport error turned into a `ZmqError` that names the endpoint. */
 function transportError(what: string, endpoint: string, err: unknown): ZmqError {
   const code = (err as { code?: string })?.code;
@@ -104,6 +109,8 @@ export class Session {
   #engines = new Set<Connection>();
   #peers = new Set<Peer>();
   #handshakeWaiters: (() => void)[] = [];
+  /** `disconnect` was called with RECONNECT_STOP_AFTER_DISCONNECT set (libzmq's `_disconnected`). */
+  #disconnected = false;
   #lastEndpoint: string | null = null;
   #onWritable: () => void;
 
@@ -274,16 +281,39 @@ export class Session {
         reconnectMaxInterval: () => o.reconnectMaxInterval as number,
         connectTimeout: () => o.connectTimeout as number,
         emit: (event) => owner.emit(event),
+        givesUp: (error) => this.#givesUp(record, error),
       }),
     };
     this.#connected.set(endpoint, record);
     record.dialer!.start();
   }
 
+  /**
+   * ZMQ_RECONNECT_STOP for a failed connection attempt: a refused tcp connection ends the endpoint
+   * (libzmq terminates its session, dropping what was queued); after a `disconnect` on this
+   * socket, a refused ipc connection stops the dialing only.
+   */
+  #givesUp(record: Connected, error: unknown): boolean {
+    const stop = this.#owner.options.reconnectStop as number;
+    if ((error as { code?: string })?.code !== "ECONNREFUSED") return false;
+    if (stop & RECONNECT_STOP_CONN_REFUSED && record.dialer?.address.kind === "tcp") {
+      queueMicrotask(() => this.#drop(record));
+      return true;
+    }
+    return (stop & RECONNECT_STOP_AFTER_DISCONNECT) !== 0 && this.#disconnected &&
+      record.dialer?.address.kind === "ipc";
+  }
+
+  /** Lets go of a connected endpoint that gave up, as `disconnect` would (unless that happened already). */
+  #drop(record: Connected): void {
+    if (this.#connected.get(record.endpoint) === record) this.disconnect(record.endpoint);
+  }
+
   disconnect(endpoint: string): void {
     const record = this.#connected.get(endpoint);
     if (!record) parseEndpoint(endpoint, false); // a malformed endpoint is EINVAL, as libzmq, not "not connected"
     if (!record) throw new ZmqError("ENOENT", `disconnect ${endpoint}: not connected`);
+    if ((this.#owner.options.reconnectStop as number) & RECONNECT_STOP_AFTER_DISCONNECT) this.#disconnected = true;
     this.#connected.delete(endpoint);
     record.dialer?.stop();
     record.engine?.close();
@@ -431,6 +461,12 @@ export class Session {
       // A bound endpoint's (or an immediate connection's) peer ends with its connection.
       this.#detach(peer, false);
       if (current) record!.peer = null;
+    }
+    // ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED: a connection that fails its handshake is not tried again.
+    if (end.handshake && record && (owner.options.reconnectStop as number) & RECONNECT_STOP_HANDSHAKE_FAILED) {
+      record.dialer?.stop();
+      queueMicrotask(() => this.#drop(record));
+      return;
     }
     if (record?.dialer && !owner.closed()) record.dialer.lost();
   }

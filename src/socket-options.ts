@@ -70,6 +70,8 @@ export interface SocketOptions {
   zapDomain?: string | Uint8Array | null;
   /** See {@linkcode Socket.metadata}. */
   metadata?: Record<string, string | Uint8Array> | null;
+  /** See {@linkcode Socket.reconnectStop}. */
+  reconnectStop?: number;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -177,4 +179,5 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   curveServerKey: { kind: "key", default: null },
   zapDomain: { kind: "bytes", default: null, maxLength: 255 },
   metadata: { kind: "custom", default: null, check: checkMetadata },
+  reconnectStop: { kind: "int", default: 0, min: 0, max: 7 },
 };

@@ -99,6 +99,13 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare linger: number;
   /** Milliseconds before reconnecting; -1 never reconnects [ZMQ_RECONNECT_IVL]. */
   declare reconnectInterval: number;
+  /**
+   * When a connected endpoint stops reconnecting, as libzmq's bits [ZMQ_RECONNECT_STOP]: 1, a tcp
+   * connection is refused (the endpoint is then dropped, with what was queued for it); 2, a
+   * connection fails its handshake (likewise); 4, an ipc connection is refused after this socket's
+   * `disconnect()` was called. 0 (the default): always reconnect.
+   */
+  declare reconnectStop: number;
   /** Upper bound of the doubling reconnect interval; 0 keeps it constant [ZMQ_RECONNECT_IVL_MAX]. */
   declare reconnectMaxInterval: number;
   /** Milliseconds a connection attempt may take; 0 leaves it to the OS [ZMQ_CONNECT_TIMEOUT]. */

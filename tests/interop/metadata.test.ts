@@ -30,7 +30,7 @@ async function readyOf(connect: (endpoint: string) => Promise<void> | void): Pro
     sock.write(encodeGreeting("NULL", false));
     const body = encodeCommand("READY", encodeMetadata([["Socket-Type", "ROUTER"]]));
     sock.write(new Uint8Array([0x04, body.byteLength, ...body]));
-    let input = new Uint8Array(0);
+    let input: Uint8Array = new Uint8Array(0);
     sock.on("data", (chunk) => {
       input = concatBytes([input, new Uint8Array(chunk)]);
       // The peer's greeting, then one short command frame: flags, size, body.
