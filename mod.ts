@@ -33,7 +33,7 @@ export { Router, type RouterOptions } from "./src/sockets/router.ts";
 export { Publisher } from "./src/sockets/publisher.ts";
 export { Subscriber, type SubscriberOptions } from "./src/sockets/subscriber.ts";
 export { XPublisher, type XPublisherOptions, type XPublisherVerbosity } from "./src/sockets/xpublisher.ts";
-export { XSubscriber } from "./src/sockets/xsubscriber.ts";
+export { XSubscriber, type XSubscriberOptions } from "./src/sockets/xsubscriber.ts";
 export { Stream, type StreamOptions } from "./src/sockets/stream.ts";
 // libzmq's draft socket types (zeromq.js's `zeromq/draft` names), and the old names of DEALER and ROUTER.
 export { Client } from "./src/sockets/client.ts";
