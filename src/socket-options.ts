@@ -72,6 +72,8 @@ export interface SocketOptions {
   metadata?: Record<string, string | Uint8Array> | null;
   /** See {@linkcode Socket.reconnectStop}. */
   reconnectStop?: number;
+  /** See {@linkcode Socket.zapEnforceDomain}. */
+  zapEnforceDomain?: boolean;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -180,4 +182,5 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   zapDomain: { kind: "bytes", default: null, maxLength: 255 },
   metadata: { kind: "custom", default: null, check: checkMetadata },
   reconnectStop: { kind: "int", default: 0, min: 0, max: 7 },
+  zapEnforceDomain: { kind: "bool", default: false },
 };

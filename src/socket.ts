@@ -154,6 +154,12 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   /** The ZAP domain sent with each authentication request (RFC 27) [ZMQ_ZAP_DOMAIN]. Read back as bytes. */
   declare zapDomain: Uint8Array | string | null;
   /**
+   * libzmq's strict ZAP rule [ZMQ_ZAP_ENFORCE_DOMAIN]: a NULL or CURVE server with a `zapDomain` fails
+   * every handshake while no ZAP handler is bound (instead of letting everyone in), and a CURVE
+   * server without a domain does not ask the handler at all.
+   */
+  declare zapEnforceDomain: boolean;
+  /**
    * The application's own properties, sent to every peer in the handshake's READY (or INITIATE)
    * after ZMTP's: names start with "X-", e.g. `{ "X-Service": "billing" }` [ZMQ_METADATA].
    * Values read back as bytes.
