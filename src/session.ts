@@ -12,6 +12,7 @@ import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endp
 import { connectWs, listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
 import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
+import { resolveTcpHost } from "../transports/tcp-host.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
 import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
@@ -149,7 +150,7 @@ export class Session {
     try {
       listener = ep.transport === "udp"
         ? await bindUdp(ep.address, udpOptions(owner.socketType, owner.options), endpoint)
-        : await this.#listen(ep, accept, acceptError);
+        : await this.#listen(ep, endpoint, accept, acceptError);
     } catch (err) {
       const error = transportError("bind", endpoint, err);
       owner.emit({ type: "bind:error", address: endpoint, error });
@@ -178,6 +179,7 @@ export class Session {
 
   async #listen(
     ep: Endpoint,
+    endpoint: string,
     accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener | WsListener> {
@@ -185,15 +187,33 @@ export class Session {
     if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#security().name, accept);
     const runtime = runtimeOf(this.#owner.context);
     if (ep.transport === "ipc" && ep.address.path === "*") return await this.#listenIpcWildcard(accept, acceptError);
+    const o = this.#owner.options;
+    const listenOptions = { backlog: o.backlog as number };
+    if (ep.transport === "ipc") return await runtime.listen(ep.address, accept, acceptError, listenOptions);
+    const ipv6 = o.ipv6 as boolean;
+    const host = await resolveTcpHost(ep.wildcardHost ? "*" : ep.address.host, ipv6, "bind", runtime, endpoint);
     try {
-      return await runtime.listen(ep.address, accept, acceptError);
+      return await runtime.listen({ kind: "tcp", host, port: ep.address.port }, accept, acceptError, listenOptions);
     } catch (err) {
-      // "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
-      if (ep.transport === "tcp" && ep.wildcardHost) {
-        return await runtime.listen({ kind: "tcp", host: "0.0.0.0", port: ep.address.port }, accept, acceptError);
+      // With ipv6, "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
+      if (ep.wildcardHost && host === "::") {
+        const any = { kind: "tcp", host: "0.0.0.0", port: ep.address.port } as const;
+        return await runtime.listen(any, accept, acceptError, listenOptions);
       }
       throw err;
     }
+  }
+
+  /** Connects to a tcp or ipc address, resolving a tcp host (and source) with the socket's ipv6 option. */
+  async #dial(ep: Endpoint, endpoint: string): Promise<TransportConnection> {
+    const runtime = runtimeOf(this.#owner.context);
+    if (ep.transport === "ipc") return await runtime.connect(ep.address);
+    if (ep.transport !== "tcp") throw new Error("unreachable");
+    const ipv6 = this.#owner.options.ipv6 as boolean;
+    const host = await resolveTcpHost(ep.address.host, ipv6, "connect", runtime, endpoint);
+    const source = ep.source &&
+      { host: await resolveTcpHost(ep.source.host, ipv6, "source", runtime, endpoint), port: ep.source.port };
+    return await runtime.connect({ kind: "tcp", host, port: ep.address.port }, source ? { source } : undefined);
   }
 
   /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
@@ -262,7 +282,6 @@ export class Session {
     const peer = owner.options.immediate ? null : this.#newPeer(endpoint, assignedId);
     if (peer && !this.#attach(peer)) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
     const o = owner.options;
-    const runtime = runtimeOf(owner.context);
     const record: Connected = {
       endpoint,
       inproc: null,
@@ -275,7 +294,7 @@ export class Session {
             ? connectWs(address, this.#security().name)
             : address.kind === "udp"
             ? connectUdp(address, udpOptions(owner.socketType, o), endpoint)
-            : runtime.connect(address),
+            : this.#dial(ep, endpoint),
         start: (conn) => this.#startEngine(conn, endpoint, record),
         reconnectInterval: () => o.reconnectInterval as number,
         reconnectMaxInterval: () => o.reconnectMaxInterval as number,

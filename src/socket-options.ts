@@ -74,6 +74,8 @@ export interface SocketOptions {
   reconnectStop?: number;
   /** See {@linkcode Socket.zapEnforceDomain}. */
   zapEnforceDomain?: boolean;
+  /** See {@linkcode Socket.backlog}. */
+  backlog?: number;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -183,4 +185,5 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   metadata: { kind: "custom", default: null, check: checkMetadata },
   reconnectStop: { kind: "int", default: 0, min: 0, max: 7 },
   zapEnforceDomain: { kind: "bool", default: false },
+  backlog: { kind: "int", default: 100, min: 0 },
 };

@@ -135,8 +135,18 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
    * Set as a string or bytes; always read back as bytes.
    */
   declare routingId: Uint8Array | string | null;
-  /** Accepted for zeromq.js compatibility; IPv6 works whenever an IPv6 address is given [ZMQ_IPV6]. */
+  /**
+   * IPv6 on tcp endpoints [ZMQ_IPV6]. Off, as libzmq's default: `tcp://*` binds every IPv4
+   * address, host names resolve to IPv4 addresses, and an IPv6 address fails (ENODEV to bind, EINVAL
+   * to connect). On: `*` is dual-stack and host names resolve to either family. Read when an endpoint
+   * is bound or connected (each reconnect resolves again).
+   */
   declare ipv6: boolean;
+  /**
+   * Connections the kernel queues for a listener before they are accepted [ZMQ_BACKLOG]; Node's
+   * listeners take it, Deno's and Bun's own have no such setting (the OS default applies there).
+   */
+  declare backlog: number;
   /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
   declare plainServer: boolean;
   /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */
