@@ -13,6 +13,7 @@ import { connectWs, listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
 import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
 import { resolveTcpHost } from "../transports/tcp-host.ts";
+import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
 import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
@@ -259,6 +260,17 @@ export class Session {
 
   #accept(conn: TransportConnection, endpoint: string, accepted: Set<Connection>): void {
     if (this.#owner.closed()) return conn.destroy();
+    const filters = this.#owner.options.tcpAcceptFilter as readonly string[] | null;
+    if (filters && endpoint.startsWith("tcp:")) {
+      const masks = filters.map((f) => parseAcceptFilter(f, "tcpAcceptFilter"));
+      if (!acceptedBy(masks, conn.remoteAddress)) {
+        // As libzmq's tcp_listener: closed at once, reported as a failed accept.
+        conn.destroy();
+        const error = new ZmqError("EACCES", `${endpoint}: ${conn.remoteAddress} is not in tcpAcceptFilter`);
+        this.#owner.emit({ type: "accept:error", address: endpoint, error });
+        return;
+      }
+    }
     this.#owner.emit({ type: "accept", address: endpoint });
     this.#startEngine(conn, endpoint, null, accepted);
   }

@@ -7,6 +7,7 @@
 import type { Context } from "./context.ts";
 import type { FrameLike } from "./message.ts";
 import { defineOptions, type OptionSpec } from "./options.ts";
+import { checkAcceptFilter } from "../transports/accept-filter.ts";
 
 /** Options every socket takes, as properties and in its constructor. */
 export interface SocketOptions {
@@ -76,6 +77,8 @@ export interface SocketOptions {
   zapEnforceDomain?: boolean;
   /** See {@linkcode Socket.backlog}. */
   backlog?: number;
+  /** See {@linkcode Socket.tcpAcceptFilter}. */
+  tcpAcceptFilter?: string | readonly string[] | null;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -186,4 +189,5 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   reconnectStop: { kind: "int", default: 0, min: 0, max: 7 },
   zapEnforceDomain: { kind: "bool", default: false },
   backlog: { kind: "int", default: 100, min: 0 },
+  tcpAcceptFilter: { kind: "custom", default: null, check: checkAcceptFilter },
 };

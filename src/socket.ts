@@ -147,6 +147,13 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
    * listeners take it, Deno's and Bun's own have no such setting (the OS default applies there).
    */
   declare backlog: number;
+  /**
+   * The peers a tcp listener accepts: addresses (`"10.0.0.7"`) or networks (`"10.0.0.0/8"`,
+   * `"fd00::/8"`), one or a list; a connection from anywhere else is closed at once, with an
+   * `accept:error` event. null (the default) accepts everyone [ZMQ_TCP_ACCEPT_FILTER]. Read
+   * back as a list.
+   */
+  declare tcpAcceptFilter: string | readonly string[] | null;
   /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
   declare plainServer: boolean;
   /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */

@@ -119,3 +119,34 @@ test("backlog reaches the runtime's listen (libzmq's default: 100)", async () =>
   assert.deepEqual(runtime.listenOptions.map((o) => o?.backlog), [5, 100]);
   await Promise.all([pull.close(), other.close()]);
 });
+
+test("tcpAcceptFilter closes connections from elsewhere at once (accept:error), both against libzmq and ours", async () => {
+  await using zmq = await startLibzmq();
+  const filtered = new Dealer({ linger: 0, tcpAcceptFilter: "127.0.0.1" });
+  const refusals: string[] = [];
+  (async () => {
+    for await (const e of filtered.events) if (e.type === "accept:error") refusals.push(e.address!);
+  })();
+  await filtered.bind("tcp://127.0.0.1:*");
+  const target = filtered.lastEndpoint!.slice("tcp://".length);
+  const outsider = await zmq.socket("dealer", { reconnectInterval: 60_000 });
+  await outsider.connect(`tcp://127.0.0.2:0;${target}`);
+  await eventually(() => refusals.length === 1);
+  const insider = await zmq.socket("dealer");
+  await insider.connect(`tcp://127.0.0.1:0;${target}`);
+  await insider.send("let in");
+  assert.deepEqual(texts(await withTimeout(filtered.receive(), 5000, "the insider's message")), ["let in"]);
+  await filtered.close();
+
+  // libzmq's own filter refuses our connection from a source outside it, and takes one inside it.
+  const theirs = await zmq.socket("pull", { tcpAcceptFilter: "127.0.0.1" });
+  const endpoint = (await theirs.bind("tcp://127.0.0.1:*")).slice("tcp://".length);
+  const ours = new Push({ linger: 0, reconnectInterval: 60_000 });
+  ours.connect(`tcp://127.0.0.2:0;${endpoint}`);
+  await theirs.waitEvent("accept:error");
+  const allowed = new Push({ linger: 0 });
+  allowed.connect(`tcp://127.0.0.1:0;${endpoint}`);
+  await allowed.send("from inside");
+  assert.deepEqual(texts(await theirs.receive()), ["from inside"]);
+  await Promise.all([ours.close(), allowed.close()]);
+});
