@@ -14,6 +14,8 @@ import type { WsListener } from "../transports/ws/types.ts";
 import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
 import { resolveTcpHost } from "../transports/tcp-host.ts";
 import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
+import { parseHostPort, Socks5Client } from "../transports/socks.ts";
+import { openSocksTunnel } from "../transports/socks-tunnel.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
 import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
@@ -210,7 +212,23 @@ export class Session {
     const runtime = runtimeOf(this.#owner.context);
     if (ep.transport === "ipc") return await runtime.connect(ep.address);
     if (ep.transport !== "tcp") throw new Error("unreachable");
-    const ipv6 = this.#owner.options.ipv6 as boolean;
+    const o = this.#owner.options;
+    const ipv6 = o.ipv6 as boolean;
+    if (o.socksProxy !== null) {
+      // As libzmq's socks_connecter: the proxy resolves the endpoint's host, given as it was written.
+      const proxy = parseHostPort(o.socksProxy as string, "socksProxy");
+      const address = {
+        kind: "tcp",
+        host: await resolveTcpHost(proxy.host, ipv6, "connect", runtime, endpoint),
+        port: proxy.port,
+      } as const;
+      const client = new Socks5Client(
+        ep.address,
+        o.socksUsername as Uint8Array | null,
+        o.socksPassword as Uint8Array | null,
+      );
+      return await openSocksTunnel(runtime, address, client);
+    }
     const host = await resolveTcpHost(ep.address.host, ipv6, "connect", runtime, endpoint);
     const source = ep.source &&
       { host: await resolveTcpHost(ep.source.host, ipv6, "source", runtime, endpoint), port: ep.source.port };

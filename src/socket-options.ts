@@ -8,6 +8,7 @@ import type { Context } from "./context.ts";
 import type { FrameLike } from "./message.ts";
 import { defineOptions, type OptionSpec } from "./options.ts";
 import { checkAcceptFilter } from "../transports/accept-filter.ts";
+import { checkSocksProxy } from "../transports/socks.ts";
 
 /** Options every socket takes, as properties and in its constructor. */
 export interface SocketOptions {
@@ -79,6 +80,12 @@ export interface SocketOptions {
   backlog?: number;
   /** See {@linkcode Socket.tcpAcceptFilter}. */
   tcpAcceptFilter?: string | readonly string[] | null;
+  /** See {@linkcode Socket.socksProxy}. */
+  socksProxy?: string | null;
+  /** See {@linkcode Socket.socksUsername}. */
+  socksUsername?: string | Uint8Array | null;
+  /** See {@linkcode Socket.socksPassword}. */
+  socksPassword?: string | Uint8Array | null;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -190,4 +197,7 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   zapEnforceDomain: { kind: "bool", default: false },
   backlog: { kind: "int", default: 100, min: 0 },
   tcpAcceptFilter: { kind: "custom", default: null, check: checkAcceptFilter },
+  socksProxy: { kind: "custom", default: null, check: checkSocksProxy },
+  socksUsername: { kind: "bytes", default: null, maxLength: 255 },
+  socksPassword: { kind: "bytes", default: null, maxLength: 255 },
 };

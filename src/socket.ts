@@ -154,6 +154,15 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
    * back as a list.
    */
   declare tcpAcceptFilter: string | readonly string[] | null;
+  /**
+   * A SOCKS5 proxy ("host:port") that tcp connections go through; the proxy resolves the
+   * endpoint's host [ZMQ_SOCKS_PROXY]. null: connect directly.
+   */
+  declare socksProxy: string | null;
+  /** The user name for the SOCKS5 proxy (RFC 1929); set, it is the only method offered [ZMQ_SOCKS_USERNAME]. */
+  declare socksUsername: Uint8Array | string | null;
+  /** The password for the SOCKS5 proxy [ZMQ_SOCKS_PASSWORD]. */
+  declare socksPassword: Uint8Array | string | null;
   /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
   declare plainServer: boolean;
   /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */
