@@ -59,7 +59,9 @@ export { Context, context, type ContextOptions } from "./src/context.ts";
 export type {
   ByteConnection,
   ConnectionHandlers,
+  DialOptions,
   Listener,
+  ListenOptions,
   Runtime,
   SocketAddress,
 } from "./transports/runtime/types.ts";

@@ -32,6 +32,7 @@ import {
   type OptionKind,
   SOCKET_OPTIONS,
   ZMQ_CONNECT_ROUTING_ID,
+  ZMQ_METADATA,
   ZMQ_SUBSCRIBE,
   ZMQ_UNSUBSCRIBE,
   ZMQ_XPUB_VERBOSE,
@@ -685,17 +686,39 @@ export abstract class Socket {
       this.#connectRoutingId = value;
       return;
     }
+    if (option === ZMQ_METADATA) return this.#addMetadata(value);
     this.#set(option, "String", value);
+  }
+
+  /** ZMQ_METADATA's "X-name:value", added to what is set (libzmq's rule: EINVAL for anything else). */
+  #addMetadata(value: string | Uint8Array | null): void {
+    this.#validateNotClosed();
+    const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
+    const colon = typeof text === "string" ? text.indexOf(":") : -1;
+    if (typeof text !== "string" || colon <= 0 || colon === text.length - 1) throw errnoError("EINVAL");
+    const inner = this.#inner as unknown as { metadata: Record<string, string | Uint8Array> | null };
+    try {
+      inner.metadata = { ...inner.metadata, [text.slice(0, colon)]: text.slice(colon + 1) };
+    } catch (err) {
+      throw translate(err instanceof TypeError ? new RangeError(err.message) : err);
+    }
   }
 
   #get(option: number, kind: OptionKind): unknown {
     this.#validateNotClosed();
-    return readOption(this, optionByNumber(SOCKET_OPTIONS, option, true), kind);
+    return readOption(this, this.#numbered(option, true), kind);
   }
 
   #set(option: number, kind: OptionKind, value: unknown): void {
     this.#validateNotClosed();
-    writeOption(this, optionByNumber(SOCKET_OPTIONS, option, false), value, kind);
+    writeOption(this, this.#numbered(option, false), value, kind);
+  }
+
+  /** The option `option` names, if this socket has it (a draft option only some types have is EINVAL on others). */
+  #numbered(option: number, read: boolean): OptionDef {
+    const def = optionByNumber(SOCKET_OPTIONS, option, read);
+    if (def.numberOnly && !(def.name in this.#inner)) throw errnoError("EINVAL");
+    return def;
   }
 }
 
@@ -722,7 +745,7 @@ defineOptionAccessors(
   Socket,
   SOCKET_OPTIONS,
   "Socket",
-  (def) => def.types === undefined,
+  (def) => def.types === undefined && !def.numberOnly,
   { securityMechanism: MECHANISMS },
 );
 

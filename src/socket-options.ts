@@ -86,6 +86,18 @@ export interface SocketOptions {
   socksUsername?: string | Uint8Array | null;
   /** See {@linkcode Socket.socksPassword}. */
   socksPassword?: string | Uint8Array | null;
+  /** See {@linkcode Socket.typeOfService}. */
+  typeOfService?: number;
+  /** See {@linkcode Socket.priority}. */
+  priority?: number;
+  /** See {@linkcode Socket.interface}. */
+  interface?: string | Uint8Array | null;
+  /** See {@linkcode Socket.sendBufferSize}. */
+  sendBufferSize?: number;
+  /** See {@linkcode Socket.receiveBufferSize}. */
+  receiveBufferSize?: number;
+  /** See {@linkcode Socket.tcpMaxRetransmitTimeout}. */
+  tcpMaxRetransmitTimeout?: number;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -161,6 +173,11 @@ function checkMetadata(name: string, value: unknown): unknown {
   return Object.freeze(out);
 }
 
+/** Why an option cannot take effect: Node's, Deno's and Bun's tcp sockets have no way to set it. */
+function NO_TCP_OPTION(sockopt: string): string {
+  return `Node, Deno and Bun give a program no way to set ${sockopt} on a tcp socket`;
+}
+
 /** The checks and defaults of the options of `SocketOptions`. */
 export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   sendHighWaterMark: { kind: "int", default: 1000, min: 0 },
@@ -177,8 +194,8 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   heartbeatTimeToLive: { kind: "int", default: 0, min: 0, max: 6_553_500 },
   tcpKeepalive: { kind: "int", default: -1, min: -1, max: 1 },
   tcpKeepaliveIdle: { kind: "int", default: -1, min: -1 },
-  tcpKeepaliveCount: { kind: "int", default: -1, min: -1 },
-  tcpKeepaliveInterval: { kind: "int", default: -1, min: -1 },
+  tcpKeepaliveCount: { kind: "int", default: -1, min: -1, unsupported: NO_TCP_OPTION("TCP_KEEPCNT") },
+  tcpKeepaliveInterval: { kind: "int", default: -1, min: -1, unsupported: NO_TCP_OPTION("TCP_KEEPINTVL") },
   immediate: { kind: "bool", default: false },
   maxMessageSize: { kind: "int", default: -1, min: -1 },
   // 1 to 255 bytes, as libzmq's ZMQ_ROUTING_ID (null: none).
@@ -200,4 +217,11 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   socksProxy: { kind: "custom", default: null, check: checkSocksProxy },
   socksUsername: { kind: "bytes", default: null, maxLength: 255 },
   socksPassword: { kind: "bytes", default: null, maxLength: 255 },
+  // libzmq's options no JavaScript runtime lets a program apply (README: "Options that cannot take effect").
+  typeOfService: { kind: "int", default: 0, min: 0, max: 255, unsupported: NO_TCP_OPTION("IP_TOS") },
+  priority: { kind: "int", default: 0, min: 0, unsupported: NO_TCP_OPTION("SO_PRIORITY") },
+  interface: { kind: "bytes", default: null, maxLength: 255, unsupported: NO_TCP_OPTION("SO_BINDTODEVICE") },
+  sendBufferSize: { kind: "int", default: -1, min: -1, unsupported: NO_TCP_OPTION("SO_SNDBUF") },
+  receiveBufferSize: { kind: "int", default: -1, min: -1, unsupported: NO_TCP_OPTION("SO_RCVBUF") },
+  tcpMaxRetransmitTimeout: { kind: "int", default: 0, min: 0, unsupported: NO_TCP_OPTION("TCP_MAXRT") },
 };

@@ -122,9 +122,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare tcpKeepalive: number;
   /** Seconds idle before the first keepalive probe; -1 the OS default (Node and Bun; Deno cannot set it) [ZMQ_TCP_KEEPALIVE_IDLE]. */
   declare tcpKeepaliveIdle: number;
-  /** Accepted for zeromq.js compatibility; no runtime here lets it be set (the OS default applies) [ZMQ_TCP_KEEPALIVE_CNT]. */
+  /** Keepalive probes before dropping [ZMQ_TCP_KEEPALIVE_CNT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
   declare tcpKeepaliveCount: number;
-  /** Accepted for zeromq.js compatibility; no runtime here lets it be set (the OS default applies) [ZMQ_TCP_KEEPALIVE_INTVL]. */
+  /** Seconds between keepalive probes [ZMQ_TCP_KEEPALIVE_INTVL]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
   declare tcpKeepaliveInterval: number;
   /** Queue messages only on completed connections [ZMQ_IMMEDIATE]. */
   declare immediate: boolean;
@@ -163,6 +163,22 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare socksUsername: Uint8Array | string | null;
   /** The password for the SOCKS5 proxy [ZMQ_SOCKS_PASSWORD]. */
   declare socksPassword: Uint8Array | string | null;
+  /**
+   * IP type of service of tcp connections [ZMQ_TOS]. Like the options that refer here, it is
+   * accepted and read back but cannot take effect: Node, Deno and Bun give a program no way to set
+   * it on a tcp socket. Setting any of them to another value than its default warns once per process.
+   */
+  declare typeOfService: number;
+  /** Socket priority (SO_PRIORITY) [ZMQ_PRIORITY]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare priority: number;
+  /** The network device to bind connections to (SO_BINDTODEVICE) [ZMQ_BINDTODEVICE]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare interface: Uint8Array | string | null;
+  /** Kernel send buffer in bytes, -1 the OS default [ZMQ_SNDBUF]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare sendBufferSize: number;
+  /** Kernel receive buffer in bytes, -1 the OS default [ZMQ_RCVBUF]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare receiveBufferSize: number;
+  /** Maximum TCP retransmit timeout in ms [ZMQ_TCP_MAXRT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare tcpMaxRetransmitTimeout: number;
   /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
   declare plainServer: boolean;
   /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */

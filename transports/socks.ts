@@ -203,10 +203,11 @@ export function parseHostPort(text: string, option: string): HostPort {
   return { host, port };
 }
 
-/** The option's check: "host:port" kept as given; null or "" for no proxy. */
+/** The option's check: "host:port" (text, or its UTF-8 bytes as libzmq takes it) kept as text; null or "" for none. */
 export function checkSocksProxy(name: string, value: unknown): string | null {
-  if (value === null || value === "") return null;
-  if (typeof value !== "string") throw new TypeError(`option ${name} must be "host:port" or null`);
-  parseHostPort(value, name);
-  return value;
+  const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
+  if (text === null || text === "") return null;
+  if (typeof text !== "string") throw new TypeError(`option ${name} must be "host:port" or null`);
+  parseHostPort(text, name);
+  return text;
 }
