@@ -14,7 +14,7 @@ import type { WsListener } from "../transports/ws/types.ts";
 import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
 import { resolveTcpHost } from "../transports/tcp-host.ts";
 import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
-import { parseHostPort, Socks5Client } from "../transports/socks.ts";
+import { type HostPort, parseHostPort, Socks5Client } from "../transports/socks.ts";
 import { openSocksTunnel } from "../transports/socks-tunnel.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
@@ -216,7 +216,12 @@ export class Session {
     const ipv6 = o.ipv6 as boolean;
     if (o.socksProxy !== null) {
       // As libzmq's socks_connecter: the proxy resolves the endpoint's host, given as it was written.
-      const proxy = parseHostPort(o.socksProxy as string, "socksProxy");
+      let proxy: HostPort;
+      try {
+        proxy = parseHostPort(o.socksProxy as string, "socksProxy");
+      } catch (err) {
+        throw new ZmqError("EINVAL", `${endpoint}: ${(err as Error).message}`, { address: endpoint });
+      }
       const address = {
         kind: "tcp",
         host: await resolveTcpHost(proxy.host, ipv6, "connect", runtime, endpoint),

@@ -203,11 +203,13 @@ export function parseHostPort(text: string, option: string): HostPort {
   return { host, port };
 }
 
-/** The option's check: "host:port" (text, or its UTF-8 bytes as libzmq takes it) kept as text; null or "" for none. */
+/**
+ * The option's check: text (or its UTF-8 bytes, as libzmq takes it), kept as text; null or "" for
+ * none. As libzmq, anything is taken here: a value that is no "host:port" fails each connection.
+ */
 export function checkSocksProxy(name: string, value: unknown): string | null {
   const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
   if (text === null || text === "") return null;
   if (typeof text !== "string") throw new TypeError(`option ${name} must be "host:port" or null`);
-  parseHostPort(text, name);
   return text;
 }
