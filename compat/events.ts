@@ -85,7 +85,7 @@ function eventError(type: string, error: Error & { status?: number; code?: unkno
     return Object.assign(new Error("Authentication failure", { cause: error }), { status: error.status ?? 400 });
   }
   if (type === "handshake:error:protocol") {
-    const zap = /\bZAP\b/.test(error.message);
+    const zap = typeof error.code === "string" ? error.code.startsWith("ERR_ZAP_") : /\bZAP\b/.test(error.message);
     const code = typeof error.code === "string" && error.code.startsWith("ERR_") ? error.code : error.code ?? "EPROTO";
     return Object.assign(new Error(zap ? "ZAP protocol error" : "ZMTP protocol error", { cause: error }), { code });
   }

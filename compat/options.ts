@@ -29,6 +29,11 @@ export interface OptionDef {
   readonly immediate?: boolean;
   /** The socket types with this property (all when absent). */
   readonly types?: readonly number[];
+  /**
+   * A libzmq draft option zeromq.js has no property for: reached by number through the typed
+   * accessors only, and EINVAL on a socket type without it (as libzmq).
+   */
+  readonly numberOnly?: boolean;
 }
 
 const T = SocketType;
@@ -115,9 +120,26 @@ export const SOCKET_OPTIONS: readonly OptionDef[] = [
   rw(87, "vmciBufferMaxSize", "Uint64", { fallback: 0 }),
   rw(88, "vmciConnectTimeout", "Int32", { fallback: -1 }),
   rw(92, "interface", "String", { fallback: null }),
-  rw(93, "zapEnforceDomain", "Bool", { fallback: false }),
+  rw(93, "zapEnforceDomain", "Bool"),
   rw(94, "loopbackFastPath", "Bool", { fallback: false }),
+  // libzmq's draft options, by number (zeromq.js has no property for them); omq's socket has each.
+  { ...rw(95, "metadata", "String", { numberOnly: true }), read: false },
+  rw(97, "routerNotify", "Int32", { numberOnly: true, immediate: true }),
+  rw(98, "xpubManualLastValue", "Bool", { numberOnly: true, immediate: true }),
+  rw(99, "socksUsername", "String", { numberOnly: true }),
+  rw(100, "socksPassword", "String", { numberOnly: true }),
+  rw(108, "onlyFirstSubscribe", "Bool", { numberOnly: true, immediate: true }),
+  rw(109, "reconnectStop", "Int32", { numberOnly: true, immediate: true }),
+  rw(110, "helloMessage", "String", { numberOnly: true }),
+  rw(111, "disconnectMessage", "String", { numberOnly: true }),
+  rw(112, "priority", "Int32", { numberOnly: true }),
+  rw(114, "hiccupMessage", "String", { numberOnly: true }),
+  rw(115, "xsubVerboseUnsubscribe", "Bool", { numberOnly: true, immediate: true }),
+  ro(116, "topicsCount", "Int32", { numberOnly: true }),
 ];
+
+/** ZMQ_METADATA: each write adds one "X-name:value" property, as libzmq's. */
+export const ZMQ_METADATA = 95;
 
 /** Options that are no property: XPUB verbosity (40, 78), and the SUB/XSUB and connect-time ones (6, 7, 61). */
 export const ZMQ_SUBSCRIBE = 6;

@@ -9,7 +9,7 @@
 import { Proxy as OmqProxy } from "../mod.ts";
 import { closedError, errnoError, translate } from "./errors.ts";
 import { hold, release } from "./keep-alive.ts";
-import { isInUse, omqSocketOf, Socket, takeStash } from "./socket.ts";
+import { isInUse, omqSocketOf, Socket } from "./socket.ts";
 
 /**
  * Forwards messages between two sockets both ways, as zeromq.js's `Proxy` (libzmq's steerable
@@ -51,10 +51,6 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     if (!isInUse(this.backEnd)) throw errnoError("EINVAL", "Back-end socket must be bound or connected");
     if (this.#running) throw errnoError("EBUSY");
     const [front, back] = [omqSocketOf(this.frontEnd), omqSocketOf(this.backEnd)];
-    // A message a `readable` check took out of a socket is the proxy's to forward first.
-    const ignore = () => {};
-    takeStash(this.frontEnd)?.then((message) => back.send(message).catch(ignore), ignore);
-    takeStash(this.backEnd)?.then((message) => front.send(message).catch(ignore), ignore);
     const proxy = new OmqProxy(front, back);
     this.#running = proxy;
     hold();

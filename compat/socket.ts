@@ -11,6 +11,7 @@
  */
 import process from "node:process";
 import type { Message as OmqMessage, Socket as OmqSocket } from "../mod.ts";
+import { canReceive, canSend, pendingCalls } from "../src/socket.ts";
 import { Context, context as defaultContext, countSocket, omqContextOf } from "./context.ts";
 import { blockedError, closedError, errnoError, translate } from "./errors.ts";
 import { Observer, setEventsLookup } from "./events.ts";
@@ -31,14 +32,14 @@ import {
   type OptionKind,
   SOCKET_OPTIONS,
   ZMQ_CONNECT_ROUTING_ID,
+  ZMQ_METADATA,
   ZMQ_SUBSCRIBE,
   ZMQ_UNSUBSCRIBE,
   ZMQ_XPUB_VERBOSE,
   ZMQ_XPUB_VERBOSER,
 } from "./options.ts";
-import { ReceiveProbe } from "./receive-probe.ts";
 import { omqClassOf, SOCKET_TYPES, type SocketType, type SocketTypeRow } from "./socket-types.ts";
-import { currentTurn, nextTurn, onTurnEnd, operationTurn } from "./turns.ts";
+import { nextTurn, onTurnEnd, operationTurn } from "./turns.ts";
 
 const OPEN = 0;
 const BLOCKED = 1;
@@ -57,14 +58,10 @@ export let isInUse: (socket: Socket) => boolean;
 export let connectWithId: (socket: Socket, address: string, routingId: unknown) => void;
 /** @internal Binds (or unbinds) in the background without blocking the socket; the v5 layer reports the outcome. */
 export let bindInBackground: (socket: Socket, address: string, unbind: boolean) => Promise<void>;
-/** @internal Takes the message a `readable` probe holds, if any (a proxy forwards it before starting). */
-export let takeStash: (socket: Socket) => Promise<OmqMessage> | null;
 /** @internal zeromq.js's `send`, installed on the types that send (sockets.ts). */
 export let sendOn: (socket: Socket, message: unknown, options: unknown[]) => Promise<void>;
 /** @internal zeromq.js's `receive`, installed on the types that receive (sockets.ts). */
 export let receiveOn: (socket: Socket) => Promise<unknown[]>;
-
-function noop(): void {}
 
 /** A failure with no caller left to take it: thrown as an uncaught error, as zeromq.js's synchronous throw would be. */
 function rethrow(err: unknown): void {
@@ -188,14 +185,11 @@ export abstract class Socket {
   #closeRequested = false;
   #endpoints = 0;
   #observer: Observer | null = null;
-  #probe: ReceiveProbe | null = null;
-  /** A message a `readable` probe took; the next `receive()` returns it. */
-  #stash: Promise<OmqMessage> | null = null;
   /** A receive that had to wait is pending (zeromq.js's EBUSY rule). */
   #receiving = false;
   #unsettledSends = 0;
-  /** The turn of the event loop in which the oldest unsettled send was made. */
-  #sendTurn = 0;
+  /** A send had to wait for room and has not settled: zeromq.js's EBUSY rule for the next. */
+  #sendWaiting = false;
   /** The unsettled sends hold the event loop (from the end of the turn they were made in). */
   #sendsHeld = false;
   /** Calls that resolved at once in turn `#syncTurn`. */
@@ -214,11 +208,6 @@ export abstract class Socket {
     connectWithId = (socket, address, routingId) => socket.#connect(address, routingId);
     sendOn = (socket, message, options) => socket.#send(message, options);
     bindInBackground = (socket, address, unbind) => socket.#bindInBackground(address, unbind);
-    takeStash = (socket) => {
-      const stash = socket.#stash;
-      socket.#stash = null;
-      return stash;
-    };
     receiveOn = (socket) => socket.#receive();
     setEventsLookup((socket) => #inner in (socket as object) ? (socket as Socket).#inner.events : undefined);
     // A send that did not settle within its turn waits for room: zeromq.js keeps the process alive for it.
@@ -310,36 +299,17 @@ export abstract class Socket {
    * type that cannot receive, and once closed.
    */
   get readable(): boolean {
-    if (this.#state === CLOSED || !this.#row.receives || this.#inner.closed) return false;
-    if (this.#stash) return true;
-    // A REQ has nothing to read before its request went out.
-    if (this.#receiving || (this.#row.name === "Request" && !this.#awaitingReply)) return false;
-    const probe = this.#probe ??= new ReceiveProbe();
-    const message = probe.receive(this.#inner);
-    message.catch(noop);
-    if (probe.waiting) {
-      probe.withdraw();
-      return false;
-    }
-    this.#stash = message;
-    return true;
+    if (this.#state === CLOSED || !this.#row.receives || this.#inner.closed || this.#receiving) return false;
+    return canReceive(this.#inner);
   }
 
   /**
-   * True when `send()` would queue a message now: false once closed, for a type that cannot
-   * send, for a REQ waiting for its reply, and while a send waits for room.
+   * True when `send()` would queue a message now (libzmq's POLLOUT): false once closed, for a
+   * type that cannot send, for a REQ waiting for its reply, and while a send waits for room.
    */
   get writable(): boolean {
     if (this.#state === CLOSED || !this.#row.sends || this.#inner.closed) return false;
-    return !this.#sendBlocked() && !this.#replyPending();
-  }
-
-  /**
-   * A send still unsettled from an earlier turn is waiting for room. (omq's `send()` tells
-   * this only through its promise: within the turn of the send, it is not known yet.)
-   */
-  #sendBlocked(): boolean {
-    return this.#unsettledSends > 0 && this.#sendTurn !== currentTurn();
+    return !this.#sendWaiting && !this.#replyPending() && canSend(this.#inner);
   }
 
   /** Counts a call that resolved at once; true when it must wait for the next turn (zeromq.js's rule). */
@@ -507,7 +477,6 @@ export abstract class Socket {
     if (this.#state === CLOSED) return;
     this.#state = CLOSED;
     this.#endpoints = 0;
-    this.#stash = null;
     this.#nextRequest?.fail(errnoError("EAGAIN"));
     countSocket(this.context, false);
     forgetSocket(this, this.#inner.close());
@@ -519,7 +488,7 @@ export abstract class Socket {
       throw new TypeError("Options must be an object");
     }
     this.#validateOpen();
-    if (this.#sendBlocked()) {
+    if (this.#sendWaiting) {
       throw errnoError("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
     }
     if (this.#replyPending()) return this.#sendAfterReply(message, options);
@@ -531,6 +500,8 @@ export abstract class Socket {
       return Promise.reject(translate(err));
     }
     if (this.#row.name === "Request") this.#awaitingReply = true;
+    // omq's send queues at once or waits for room; only a waiting one blocks the next (EBUSY).
+    if (pendingCalls(this.#inner).sends > 0) this.#sendWaiting = true;
     const yieldFirst = this.#mustYield();
     this.#unsettle();
     const result = sent.then(this.#sent, this.#sendFailed);
@@ -539,12 +510,12 @@ export abstract class Socket {
 
   #unsettle(): void {
     if (this.#unsettledSends++ > 0) return;
-    this.#sendTurn = operationTurn();
     unsettledSenders.add(this);
   }
 
   #settleSend(): void {
     if (--this.#unsettledSends > 0) return;
+    this.#sendWaiting = false;
     unsettledSenders.delete(this);
     if (this.#sendsHeld) {
       this.#sendsHeld = false;
@@ -605,18 +576,12 @@ export abstract class Socket {
     if (this.#receiving) {
       throw errnoError("EBUSY", "Socket is busy reading; only one receive operation may be in progress at any time");
     }
-    let message = this.#stash;
-    if (message) {
-      this.#stash = null;
-    } else {
-      const probe = this.#probe ??= new ReceiveProbe();
-      message = probe.receive(this.#inner);
-      if (probe.waiting) {
-        this.#receiving = true;
-        this.#syncOperations = 0;
-        hold();
-        return message.then(this.#waitedMessage, this.#waitFailed);
-      }
+    const message = this.#inner.receive();
+    if (pendingCalls(this.#inner).receives > 0) {
+      this.#receiving = true;
+      this.#syncOperations = 0;
+      hold();
+      return message.then(this.#waitedMessage, this.#waitFailed);
     }
     const result = message.then(this.#message, this.#receiveFailed);
     return this.#mustYield() ? result.then(nextTurn) : result;
@@ -721,17 +686,39 @@ export abstract class Socket {
       this.#connectRoutingId = value;
       return;
     }
+    if (option === ZMQ_METADATA) return this.#addMetadata(value);
     this.#set(option, "String", value);
+  }
+
+  /** ZMQ_METADATA's "X-name:value", added to what is set (libzmq's rule: EINVAL for anything else). */
+  #addMetadata(value: string | Uint8Array | null): void {
+    this.#validateNotClosed();
+    const text = value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
+    const colon = typeof text === "string" ? text.indexOf(":") : -1;
+    if (typeof text !== "string" || colon <= 0 || colon === text.length - 1) throw errnoError("EINVAL");
+    const inner = this.#inner as unknown as { metadata: Record<string, string | Uint8Array> | null };
+    try {
+      inner.metadata = { ...inner.metadata, [text.slice(0, colon)]: text.slice(colon + 1) };
+    } catch (err) {
+      throw translate(err instanceof TypeError ? new RangeError(err.message) : err);
+    }
   }
 
   #get(option: number, kind: OptionKind): unknown {
     this.#validateNotClosed();
-    return readOption(this, optionByNumber(SOCKET_OPTIONS, option, true), kind);
+    return readOption(this, this.#numbered(option, true), kind);
   }
 
   #set(option: number, kind: OptionKind, value: unknown): void {
     this.#validateNotClosed();
-    writeOption(this, optionByNumber(SOCKET_OPTIONS, option, false), value, kind);
+    writeOption(this, this.#numbered(option, false), value, kind);
+  }
+
+  /** The option `option` names, if this socket has it (a draft option only some types have is EINVAL on others). */
+  #numbered(option: number, read: boolean): OptionDef {
+    const def = optionByNumber(SOCKET_OPTIONS, option, read);
+    if (def.numberOnly && !(def.name in this.#inner)) throw errnoError("EINVAL");
+    return def;
   }
 }
 
@@ -758,7 +745,7 @@ defineOptionAccessors(
   Socket,
   SOCKET_OPTIONS,
   "Socket",
-  (def) => def.types === undefined,
+  (def) => def.types === undefined && !def.numberOnly,
   { securityMechanism: MECHANISMS },
 );
 

@@ -369,7 +369,12 @@ function receive(this: Socket): Promise<unknown[]> {
  */
 export function installMethods(cls: { prototype: object }, type: number): void {
   if (!SOCKET_TYPES[type].receives) (cls.prototype as Record<string, unknown>).receive = undefined;
-  defineOptionAccessors(cls, SOCKET_OPTIONS, "Socket", (def) => def.types?.includes(type) ?? false);
+  defineOptionAccessors(
+    cls,
+    SOCKET_OPTIONS,
+    "Socket",
+    (def) => !def.numberOnly && (def.types?.includes(type) ?? false),
+  );
 }
 
 const CLASSES: [{ prototype: object }, number][] = [

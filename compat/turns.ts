@@ -30,11 +30,6 @@ export function operationTurn(): number {
   return turn;
 }
 
-/** The current turn, without scheduling its end. */
-export function currentTurn(): number {
-  return turn;
-}
-
 /** Calls `listener` at the end of every turn in which a socket operation happened. */
 export function onTurnEnd(listener: () => void): void {
   listeners.push(listener);

@@ -21,6 +21,8 @@ export interface DialerHost {
   reconnectMaxInterval(): number;
   connectTimeout(): number;
   emit(event: SocketEvent): void;
+  /** Whether a failed attempt ends the dialing for good (ZMQ_RECONNECT_STOP); the host then lets go of it. */
+  givesUp?(error: unknown): boolean;
 }
 
 /** Keeps one endpoint connected until stopped. */
@@ -88,19 +90,23 @@ export class Dialer {
         this.#host.emit({ type: "connect", address: this.endpoint });
         this.#host.start(conn, this);
       },
-      () => {
+      (error) => {
         clearTimeout(timer);
         if (timedOut) return;
         this.#connecting = false;
-        this.#failed();
+        this.#failed(error);
       },
     );
   }
 
   /** An attempt that got no connection: libzmq's connecter closes its fd (a `close` event), then retries. */
-  #failed(): void {
+  #failed(error?: unknown): void {
     if (this.#stopped) return;
     this.#host.emit({ type: "close", address: this.endpoint });
+    if (error !== undefined && this.#host.givesUp?.(error)) {
+      this.stop();
+      return;
+    }
     this.#retry();
   }
 

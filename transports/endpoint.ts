@@ -15,7 +15,13 @@ import { isIPv4, isIPv6, isMulticast } from "../src/zmtp/datagram.ts";
 
 /** A parsed endpoint. */
 export type Endpoint =
-  | { readonly transport: "tcp"; readonly address: SocketAddress & { kind: "tcp" }; readonly wildcardHost: boolean }
+  | {
+    readonly transport: "tcp";
+    readonly address: SocketAddress & { kind: "tcp" };
+    readonly wildcardHost: boolean;
+    /** `tcp://source;destination` (connect only): the local address to connect from, port 0 for any. */
+    readonly source?: { readonly host: string; readonly port: number };
+  }
   | { readonly transport: "ipc"; readonly address: SocketAddress & { kind: "ipc" } }
   | { readonly transport: "inproc"; readonly name: string }
   | { readonly transport: "ws"; readonly address: WsAddress; readonly wildcardHost: boolean }
@@ -53,6 +59,17 @@ export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
 }
 
 function parseTcp(endpoint: string, rest: string, forBind: boolean): Endpoint {
+  // libzmq's tcp_address_t: what comes before the last ";" is the source to connect from.
+  const semicolon = rest.lastIndexOf(";");
+  if (semicolon >= 0) {
+    if (forBind) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": a source address is for connect only`);
+    const source = parseTcp(endpoint, rest.slice(0, semicolon), true);
+    if (source.transport !== "tcp") throw new Error("unreachable");
+    const destination = parseTcp(endpoint, rest.slice(semicolon + 1), false);
+    if (destination.transport !== "tcp") throw new Error("unreachable");
+    const { host, port } = source.address;
+    return { ...destination, source: { host: source.wildcardHost ? "*" : host, port } };
+  }
   const colon = rest.lastIndexOf(":");
   if (colon < 0) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": missing port`);
   let host = rest.slice(0, colon);

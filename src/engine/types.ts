@@ -59,6 +59,8 @@ export interface EngineOptions {
   readonly heartbeatTimeout?: number;
   /** Milliseconds the peer should wait for traffic from us, sent in each PING [ZMQ_HEARTBEAT_TTL]. */
   readonly heartbeatTimeToLive?: number;
+  /** Sent first on every connection once the handshake is done [ZMQ_HELLO_MSG]; null: nothing. */
+  readonly helloMessage?: Uint8Array | null;
   /**
    * Runs `fn` once after the current turn of the event loop (the runtime's `defer`): what the
    * socket queues during one turn goes out in one write.

@@ -90,6 +90,9 @@ test("setsockopt/getsockopt by number and by short name, and the short names as 
   sock.plain_server = 1;
   assert.equal(sock.mechanism, 1);
   assert.equal(sock.getsockopt(zmq.ZMQ_PLAIN_SERVER), 1);
+  // libzmq's POLLOUT: a dealer has room once it has a peer.
+  assert.equal(sock.getsockopt(zmq.ZMQ_EVENTS) & zmq.ZMQ_POLLOUT, 0);
+  sock.connect("inproc://v5-events");
   assert.equal(sock.getsockopt(zmq.ZMQ_EVENTS) & zmq.ZMQ_POLLOUT, zmq.ZMQ_POLLOUT);
   assert.equal(sock.getsockopt(zmq.ZMQ_TYPE), zmq.ZMQ_DEALER);
   assert.throws(() => sock.getsockopt(zmq.ZMQ_FD), /not supported/);

@@ -91,18 +91,34 @@ test("a second receive while one waits is EBUSY; two receives of ready messages 
   pull.close();
 });
 
-test("a send still waiting for room a turn later makes the next send EBUSY", async () => {
+test("a send waiting for room makes the next send EBUSY, in the same turn as in later ones", async () => {
   const dealer = new zmq.Dealer({ linger: 0 });
+  assert.equal(dealer.writable, false); // no peer: libzmq's POLLOUT is off
   const waiting = dealer.send("no peer yet").catch((err) => err);
-  assert.equal(dealer.writable, true); // not known in the turn of the send
+  const busy = errno("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time");
+  assert.throws(() => dealer.send("at once"), busy);
   await new Promise<void>((resolve) => setTimeout(resolve, 0)); // the next turn
   assert.equal(dealer.writable, false);
-  assert.throws(
-    () => dealer.send("again"),
-    errno("EBUSY", "Socket is busy writing; only one send operation may be in progress at any time"),
-  );
+  assert.throws(() => dealer.send("again"), busy);
   dealer.close();
   assert.equal((await waiting).code, "EAGAIN");
+});
+
+test("writable and readable answer at once, as libzmq's ZMQ_EVENTS: a peer with room, a message ready", async () => {
+  const pull = new zmq.Pull({ linger: 0 });
+  const push = new zmq.Push({ linger: 0, sendHighWaterMark: 1 });
+  await pull.bind("inproc://compat-events-now");
+  assert.equal(push.writable, false);
+  push.connect("inproc://compat-events-now");
+  assert.equal(push.writable, true);
+  assert.equal(pull.readable, false);
+  await push.send("one");
+  assert.equal(pull.readable, true);
+  assert.equal(pull.readable, true); // asking again does not lose it
+  assert.deepEqual((await pull.receive()).map(String), ["one"]);
+  assert.equal(pull.readable, false);
+  push.close();
+  pull.close();
 });
 
 test("REQ: a second request waits for the reply; with a send timeout it fails with EFSM", async () => {

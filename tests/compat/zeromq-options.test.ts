@@ -43,7 +43,7 @@ test("option properties read and write omq's options, with zeromq.js's types", (
   dealer.close();
 });
 
-test("options omq has no use for keep libzmq's defaults and what is set", () => {
+test("options keep libzmq's defaults and what is set (text options also as bytes)", () => {
   const dealer = new zmq.Dealer();
   assert.deepEqual(
     [dealer.backlog, dealer.rate, dealer.recoveryInterval, dealer.affinity, dealer.socksProxy],
@@ -157,4 +157,28 @@ test("XPublisher verbosity and Subscriber subscriptions go through zeromq.js's a
   const second = await xpub.receive();
   assert.deepEqual([first[0].toString(), second[0].toString()], ["\x01topic", "\x01topic"]);
   for (const s of [xpub, a, b]) s.close();
+});
+
+test("libzmq's draft options are reached by number, on the types that have them (EINVAL elsewhere)", () => {
+  const router = new zmq.Router();
+  const typed = router as unknown as Typed;
+  typed.setInt32Option(97, 3); // ZMQ_ROUTER_NOTIFY
+  assert.equal(typed.getInt32Option(97), 3);
+  typed.setStringOption(110, "hello"); // ZMQ_HELLO_MSG
+  assert.equal(typed.getStringOption(110), "hello");
+  typed.setStringOption(95, "X-Color:red"); // ZMQ_METADATA adds one property per write
+  typed.setStringOption(95, Buffer.from("X-Size:9"));
+  assert.throws(() => typed.setStringOption(95, "no-colon"), { code: "EINVAL" });
+  assert.throws(() => typed.setStringOption(95, "Color:red"), { code: "EINVAL" });
+  assert.equal("routerNotify" in router, false, "no property: zeromq.js has none");
+  const dealer = new zmq.Dealer() as unknown as Typed;
+  assert.throws(() => dealer.setInt32Option(97, 1), { code: "EINVAL" });
+  dealer.setStringOption(114, "hiccup"); // ZMQ_HICCUP_MSG
+  const sub = new zmq.Subscriber();
+  sub.subscribe("a", "b");
+  assert.equal((sub as unknown as Typed).getInt32Option(116), 2); // ZMQ_TOPICS_COUNT
+  assert.throws(() => (sub as unknown as Typed).setInt32Option(116, 1), { code: "EINVAL" });
+  router.close();
+  (dealer as unknown as zmq.Dealer).close();
+  sub.close();
 });

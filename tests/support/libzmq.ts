@@ -396,6 +396,19 @@ export class LibzmqSocket implements AsyncDisposable {
     await this.#call("setOption", { name, value: encodeValue(value) });
   }
 
+  /**
+   * Sets a libzmq option by number through zeromq.js's typed accessors (`kind` "Int32" calls
+   * `setInt32Option`), for draft options zeromq.js has no property for: `setOptionById(110, "String", "hi")`.
+   */
+  async setOptionById(id: number, kind: "Bool" | "Int32" | "String", value: OptionValue): Promise<void> {
+    await this.#call("setOptionById", { option: id, kind, value: encodeValue(value) });
+  }
+
+  /** Reads a libzmq option by number through zeromq.js's typed accessors. */
+  async getOptionById(id: number, kind: "Bool" | "Int32" | "String"): Promise<unknown> {
+    return decodeValue(await this.#call("getOptionById", { option: id, kind }));
+  }
+
   /** Reads a zeromq.js option property; Buffer values come back as Uint8Array. */
   async getOption(name: string): Promise<unknown> {
     return decodeValue(await this.#call("getOption", { name }));
