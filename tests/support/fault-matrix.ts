@@ -127,8 +127,10 @@ export class Sequence {
   }
 }
 
+// connect:delay comes with every attempt; connect:retry and close say the same more usefully.
 const eventText = (events: FaultRow["events"]): string =>
-  Object.entries(events).map(([type, n]) => `${type}×${n}`).join(" ") || "-";
+  Object.entries(events).filter(([type]) => type !== "connect:delay").map(([type, n]) => `${type}×${n}`).join(" ") ||
+  "-";
 
 /** Prints rows as a table (fault, pattern, events, counts, note). */
 export function printMatrix(title: string, rows: readonly FaultRow[]): void {

@@ -77,6 +77,14 @@ export class Firewall {
     return this.#add([`${family} daddr ${host}${port === undefined ? "" : ` tcp dport ${port}`} drop`]);
   }
 
+  /** Packets dropped since the rules last changed (each change rewrites the table). */
+  dropped(): number {
+    const result = spawnSync("nft", ["list", "chain", "inet", TABLE, "input"], { encoding: "utf8" });
+    let total = 0;
+    for (const m of result.stdout.matchAll(/counter packets (\d+)/g)) total += Number(m[1]);
+    return total;
+  }
+
   /** Lifts every fault. */
   healAll(): void {
     this.#faults = [];
@@ -99,7 +107,10 @@ export class Firewall {
   }
 
   #apply(): void {
-    const rules = this.#faults.flatMap((f) => f.rules).map((r) => `add rule inet ${TABLE} input ${r}\n`);
+    // A counter before each drop: `dropped()` tells how many packets a fault cost.
+    const rules = this.#faults.flatMap((f) => f.rules).map((r) =>
+      `add rule inet ${TABLE} input ${r.replace(/ drop$/, " counter drop")}\n`
+    );
     nft(
       `table inet ${TABLE} {\n  chain input {\n    type filter hook input priority 0; policy accept;\n  }\n}\n` +
         `flush chain inet ${TABLE} input\n${rules.join("")}`,
