@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type FaultRow, printMatrix } from "../support/fault-matrix.ts";
-import { fixture, netnsSkipReason, type NetnsRun, runInNetns } from "../support/netns.ts";
+import { fixture, type NetnsRun, netnsSkipReason, runInNetns } from "../support/netns.ts";
 
 const skip = netnsSkipReason();
 let run: Promise<NetnsRun> | undefined;
@@ -33,19 +33,27 @@ function reconnected(r: FaultRow, { connects }: { connects: boolean }): void {
   assert.equal(r.reordered, 0, "order kept");
 }
 
-test("partition: PUSH/PULL reconnects; only what was in flight at the cut is lost, what was queued arrives", { skip }, async () => {
-  const r = await row("PUSH/PULL");
-  reconnected(r, { connects: true });
-  assert.equal(r.extra!.queuedDelivered, true);
-  assert.equal(r.lost, r.extra!.inFlightLost, "lost only among the messages in flight at the cut");
-  assert.ok(r.received >= 15);
-});
+test(
+  "partition: PUSH/PULL reconnects; only what was in flight at the cut is lost, what was queued arrives",
+  { skip },
+  async () => {
+    const r = await row("PUSH/PULL");
+    reconnected(r, { connects: true });
+    assert.equal(r.extra!.queuedDelivered, true);
+    assert.equal(r.lost, r.extra!.inFlightLost, "lost only among the messages in flight at the cut");
+    assert.ok(r.received >= 15);
+  },
+);
 
-test("partition: REQ with correlate+relaxed sends a new request after the heal and gets its reply", { skip }, async () => {
-  const r = await row("REQ/REP omq REQ(correlate, relaxed)");
-  reconnected(r, { connects: true });
-  assert.deepEqual(r.extra, { served: ["r0", "r2"], replies: ["re:r0", "re:r2"] });
-});
+test(
+  "partition: REQ with correlate+relaxed sends a new request after the heal and gets its reply",
+  { skip },
+  async () => {
+    const r = await row("REQ/REP omq REQ(correlate, relaxed)");
+    reconnected(r, { connects: true });
+    assert.deepEqual(r.extra, { served: ["r0", "r2"], replies: ["re:r0", "re:r2"] });
+  },
+);
 
 test("partition: a plain REQ whose request died with the connection is stuck, as libzmq's is", { skip }, async () => {
   const r = await row("REQ/REP plain");
@@ -55,13 +63,17 @@ test("partition: a plain REQ whose request died with the connection is stuck, as
   assert.deepEqual([omqReceive, omqSend], [libzmqReceive, libzmqSend], "the same as libzmq's REQ");
 });
 
-test("partition: DEALER with a routing id reconnects to a libzmq ROUTER (handover) and is routed to again", { skip }, async () => {
-  const r = await row("DEALER/ROUTER omq DEALER");
-  reconnected(r, { connects: true });
-  assert.deepEqual(r.extra!.ids, ["d1"]);
-  assert.deepEqual(r.extra!.replies, ["pong", "back"]);
-  assert.equal(r.extra!.queuedDelivered, true);
-});
+test(
+  "partition: DEALER with a routing id reconnects to a libzmq ROUTER (handover) and is routed to again",
+  { skip },
+  async () => {
+    const r = await row("DEALER/ROUTER omq DEALER");
+    reconnected(r, { connects: true });
+    assert.deepEqual(r.extra!.ids, ["d1"]);
+    assert.deepEqual(r.extra!.replies, ["pong", "back"]);
+    assert.equal(r.extra!.queuedDelivered, true);
+  },
+);
 
 test("partition: omq ROUTER drops the dead peer and takes its routing id back on the reconnect", { skip }, async () => {
   const r = await row("DEALER/ROUTER libzmq DEALER");
@@ -80,10 +92,14 @@ test("partition: SUB sends its subscription again after the reconnect, and messa
 });
 
 for (const link of ["upstream", "downstream"]) {
-  test(`partition: XPUB/XSUB proxy, ${link} link: subscriptions reach the publisher again, messages flow`, { skip }, async () => {
-    const r = await row(`XPUB/XSUB proxy, ${link}`);
-    reconnected(r, { connects: link === "upstream" });
-    assert.equal(r.received, 10);
-    assert.equal(r.lost, 0);
-  });
+  test(
+    `partition: XPUB/XSUB proxy, ${link} link: subscriptions reach the publisher again, messages flow`,
+    { skip },
+    async () => {
+      const r = await row(`XPUB/XSUB proxy, ${link}`);
+      reconnected(r, { connects: link === "upstream" });
+      assert.equal(r.received, 10);
+      assert.equal(r.lost, 0);
+    },
+  );
 }

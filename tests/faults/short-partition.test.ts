@@ -24,10 +24,18 @@ function survived(r: FaultRow): void {
   assert.deepEqual([r.received, r.lost, r.duplicated, r.reordered], [r.sent, 0, 0, 0], "each message once, in order");
 }
 
-test("short partition both ways: omq PUSH → libzmq PULL loses nothing, duplicates nothing, keeps order", { skip }, async () => {
-  survived(await row(0));
-});
+test(
+  "short partition both ways: omq PUSH → libzmq PULL loses nothing, duplicates nothing, keeps order",
+  { skip },
+  async () => {
+    survived(await row(0));
+  },
+);
 
-test("short one-way partition (omq's ACKs lost): libzmq PUSH → omq PULL gets each message once, in order", { skip }, async () => {
-  survived(await row(1));
-});
+test(
+  "short one-way partition (omq's ACKs lost): libzmq PUSH → omq PULL gets each message once, in order",
+  { skip },
+  async () => {
+    survived(await row(1));
+  },
+);

@@ -49,6 +49,20 @@ export function netnsSkipReason(): string | false {
   return reason = false;
 }
 
+/**
+ * The command that runs `argv` in a new network namespace with `lo` up (and room for many
+ * descriptors: 1,000-connection rows need more than some defaults). Run it with `netnsEnv()`.
+ */
+export function netnsArgv(argv: readonly string[]): string[] {
+  const shell = 'ip link set lo up && { ulimit -n 65536 2>/dev/null || true; } && exec "$@"';
+  return ["unshare", "-n", "--", "sh", "-c", shell, "sh", ...argv];
+}
+
+/** The environment a namespace's process needs beside its own: the parent's namespace, for the firewall's check. */
+export function netnsEnv(): Record<string, string> {
+  return { [NETNS_ENV]: readlinkSync("/proc/self/ns/net") };
+}
+
 /** The absolute path of a fixture under tests/fixtures. */
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url).href);
@@ -76,11 +90,10 @@ export async function runInNetns(
   if (skip) throw new Error(`cannot run in a network namespace: ${skip}`);
   await requireDebianPackages([{ name: "nftables" }, { name: "iproute2" }]);
   const [command, ...rest] = runtimeCommand(script);
-  // `lo` starts down in a new namespace; 1,000-connection rows need more descriptors than some defaults.
-  const shell = 'ip link set lo up && { ulimit -n 65536 2>/dev/null || true; } && exec "$@"';
-  const child = spawn("unshare", ["-n", "--", "sh", "-c", shell, "sh", command, ...rest, ...args], {
+  const [unshare, ...argv] = netnsArgv([command, ...rest, ...args]);
+  const child = spawn(unshare, argv, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, [NETNS_ENV]: readlinkSync("/proc/self/ns/net"), NODE_TEST_CONTEXT: "" },
+    env: { ...process.env, ...netnsEnv(), NODE_TEST_CONTEXT: "" },
   });
   const rows: FaultRow[] = [];
   let out = "";
