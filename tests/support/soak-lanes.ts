@@ -25,6 +25,7 @@ import {
   Request,
   Router,
   type Socket,
+  type SocketEventType,
   type SocketOptions,
   Subscriber,
   XPublisher,
@@ -103,6 +104,33 @@ export const SOAK_SOCKET: SocketOptions = {
   handshakeInterval: 2000,
   maxMessageSize: 1 << 20,
 };
+
+/** Every event the soak's sockets emitted, by type. */
+export const eventTally: Partial<Record<SocketEventType, number>> = {};
+
+const EVENT_TYPES: SocketEventType[] = [
+  "accept",
+  "accept:error",
+  "bind",
+  "close",
+  "connect",
+  "connect:delay",
+  "connect:retry",
+  "disconnect",
+  "handshake",
+  "handshake:error:auth",
+  "handshake:error:other",
+  "handshake:error:protocol",
+];
+
+/**
+ * Counts a socket's events as a monitoring application would read them. Unread, a socket keeps its
+ * last 1,000 events (each error event with its stack): a plateau the soak would mistake for growth.
+ */
+function watched<S extends Socket>(socket: S): S {
+  for (const type of EVENT_TYPES) socket.events.on(type, () => (eventTally[type] = (eventTally[type] ?? 0) + 1));
+  return socket;
+}
 
 let names = 0;
 
@@ -227,8 +255,8 @@ export function pushPull(transport: Transport, o: LaneOptions, promise: LaneProm
     "PUSH/PULL",
     promise,
     transport,
-    () => new Pull(opts),
-    () => new Push(opts),
+    () => watched(new Pull(opts)),
+    () => watched(new Push(opts)),
     (pull, stats) => drain(pull, (m) => stats.take(numberOf(m[0]))),
     (push, stats, running) =>
       pump(o.rate, running, async () => {
@@ -245,8 +273,8 @@ export function pair(transport: Transport, o: LaneOptions): Promise<Lane> {
     "PAIR",
     "none-lost",
     transport,
-    () => new Pair(opts),
-    () => new Pair(opts),
+    () => watched(new Pair(opts)),
+    () => watched(new Pair(opts)),
     (a, stats) => drain(a, (m) => stats.take(numberOf(m[0]))),
     (b, stats, running) =>
       pump(o.rate, running, async () => {
@@ -264,8 +292,8 @@ export function reqRep(transport: Transport, o: LaneOptions, promise: LanePromis
     "REQ/REP",
     promise,
     transport,
-    () => new Reply(opts),
-    () => new Request({ ...opts, ...(restartable ? { correlate: true, relaxed: true, receiveTimeout: 1000 } : {}) }),
+    () => watched(new Reply(opts)),
+    () => watched(new Request({ ...opts, ...(restartable ? { correlate: true, relaxed: true, receiveTimeout: 1000 } : {}) })),
     (rep) => drain(rep, (m) => rep.send(m)),
     (req, stats, running) =>
       pump(o.rate, running, async () => {
@@ -290,8 +318,8 @@ export function dealerRouter(transport: Transport, o: LaneOptions, promise: Lane
     "DEALER/ROUTER",
     promise,
     transport,
-    () => new Router(opts),
-    () => (dealer = new Dealer(opts)),
+    () => watched(new Router(opts)),
+    () => (dealer = watched(new Dealer(opts))),
     (router) => drain(router, (m) => router.send(m)),
     (client, stats, running) => {
       const receiving = drain(dealer!, (m) => stats.take(numberOf(m[0])));
@@ -313,11 +341,11 @@ export function pubSub(transport: Transport, o: LaneOptions): Promise<Lane> {
     "no-promise",
     transport,
     () => {
-      const sub = new Subscriber(opts);
+      const sub = watched(new Subscriber(opts));
       sub.subscribe();
       return sub;
     },
-    () => new Publisher(opts),
+    () => watched(new Publisher(opts)),
     (sub, stats) => drain(sub, (m) => stats.take(numberOf(m[0]), true)),
     (pub, stats, running) =>
       pump(o.rate, running, async () => {
@@ -331,14 +359,14 @@ export async function proxied(transport: Transport, o: LaneOptions): Promise<Lan
   const opts = { ...SOAK_SOCKET, ...o.socket };
   const stats = new LaneStats();
   let running = true;
-  const pub = new Publisher(opts);
+  const pub = watched(new Publisher(opts));
   await pub.bind(endpointFor(transport));
-  const xsub = new XSubscriber(opts);
-  const xpub = new XPublisher(opts);
+  const xsub = watched(new XSubscriber(opts));
+  const xpub = watched(new XPublisher(opts));
   xsub.connect(pub.lastEndpoint!);
   await xpub.bind(endpointFor(transport));
   const forwarding = proxy(xsub, xpub);
-  const sub = new Subscriber(opts);
+  const sub = watched(new Subscriber(opts));
   sub.subscribe();
   sub.connect(xpub.lastEndpoint!);
   const receiving = drain(sub, (m) => stats.take(numberOf(m[0]), true));
