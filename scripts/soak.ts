@@ -107,6 +107,7 @@ export function verdict(result: SoakResult): string[] {
     if (l.stuck) problems.push(`${l.name}: its sender was still blocked at the end`);
   }
   for (const name of result.faults.unrecovered) problems.push(`${name}: no message after a fault`);
+  for (const failure of result.faults.failedRestarts) problems.push(`restart failed: ${failure}`);
   const late: SoakSample[] = result.samples.filter((s) => s.at >= FLAT_FROM_SECONDS);
   if (late.length >= 2) {
     const rss = range(late.map((s) => s.rssMiB));

@@ -91,6 +91,8 @@ export interface FaultTally {
   recovered: number;
   /** Lanes that never received again after one. */
   unrecovered: string[];
+  /** Restarts whose bind failed, as "lane: error". */
+  failedRestarts: string[];
   hostileOpened: number;
   hostileClosedByServer: number;
   /** Endpoints that left a hostile connection open for 5 s. */
@@ -189,6 +191,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     partitions: 0,
     recovered: 0,
     unrecovered: [],
+    failedRestarts: [],
     hostileOpened: 0,
     hostileClosedByServer: 0,
     hostileLeftOpen: [],
@@ -259,9 +262,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       );
       if (round % 2 === 1) {
         for (const lane of restartable) {
-          pending.push({ lane, received: lane.stats.received });
-          await lane.restart!();
-          tally.restarts++;
+          try {
+            await lane.restart!();
+            pending.push({ lane, received: lane.stats.received });
+            tally.restarts++;
+          } catch (err) {
+            // The lane stays down until a later round binds it again; the verdict names it.
+            const failure = `${lane.name}: ${(err as Error).message}`;
+            if (!tally.failedRestarts.includes(failure)) tally.failedRestarts.push(failure);
+          }
         }
       }
       if (o.firewall && round % 3 === 2) {
