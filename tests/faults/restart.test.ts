@@ -1,7 +1,6 @@
 // A peer restart, as the soak does it: a bound socket closes and a fresh one binds the same
 // endpoint at once, while a peer keeps reconnecting to it. libzmq allows the rebind at once.
 import { test } from "node:test";
-import assert from "node:assert/strict";
 import { Pull, Push } from "../../mod.ts";
 import { step } from "../support/fault-steps.ts";
 import { tempIpcPath } from "../support/util.ts";

@@ -293,7 +293,10 @@ export function reqRep(transport: Transport, o: LaneOptions, promise: LanePromis
     promise,
     transport,
     () => watched(new Reply(opts)),
-    () => watched(new Request({ ...opts, ...(restartable ? { correlate: true, relaxed: true, receiveTimeout: 1000 } : {}) })),
+    () =>
+      watched(
+        new Request({ ...opts, ...(restartable ? { correlate: true, relaxed: true, receiveTimeout: 1000 } : {}) }),
+      ),
     (rep) => drain(rep, (m) => rep.send(m)),
     (req, stats, running) =>
       pump(o.rate, running, async () => {
