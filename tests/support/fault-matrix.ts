@@ -80,8 +80,11 @@ export class EventCounter {
     return this.counts[type] ?? 0;
   }
 
-  /** Resolves once `count` events of `type` have been seen in all (default: one more than now). */
-  until(type: SocketEventType, count = this.count(type) + 1): Promise<void> {
+  /**
+   * Resolves once `count` events of `type` have been seen in all. The count is absolute, taken
+   * before the action that causes the event: one taken after an `await` may already be stale.
+   */
+  until(type: SocketEventType, count: number): Promise<void> {
     if (this.count(type) >= count) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push({ type, count, resolve }));
   }

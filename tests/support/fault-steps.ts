@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * await step(events.until("disconnect"), "omq sees the partition");
+ * await step(events.until("disconnect", 1), "omq sees the partition");
  * ```
  *
  * @module
