@@ -22,7 +22,7 @@ export type MechanismName = "NULL" | "PLAIN" | "CURVE";
 export interface Security {
   readonly name: MechanismName;
   /** The mechanism for a new connection from `remoteAddress` (given to ZAP). */
-  create(remoteAddress: string): Mechanism;
+  create(remoteAddress: string, gone?: AbortSignal): Mechanism;
 }
 
 /**
@@ -47,18 +47,18 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
   // libzmq 4.3 (mechanism_base_t::zap_required): ZAP is "required" when a domain is set.
   const domainSet = o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0;
   const enforce = o.zapEnforceDomain === true;
-  const zap = (remoteAddress: string): ZapAsk | null =>
+  const zap = (remoteAddress: string, gone?: AbortSignal): ZapAsk | null =>
     zapFor(context, {
       domain: o.zapDomain as Uint8Array | null,
       address: zapAddress(remoteAddress),
       routingId: o.routingId as Uint8Array | null,
-    }) ?? (enforce ? noHandler : null);
+    }, gone) ?? (enforce ? noHandler : null);
   if (o.curveServer) {
     // ZMQ_ZAP_ENFORCE_DOMAIN: CURVE asks ZAP only with a domain, and without a handler then refuses.
     const asks = domainSet || !enforce;
     return {
       name: "CURVE",
-      create: (address) => new CurveServer(metadata, key("curveSecretKey"), asks ? zap(address) : null),
+      create: (address, gone) => new CurveServer(metadata, key("curveSecretKey"), asks ? zap(address, gone) : null),
     };
   }
   if (o.curveServerKey !== null) {
@@ -67,7 +67,9 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
       create: () => new CurveClient(metadata, key("curveServerKey")!, key("curvePublicKey"), key("curveSecretKey")),
     };
   }
-  if (o.plainServer) return { name: "PLAIN", create: (address) => new PlainServer(metadata, zap(address)) };
+  if (o.plainServer) {
+    return { name: "PLAIN", create: (address, gone) => new PlainServer(metadata, zap(address, gone)) };
+  }
   if (o.plainUsername !== null || o.plainPassword !== null) {
     const empty = new Uint8Array(0);
     return {
@@ -81,7 +83,10 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
     };
   }
   // NULL asks ZAP only when a domain is set; without a handler it goes on, unless ZAP_ENFORCE_DOMAIN.
-  return { name: "NULL", create: (address) => new NullMechanism(metadata, domainSet ? zap(address) : null) };
+  return {
+    name: "NULL",
+    create: (address, gone) => new NullMechanism(metadata, domainSet ? zap(address, gone) : null),
+  };
 }
 
 /** ZMQ_ZAP_ENFORCE_DOMAIN with no handler bound: the handshake fails, as libzmq's (EFAULT, no detail). */

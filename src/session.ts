@@ -408,7 +408,9 @@ export class Session {
       const idle = o.tcpKeepaliveIdle as number;
       conn.setKeepAlive(o.tcpKeepalive === 1, idle > 0 ? idle * 1000 : 0);
     }
-    const mechanism = this.#security().create(conn.remoteAddress);
+    // Aborted when the connection ends: a ZAP request still waiting for its handler is forgotten.
+    const gone = new AbortController();
+    const mechanism = this.#security().create(conn.remoteAddress, gone.signal);
     const dialer = record?.dialer ?? null;
     const options = {
       mechanism,
@@ -434,6 +436,7 @@ export class Session {
       },
       closed: (engine: Connection, end: EngineEnd) => {
         ended = true;
+        gone.abort();
         accepted?.delete(engine);
         this.#engineClosed(engine, end, endpoint, record, peer);
       },

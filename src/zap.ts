@@ -61,17 +61,21 @@ export function zapAddress(remoteAddress: string): string {
 /**
  * The ZAP asker for a new connection of a socket in `context`, or null when no
  * handler is bound (libzmq 4.3: CURVE then accepts every client that knows the
- * server key; PLAIN refuses everyone).
+ * server key; PLAIN refuses everyone). `gone` aborts when the connection ends: its request
+ * is then forgotten, so a handler that never answers holds nothing of closed connections.
  */
-export function zapFor(context: Context, connection: ZapConnection): ZapAsk | null {
+export function zapFor(context: Context, connection: ZapConnection, gone?: AbortSignal): ZapAsk | null {
   if (!inprocOf(context).isBound(ZAP_ENDPOINT)) return null;
   let client = clients.get(context);
   if (!client) clients.set(context, client = new ZapClient(context));
   const zap = client;
-  return (mechanism, credentials) => zap.ask(connection, mechanism, credentials);
+  return (mechanism, credentials) => zap.ask(connection, mechanism, credentials, gone);
 }
 
 const clients = new WeakMap<Context, ZapClient>();
+
+/** The outcome of a request whose connection ended before the handler answered (nobody reads it). */
+const GONE: ZapOutcome = { ok: false, statusCode: null, error: { kind: "other", message: "the connection ended" } };
 
 interface Waiting {
   readonly peer: Peer;
@@ -101,7 +105,13 @@ class ZapClient implements InprocSocket {
     peer.onGone = () => this.#lost(peer);
   }
 
-  ask(connection: ZapConnection, mechanism: string, credentials: readonly Uint8Array[]): Promise<ZapOutcome> {
+  ask(
+    connection: ZapConnection,
+    mechanism: string,
+    credentials: readonly Uint8Array[],
+    gone?: AbortSignal,
+  ): Promise<ZapOutcome> {
+    if (gone?.aborted) return Promise.resolve(GONE);
     if (!this.#peer || this.#peer.inbound.ended || this.#peer.outbound.ended) {
       this.#peer = null;
       inprocOf(this.#context).connect(ZAP_ENDPOINT, this);
@@ -126,7 +136,22 @@ class ZapClient implements InprocSocket {
       ...credentials,
     ];
     return new Promise((resolve) => {
-      this.#waiting.set(id, { peer, resolve });
+      if (!gone) {
+        this.#waiting.set(id, { peer, resolve });
+      } else {
+        const forget = () => {
+          this.#waiting.delete(id);
+          resolve(GONE);
+        };
+        gone.addEventListener("abort", forget, { once: true });
+        this.#waiting.set(id, {
+          peer,
+          resolve: (outcome) => {
+            gone.removeEventListener("abort", forget);
+            resolve(outcome);
+          },
+        });
+      }
       peer.outbound.write(request);
     });
   }
