@@ -15,6 +15,8 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL(".", import.meta.url).href);
+/** zeromq.js's APIs on omq (issue 25): subpath -> module under esm/, without extension. */
+const ZEROMQ = { "./zeromq": "compat/zeromq", "./zeromq/draft": "compat/draft", "./zeromq/v5-compat": "compat/v5" };
 const out = join(root, "npm");
 const source = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
@@ -46,6 +48,7 @@ const imports = Object.fromEntries(
 pruneTypes(join(out, "esm"), [
   "mod.d.ts",
   "cli/omq.d.ts",
+  ...Object.values(ZEROMQ).map((file) => `${file}.d.ts`),
   ...Object.values(imports).map((targets) => targets.types.replace(/^\.\/esm\//, "")),
 ]);
 
@@ -92,6 +95,9 @@ const pkg = {
   optionalDependencies: source.optionalDependencies ?? {},
   files: ["esm", "README.md", "LICENSE", "CHANGELOG.md"],
 };
+for (const [subpath, file] of Object.entries(ZEROMQ)) {
+  (pkg.exports as Record<string, unknown>)[subpath] = { types: `./esm/${file}.d.ts`, import: `./esm/${file}.js` };
+}
 writeFileSync(join(out, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 for (const file of ["README.md", "LICENSE", "CHANGELOG.md"]) copyFileSync(join(root, file), join(out, file));
 chmodSync(join(out, "esm/cli/omq.js"), 0o755);

@@ -55,8 +55,8 @@ export interface CliOptions {
   readonly echo: boolean;
   /** Milliseconds `close` may spend flushing at the end. */
   readonly linger: number;
-  /** Options passed straight to the socket (curve*, plain*, routingId, zapDomain). */
-  readonly socketOptions: Readonly<Record<string, string | boolean>>;
+  /** Options passed straight to the socket (curve*, plain*, routingId, zapDomain, multicastHops). */
+  readonly socketOptions: Readonly<Record<string, string | boolean | number>>;
 }
 
 /** The usage text printed by `omq --help`. */
@@ -69,6 +69,8 @@ TYPE       pub sub push pull req rep dealer router pair xpub xsub
            drafts (libzmq draft API, single-part messages):
            client server radio dish scatter gather peer channel
 ENDPOINT   tcp://host:port  ipc:///path  ipc://@name  (connects; --bind binds)
+           radio, dish: udp://host:port  udp://[iface;]group:port (multicast);
+           a dish binds these, a radio connects
 PREFIX     sub/xsub: topics to subscribe to (default: everything)
 GROUP      dish: groups to join (at least one)
 
@@ -93,6 +95,7 @@ options:
       --delay MS              wait before sending the first line (slow joiners)
       --echo                  rep, server: answer each request with itself
       --linger MS             how long to flush queued messages at exit (default 2000)
+      --multicast-hops N      radio: the TTL of udp multicast (default 1)
       --routing-id ID         this socket's routing id
       --curve-server          be a CURVE server (needs --curve-secret-key)
       --curve-server-key K    be a CURVE client of the server with public key K
@@ -111,6 +114,8 @@ examples:
   omq rep --bind tcp://*:5555 --echo          an echo server
   seq 100 | omq push tcp://127.0.0.1:5557     a hundred tasks
   omq dish tcp://127.0.0.1:5556 weather       what a radio sends to "weather"
+  omq dish udp://239.1.1.1:5556 weather       the same over udp multicast
+  omq radio udp://239.1.1.1:5556              send "GROUP<tab>message" lines there
 `;
 
 /** A bad command line: the message says what and where. */
@@ -156,7 +161,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let type: CliSocketType | null = null;
   const endpoints: string[] = [];
   const subscribe: string[] = [];
-  const socketOptions: Record<string, string | boolean> = {};
+  const socketOptions: Record<string, string | boolean | number> = {};
   let bind = false, echo = false;
   let delimiter = "\t", format: FrameFormat = "auto";
   let count = -1, delay = 0, linger = 2000;
@@ -218,6 +223,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case "--echo":
         echo = true;
+        break;
+      case "--multicast-hops":
+        socketOptions.multicastHops = integer(arg);
         break;
       case "--help":
         command = "help";

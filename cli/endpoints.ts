@@ -4,14 +4,17 @@
  * @module
  */
 import type { Socket } from "../mod.ts";
+import { socketTypeInfo } from "../src/zmtp/socket-type.ts";
 import type { CliOptions } from "./args.ts";
 
 /** What `openEndpoints` needs of a socket (every socket class has it). */
-export type Endpoints = Pick<Socket, "bind" | "connect" | "lastEndpoint">;
+export type Endpoints = Pick<Socket, "bind" | "connect" | "lastEndpoint" | "socketType">;
 
 /**
  * Binds (`--bind`) or connects each endpoint; says on stderr where a bind with a wildcard
- * ended up. `connect` is the socket's unless given (PEER connects with `connectPeer`).
+ * ended up. `connect` is the socket's unless given (PEER connects with `connectPeer`). A udp://
+ * endpoint is bound or connected as the type can (a DISH binds, a RADIO connects), whatever
+ * `--bind` says.
  *
  * @example
  * ```ts
@@ -24,8 +27,9 @@ export async function openEndpoints(
   error: (line: string) => void,
   connect: (endpoint: string) => unknown = (endpoint) => socket.connect(endpoint),
 ): Promise<void> {
+  const udp = socketTypeInfo(socket.socketType).udp;
   for (const endpoint of o.endpoints) {
-    if (o.bind) {
+    if (udp !== null && endpoint.startsWith("udp://") ? udp.role === "bind" : o.bind) {
       await socket.bind(endpoint);
       if (socket.lastEndpoint !== endpoint) error(`omq: bound ${socket.lastEndpoint}`);
     } else {

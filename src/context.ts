@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ZmqError } from "./errors.ts";
 import { defineOptions, initialOptions, optionValues } from "./options.ts";
 import { runtime as detectedRuntime } from "#omq/runtime";
 import type { Runtime } from "../transports/runtime/types.ts";
@@ -25,6 +26,15 @@ export interface ContextOptions {
 }
 
 const runtimes = new WeakMap<Context, Runtime>();
+
+/** What a context needs of its sockets: a way to close them. */
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** The open sockets of each context, held weakly: a socket nobody holds may still be collected. */
+const sockets = new WeakMap<Context, Set<WeakRef<Closable>>>();
+const terminated = new WeakSet<Context>();
 
 /**
  * A namespace for inproc endpoints, and defaults for the sockets created in it.
@@ -51,7 +61,45 @@ export class Context {
     const { runtime, ...rest } = options ?? {};
     initialOptions(this, rest);
     runtimes.set(this, runtime ?? detectedRuntime);
+    sockets.set(this, new Set());
   }
+
+  /**
+   * Closes every socket of this context, each honouring its `linger`, and resolves once they
+   * are all closed (libzmq's zmq_ctx_term). Pending calls on them reject with ETERM, and no
+   * socket can be made in this context afterwards.
+   *
+   * @example
+   * ```ts
+   * const ctx = new Context();
+   * const push = new Push({ context: ctx });
+   * push.connect("tcp://127.0.0.1:5555");
+   * await push.send("last words"); // queued
+   * await ctx.close(); // waits (up to push.linger) for it to go out, then closes push
+   * ```
+   */
+  async close(): Promise<void> {
+    terminated.add(this);
+    const open = [...sockets.get(this)!].map((ref) => ref.deref()).filter((s) => s !== undefined);
+    await Promise.all(open.map((s) => s.close()));
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return terminated.has(this);
+  }
+}
+
+/**
+ * @internal Counts `socket` as one of `context`'s until the returned function is called (on its
+ * close); throws ETERM for a context that was closed.
+ */
+export function joinContext(context: Context, socket: Closable): () => void {
+  if (terminated.has(context)) throw new ZmqError("ETERM", "the socket's context is closed");
+  const ref = new WeakRef(socket);
+  const set = sockets.get(context)!;
+  set.add(ref);
+  return () => set.delete(ref);
 }
 
 /** @internal The option values a socket created in `context` starts from (its own options override them). */

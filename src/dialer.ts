@@ -7,12 +7,13 @@
  */
 import type { SocketAddress } from "../transports/runtime/types.ts";
 import type { WsAddress } from "../transports/ws/types.ts";
+import type { UdpAddress } from "../transports/udp.ts";
 import type { SocketEvent } from "./events.ts";
 import type { TransportConnection } from "./engine/mod.ts";
 
 /** What a dialer needs from its socket. */
 export interface DialerHost {
-  connect(address: SocketAddress | WsAddress): Promise<TransportConnection>;
+  connect(address: SocketAddress | WsAddress | UdpAddress): Promise<TransportConnection>;
   /** Starts an engine on a fresh connection; the socket calls `dialer.lost()` when it ends. */
   start(conn: TransportConnection, dialer: Dialer): void;
   /** Current option values, read at each retry so changes apply. */
@@ -20,19 +21,21 @@ export interface DialerHost {
   reconnectMaxInterval(): number;
   connectTimeout(): number;
   emit(event: SocketEvent): void;
+  /** Whether a failed attempt ends the dialing for good (ZMQ_RECONNECT_STOP); the host then lets go of it. */
+  givesUp?(error: unknown): boolean;
 }
 
 /** Keeps one endpoint connected until stopped. */
 export class Dialer {
   readonly endpoint: string;
-  readonly address: SocketAddress | WsAddress;
+  readonly address: SocketAddress | WsAddress | UdpAddress;
   #host: DialerHost;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interval = 0;
   #stopped = false;
   #connecting = false;
 
-  constructor(endpoint: string, address: SocketAddress | WsAddress, host: DialerHost) {
+  constructor(endpoint: string, address: SocketAddress | WsAddress | UdpAddress, host: DialerHost) {
     this.endpoint = endpoint;
     this.address = address;
     this.#host = host;
@@ -87,19 +90,23 @@ export class Dialer {
         this.#host.emit({ type: "connect", address: this.endpoint });
         this.#host.start(conn, this);
       },
-      () => {
+      (error) => {
         clearTimeout(timer);
         if (timedOut) return;
         this.#connecting = false;
-        this.#failed();
+        this.#failed(error);
       },
     );
   }
 
   /** An attempt that got no connection: libzmq's connecter closes its fd (a `close` event), then retries. */
-  #failed(): void {
+  #failed(error?: unknown): void {
     if (this.#stopped) return;
     this.#host.emit({ type: "close", address: this.endpoint });
+    if (error !== undefined && this.#host.givesUp?.(error)) {
+      this.stop();
+      return;
+    }
     this.#retry();
   }
 

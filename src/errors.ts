@@ -17,7 +17,10 @@ export type ErrorCode =
   | "ENOENT"
   | "ETERM"
   | "EPROTO"
-  | "EACCES";
+  | "EACCES"
+  | "ENOCOMPATPROTO"
+  | "EMSGSIZE"
+  | "ENODEV";
 
 /**
  * An error from a socket operation, with libzmq's name for it in `code`.

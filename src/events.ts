@@ -33,8 +33,12 @@ export interface SocketEvent {
   readonly address?: string;
   /** For `connect:retry`: milliseconds until the next attempt. */
   readonly interval?: number;
-  /** For the error events; a ZAP refusal's (`handshake:error:auth`) has its `status`, as zeromq.js's AuthError. */
-  readonly error?: Error & { readonly status?: 300 | 400 | 500 };
+  /**
+   * For the error events. A ZAP refusal's (`handshake:error:auth`) has its `status`, as zeromq.js's
+   * AuthError; a protocol failure's (`handshake:error:protocol`) has libzmq's name for it in `code`,
+   * as zeromq.js's ProtoError (`"ERR_ZMTP_MECHANISM_MISMATCH"`, `"ERR_ZAP_BAD_VERSION"`, ...).
+   */
+  readonly error?: Error & { readonly status?: 300 | 400 | 500; readonly code?: string };
 }
 
 /** The event of one type, for a listener of that type. */

@@ -7,18 +7,43 @@
  */
 import { keyText } from "./curve-keys.ts";
 
-/** How one option is checked and what it starts as. */
+/**
+ * How one option is checked and what it starts as. `unsupported` marks an option libzmq has and no
+ * JavaScript runtime lets a program apply: it is accepted and read back, and setting it to anything
+ * but its default reports, once per process, why it has no effect.
+ */
 export type OptionSpec =
-  | { readonly kind: "int"; readonly default: number; readonly min: number; readonly max?: number }
-  | { readonly kind: "bool"; readonly default: boolean }
-  | {
-    readonly kind: "bytes";
-    readonly default: Uint8Array | null;
-    readonly maxLength: number;
-    readonly minLength?: number;
-  }
-  /** A CURVE key: 40 Z85 characters or 32 bytes, kept as Z85 text. */
-  | { readonly kind: "key"; readonly default: null };
+  & (
+    | { readonly kind: "int"; readonly default: number; readonly min: number; readonly max?: number }
+    | { readonly kind: "bool"; readonly default: boolean }
+    | {
+      readonly kind: "bytes";
+      readonly default: Uint8Array | null;
+      readonly maxLength: number;
+      readonly minLength?: number;
+    }
+    /** A CURVE key: 40 Z85 characters or 32 bytes, kept as Z85 text. */
+    | { readonly kind: "key"; readonly default: null }
+    /** Any other shape: `check` validates and normalises (throwing `TypeError`/`RangeError` naming the option). */
+    | { readonly kind: "custom"; readonly default: unknown; readonly check: (name: string, value: unknown) => unknown }
+  )
+  & { readonly unsupported?: string };
+
+const reported = new Set<string>();
+
+/** The one report of an option that cannot take effect: a warning, once per option per process. */
+function reportUnsupported(name: string, why: string): void {
+  if (reported.has(name)) return;
+  reported.add(name);
+  console.warn(`omq: option ${name} is accepted but has no effect: ${why}`);
+}
+
+/** Checks a value, and reports an unsupported option set to anything but its default. */
+function accept(name: string, spec: OptionSpec, value: unknown): unknown {
+  const checked = checkOption(name, spec, value);
+  if (spec.unsupported && checked !== spec.default) reportUnsupported(name, spec.unsupported);
+  return checked;
+}
 
 const SPECS = new WeakMap<object, Map<string, OptionSpec>>();
 const encoder = new TextEncoder();
@@ -31,6 +56,14 @@ const VALUES: unique symbol = Symbol("omq.options");
 
 interface OptionHolder {
   [VALUES]: Record<string, unknown>;
+}
+
+/** Who hears of option changes on an object (a socket applies some to live connections). */
+const watchers = new WeakMap<object, (name: string) => void>();
+
+/** Calls `changed(name)` after each option of `target` is set (the one watcher of that object). */
+export function watchOptions(target: object, changed: (name: string) => void): void {
+  watchers.set(target, changed);
 }
 
 /** The option values of a socket or context, by name (for omq's own modules). */
@@ -52,7 +85,8 @@ export function defineOptions(cls: { prototype: object }, specs: Record<string, 
         return this[VALUES][name];
       },
       set(this: OptionHolder, value: unknown) {
-        this[VALUES][name] = checkOption(name, spec, value);
+        this[VALUES][name] = accept(name, spec, value);
+        watchers.get(this)?.(name);
       },
     });
   }
@@ -96,6 +130,8 @@ export function checkOption(name: string, spec: OptionSpec, value: unknown): unk
       }
       return bytes;
     }
+    case "custom":
+      return spec.check(name, value);
     case "key":
       if (value === null) return null;
       if (typeof value !== "string" && !(value instanceof Uint8Array)) {
@@ -117,7 +153,7 @@ export function initialOptions(target: object, given: Record<string, unknown> | 
     for (const [name, value] of Object.entries(given)) {
       const spec = specs.get(name);
       if (!spec) throw new TypeError(`unknown option "${name}" for ${target.constructor.name}`);
-      values[name] = checkOption(name, spec, value);
+      values[name] = accept(name, spec, value);
     }
   }
   (target as OptionHolder)[VALUES] = values;

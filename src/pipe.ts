@@ -9,25 +9,38 @@ import type { Message } from "./message.ts";
 
 /** A one-way message queue with a high-water mark. */
 export class Pipe {
-  /** Most messages held; 0 means no limit. */
-  readonly hwm: number;
   /** Called after a write; the reader decides whether it cares. */
   onReadable: (() => void) | null = null;
   /** Called when a full pipe has drained to its low-water mark. */
   onWritable: (() => void) | null = null;
   #items: Message[] = [];
   #head = 0;
-  #lwm: number;
+  #hwm = 0;
+  #lwm = 0;
   #writerWaits = false;
   #ended = false;
   /** Keep only the newest message: a write replaces what is queued (ZMQ_CONFLATE). */
   readonly conflate: boolean;
 
   constructor(hwm: number, conflate = false) {
-    this.hwm = hwm;
     this.conflate = conflate;
+    this.hwm = hwm;
+  }
+
+  /** Most messages held; 0 means no limit. Changing it applies at once (libzmq 4.3 updates live pipes). */
+  get hwm(): number {
+    return this.#hwm;
+  }
+
+  set hwm(hwm: number) {
+    this.#hwm = hwm;
     // libzmq's low-water mark: writers resume when half the queue has drained.
     this.#lwm = hwm > 0 ? Math.max(0, hwm - Math.max(1, Math.floor(hwm / 2))) : 0;
+    // A raised mark may leave room for a writer that waits.
+    if (this.#writerWaits && (hwm === 0 || this.size <= this.#lwm)) {
+      this.#writerWaits = false;
+      this.onWritable?.();
+    }
   }
 
   /** Messages queued. */
@@ -35,14 +48,19 @@ export class Pipe {
     return this.#items.length - this.#head;
   }
 
-  /** True when a write would exceed the high-water mark. */
+  /** True when a write would exceed the high-water mark (the writer is then told when there is room). */
   get full(): boolean {
     if (this.conflate) return false;
-    if (this.hwm > 0 && this.#items.length - this.#head >= this.hwm) {
+    if (this.#hwm > 0 && this.#items.length - this.#head >= this.#hwm) {
       this.#writerWaits = true;
       return true;
     }
     return false;
+  }
+
+  /** Whether a write would stay below the high-water mark; unlike `full`, asks without waiting for room. */
+  get hasRoom(): boolean {
+    return this.conflate || this.#hwm === 0 || this.#items.length - this.#head < this.#hwm;
   }
 
   /** True once the writer has said no more messages will come. */

@@ -1,18 +1,71 @@
 /**
  * Proxies (libzmq's zmq_proxy / zmq_proxy_steerable): join two sockets and
  * forward whole messages both ways, optionally copying each to a capture
- * socket. QUEUE is Router↔Dealer, FORWARDER XSubscriber↔XPublisher,
- * STREAMER Pull↔Push.
+ * socket, and take PAUSE, RESUME, TERMINATE and STATISTICS from a control
+ * socket as libzmq's steerable proxy does. QUEUE is Router↔Dealer, FORWARDER
+ * XSubscriber↔XPublisher, STREAMER Pull↔Push.
  *
  * @module
  */
 import type { Message } from "./message.ts";
-import { type Socket, whenClosed } from "./socket.ts";
+import { inUse, type Socket, whenClosed } from "./socket.ts";
 import { ZmqError } from "./errors.ts";
 import { socketTypeInfo } from "./zmtp/socket-type.ts";
 
+/**
+ * Waits for a send, or for the proxy to stop. Not `Promise.race` with a promise of the stop: each
+ * race leaves a reaction on that promise until the stop, about 270 bytes per message forwarded.
+ */
+function untilSentOrStopped(sent: Promise<void>, stopped: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onStop = () => resolve();
+    stopped.addEventListener("abort", onStop, { once: true });
+    sent.then(() => {
+      stopped.removeEventListener("abort", onStop);
+      resolve();
+    }, (err) => {
+      stopped.removeEventListener("abort", onStop);
+      reject(err);
+    });
+  });
+}
+
 /** Proxies made by `proxy()`: they leave the sockets open when they end (libzmq's zmq_proxy). */
 const keepOpen = new WeakSet<Proxy>();
+
+/** What went through one socket of a proxy one way: frames (libzmq counts message parts) and their bytes. */
+export interface ProxyCounters {
+  /** Frames: libzmq counts each part of a multipart message. */
+  messages: number;
+  /** The bytes of those frames. */
+  bytes: number;
+}
+
+/**
+ * A proxy's traffic, in libzmq's order (zmq_proxy_steerable's STATISTICS reply): what the front
+ * end received and sent, then what the back end received and sent.
+ */
+export interface ProxyStatistics {
+  /** What the front end received (and the proxy forwarded) and what was sent through it. */
+  readonly frontEnd: { readonly received: ProxyCounters; readonly sent: ProxyCounters };
+  /** The same for the back end. */
+  readonly backEnd: { readonly received: ProxyCounters; readonly sent: ProxyCounters };
+}
+
+const COMMANDS = ["PAUSE", "RESUME", "TERMINATE", "STATISTICS"] as const;
+const decoder = new TextDecoder();
+
+/** The eight 64-bit counters of a STATISTICS reply, each one frame in the host's byte order (libzmq's memcpy). */
+function statisticsReply(stats: ProxyStatistics): Uint8Array[] {
+  const { frontEnd: f, backEnd: b } = stats;
+  const values = [f.received, f.sent, b.received, b.sent].flatMap((c) => [c.messages, c.bytes]);
+  return values.map((v) => new Uint8Array(new BigUint64Array([BigInt(v)]).buffer));
+}
+
+function countInto(counters: ProxyCounters, message: Message): void {
+  counters.messages += message.length;
+  for (const frame of message) counters.bytes += frame.byteLength;
+}
 
 /**
  * A steerable proxy, shaped like zeromq.js's: `run()` forwards both ways until
@@ -36,6 +89,11 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   /** The back-end socket, as given. */
   readonly backEnd: B;
   #capture: Socket | undefined;
+  #control: Socket | undefined;
+  #stats: ProxyStatistics = {
+    frontEnd: { received: { messages: 0, bytes: 0 }, sent: { messages: 0, bytes: 0 } },
+    backEnd: { received: { messages: 0, bytes: 0 }, sent: { messages: 0, bytes: 0 } },
+  };
   #running: Promise<void> | null = null;
   /** Aborted when the run ends (terminate, a socket closed, an error). */
   #stop = new AbortController();
@@ -48,11 +106,43 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
    *
    * @param capture Optional socket that gets a copy of every message forwarded either way
    *   (libzmq's capture socket: usually a Publisher, Push, Dealer or Pair).
+   * @param control Optional socket that steers the proxy as libzmq's zmq_proxy_steerable: it
+   *   takes the commands `PAUSE`, `RESUME`, `TERMINATE` and `STATISTICS` (answered with eight
+   *   64-bit counters, see {@linkcode Proxy.statistics}); a Reply gets an empty answer to the others.
+   *
+   * @example
+   * ```ts
+   * const control = new Reply();
+   * await control.bind("inproc://proxy-control");
+   * const queue = new Proxy(router, dealer, undefined, control);
+   * void queue.run();
+   * // elsewhere: a Request connected to inproc://proxy-control sends "PAUSE", "STATISTICS", ...
+   * ```
    */
-  constructor(frontEnd: F, backEnd: B, capture?: Socket) {
+  constructor(frontEnd: F, backEnd: B, capture?: Socket, control?: Socket) {
     this.frontEnd = frontEnd;
     this.backEnd = backEnd;
     this.#capture = capture;
+    this.#control = control;
+  }
+
+  /**
+   * What has gone through the proxy so far, in the order of libzmq's STATISTICS reply: frames
+   * and bytes the front end received and sent, then the back end's.
+   *
+   * @example
+   * ```ts
+   * const { frontEnd, backEnd } = queue.statistics;
+   * console.log(frontEnd.received.messages, backEnd.sent.bytes);
+   * ```
+   */
+  get statistics(): ProxyStatistics {
+    const copy = (c: ProxyCounters): ProxyCounters => ({ messages: c.messages, bytes: c.bytes });
+    const { frontEnd: f, backEnd: b } = this.#stats;
+    return {
+      frontEnd: { received: copy(f.received), sent: copy(f.sent) },
+      backEnd: { received: copy(b.received), sent: copy(b.sent) },
+    };
   }
 
   /**
@@ -62,6 +152,14 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
   run(): Promise<void> {
     if (this.#running) return Promise.reject(new ZmqError("EFSM", "Proxy.run: the proxy is already running"));
     if (this.#stop.signal.aborted) return Promise.reject(new ZmqError("EFSM", "Proxy.run: the proxy was terminated"));
+    // As zmq_proxy: a socket that is closed, or neither bound nor connected, has nothing to forward.
+    for (const [end, socket] of [["front-end", this.frontEnd], ["back-end", this.backEnd]] as const) {
+      if (!inUse(socket)) {
+        return Promise.reject(
+          new ZmqError("EINVAL", `Proxy.run: the ${end} socket must be open and bound or connected`),
+        );
+      }
+    }
     return this.#running = this.#run();
   }
 
@@ -98,7 +196,12 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     const onClose = () => this.#end();
     void whenClosed(this.frontEnd).then(onClose);
     void whenClosed(this.backEnd).then(onClose);
-    const directions = [this.#forward(this.frontEnd, this.backEnd), this.#forward(this.backEnd, this.frontEnd)];
+    const { frontEnd: f, backEnd: b } = this.#stats;
+    const directions = [
+      this.#forward(this.frontEnd, this.backEnd, f.received, b.sent),
+      this.#forward(this.backEnd, this.frontEnd, b.received, f.sent),
+    ];
+    if (this.#control) directions.push(this.#steer(this.#control));
     try {
       // One failing direction ends the other too.
       await Promise.all(directions.map((d) =>
@@ -114,13 +217,10 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
     }
   }
 
-  async #forward(from: Socket, to: Socket): Promise<void> {
+  async #forward(from: Socket, to: Socket, fromCounters: ProxyCounters, toCounters: ProxyCounters): Promise<void> {
     // A type that cannot receive or send (RFC 29, 30) has no such direction to forward.
     if (!socketTypeInfo(from.socketType).receives || !socketTypeInfo(to.socketType).sends) return;
     const stopped = this.#stop.signal;
-    const stoppedPromise = new Promise<void>((resolve) =>
-      stopped.addEventListener("abort", () => resolve(), { once: true })
-    );
     while (!stopped.aborted) {
       if (this.#paused) {
         await this.#paused.promise;
@@ -138,17 +238,46 @@ export class Proxy<F extends Socket = Socket, B extends Socket = Socket> {
         if (isCode(err, "ETERM")) return this.#end();
         throw err;
       }
+      countInto(fromCounters, message);
       if (this.#capture && !this.#capture.closed) await this.#capture.send(message).catch(() => {});
       const sent = to.send(message);
       // Waiting for room must not hold up terminate(); the message still goes out once there is room.
       sent.catch(() => {});
       try {
-        await Promise.race([sent, stoppedPromise]);
+        await untilSentOrStopped(sent, stopped);
       } catch (err) {
         if (isCode(err, "ETERM")) return this.#end();
         if (isCode(err, "ENOTSUP")) return;
         throw err;
       }
+      countInto(toCounters, message);
+    }
+  }
+
+  /** Takes commands from the control socket until the run ends (libzmq's handle_control). */
+  async #steer(control: Socket): Promise<void> {
+    const stopped = this.#stop.signal;
+    const answers = socketTypeInfo(control.socketType).sends;
+    while (!stopped.aborted) {
+      let message: Message;
+      try {
+        message = await control.receive({ signal: stopped });
+      } catch (err) {
+        if (stopped.aborted || isCode(err, "EAGAIN")) continue;
+        // The control socket closing ends the proxy, as a failing poll ends libzmq's.
+        if (isCode(err, "ETERM")) return this.terminate();
+        throw err;
+      }
+      const command = decoder.decode(message[0]) as typeof COMMANDS[number];
+      if (command === "STATISTICS") {
+        if (answers) await control.send(statisticsReply(this.#stats)).catch(() => {});
+        continue;
+      }
+      if (command === "PAUSE") this.pause();
+      else if (command === "RESUME") this.resume();
+      else if (command === "TERMINATE") this.terminate();
+      // A REP must answer whatever it got; libzmq sends it an empty frame (other commands are ignored).
+      if (control.socketType === "REP") await control.send(new Uint8Array(0)).catch(() => {});
     }
   }
 }
@@ -158,9 +287,9 @@ function isCode(err: unknown, ...codes: string[]): boolean {
 }
 
 /**
- * Runs a proxy between two sockets until either closes (libzmq's zmq_proxy);
- * unlike `Proxy.run()` it leaves the sockets open. `capture` gets a copy of
- * every message.
+ * Runs a proxy between two sockets until either closes (libzmq's zmq_proxy), or until
+ * TERMINATE arrives on `control` (zmq_proxy_steerable: also PAUSE, RESUME and STATISTICS);
+ * unlike `Proxy.run()` it leaves the sockets open. `capture` gets a copy of every message.
  *
  * @example
  * ```ts
@@ -172,8 +301,8 @@ function isCode(err: unknown, ...codes: string[]): boolean {
  * await proxy(xsub, xpub); // the FORWARDER device
  * ```
  */
-export function proxy(frontEnd: Socket, backEnd: Socket, capture?: Socket): Promise<void> {
-  const p = new Proxy(frontEnd, backEnd, capture);
+export function proxy(frontEnd: Socket, backEnd: Socket, capture?: Socket, control?: Socket): Promise<void> {
+  const p = new Proxy(frontEnd, backEnd, capture, control);
   keepOpen.add(p);
   return p.run();
 }

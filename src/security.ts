@@ -8,7 +8,7 @@
  */
 import type { Context } from "./context.ts";
 import { keyBytes } from "./curve-keys.ts";
-import { zapAddress, zapFor } from "./zap.ts";
+import { ZAP_ENDPOINT, zapAddress, type ZapAsk, zapFor } from "./zap.ts";
 import type { Mechanism } from "./zmtp/mechanism.ts";
 import { NullMechanism } from "./zmtp/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "./zmtp/mechanisms/plain.ts";
@@ -22,7 +22,7 @@ export type MechanismName = "NULL" | "PLAIN" | "CURVE";
 export interface Security {
   readonly name: MechanismName;
   /** The mechanism for a new connection from `remoteAddress` (given to ZAP). */
-  create(remoteAddress: string): Mechanism;
+  create(remoteAddress: string, gone?: AbortSignal): Mechanism;
 }
 
 /**
@@ -40,15 +40,26 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
   if (socketTypeInfo(socketType).announcesIdentity) {
     metadata.push(["Identity", (o.routingId as Uint8Array | null) ?? new Uint8Array(0)]);
   }
+  // The application's own properties (ZMQ_METADATA), after ZMTP's, as libzmq adds them.
+  const own = o.metadata as Record<string, Uint8Array | string> | null;
+  if (own) metadata.push(...Object.entries(own));
   const key = (name: string) => (o[name] === null ? null : keyBytes(o[name] as string, name));
-  const zap = (remoteAddress: string) =>
+  // libzmq 4.3 (mechanism_base_t::zap_required): ZAP is "required" when a domain is set.
+  const domainSet = o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0;
+  const enforce = o.zapEnforceDomain === true;
+  const zap = (remoteAddress: string, gone?: AbortSignal): ZapAsk | null =>
     zapFor(context, {
       domain: o.zapDomain as Uint8Array | null,
       address: zapAddress(remoteAddress),
       routingId: o.routingId as Uint8Array | null,
-    });
+    }, gone) ?? (enforce ? noHandler : null);
   if (o.curveServer) {
-    return { name: "CURVE", create: (address) => new CurveServer(metadata, key("curveSecretKey"), zap(address)) };
+    // ZMQ_ZAP_ENFORCE_DOMAIN: CURVE asks ZAP only with a domain, and without a handler then refuses.
+    const asks = domainSet || !enforce;
+    return {
+      name: "CURVE",
+      create: (address, gone) => new CurveServer(metadata, key("curveSecretKey"), asks ? zap(address, gone) : null),
+    };
   }
   if (o.curveServerKey !== null) {
     return {
@@ -56,7 +67,9 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
       create: () => new CurveClient(metadata, key("curveServerKey")!, key("curvePublicKey"), key("curveSecretKey")),
     };
   }
-  if (o.plainServer) return { name: "PLAIN", create: (address) => new PlainServer(metadata, zap(address)) };
+  if (o.plainServer) {
+    return { name: "PLAIN", create: (address, gone) => new PlainServer(metadata, zap(address, gone)) };
+  }
   if (o.plainUsername !== null || o.plainPassword !== null) {
     const empty = new Uint8Array(0);
     return {
@@ -69,7 +82,17 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
         ),
     };
   }
-  // libzmq 4.3 (mechanism_base_t::zap_required): NULL asks ZAP only when a domain is set.
-  const domainSet = o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0;
-  return { name: "NULL", create: (address) => new NullMechanism(metadata, domainSet ? zap(address) : null) };
+  // NULL asks ZAP only when a domain is set; without a handler it goes on, unless ZAP_ENFORCE_DOMAIN.
+  return {
+    name: "NULL",
+    create: (address, gone) => new NullMechanism(metadata, domainSet ? zap(address, gone) : null),
+  };
 }
+
+/** ZMQ_ZAP_ENFORCE_DOMAIN with no handler bound: the handshake fails, as libzmq's (EFAULT, no detail). */
+const noHandler: ZapAsk = () =>
+  Promise.resolve({
+    ok: false,
+    statusCode: null,
+    error: { kind: "other", message: `zapEnforceDomain: no ZAP handler is bound at inproc://${ZAP_ENDPOINT}` },
+  });

@@ -11,6 +11,11 @@ import type { Listener } from "../transports/runtime/types.ts";
 import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
 import { connectWs, listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
+import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
+import { resolveTcpHost } from "../transports/tcp-host.ts";
+import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
+import { type HostPort, parseHostPort, Socks5Client } from "../transports/socks.ts";
+import { openSocksTunnel } from "../transports/socks-tunnel.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
 import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
@@ -44,8 +49,10 @@ export interface SessionOwner {
 
 interface Binding {
   readonly endpoint: string;
-  readonly listener: Listener | WsListener | null;
+  readonly listener: Listener | WsListener | UdpListener | null;
   readonly inproc: string | null;
+  /** The connections accepted on it: libzmq's listener owns their sessions, so unbind ends them. */
+  readonly accepted: Set<Connection>;
 }
 
 /** One connected endpoint: its dialer (none for inproc), its peer and its live engine. */
@@ -60,7 +67,21 @@ interface Connected {
   engine: Connection | null;
 }
 
-const ERROR_CODES = new Set<string>(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOENT", "EINVAL", "EPROTONOSUPPORT"]);
+const ERROR_CODES = new Set<string>([
+  "EADDRINUSE",
+  "EADDRNOTAVAIL",
+  "EACCES",
+  "ENOENT",
+  "EINVAL",
+  "EPROTONOSUPPORT",
+  "ENODEV",
+  "ENOTSUP",
+]);
+
+/** ZMQ_RECONNECT_STOP bits (libzmq's draft ZMQ_RECONNECT_STOP_*). */
+export const RECONNECT_STOP_CONN_REFUSED = 1;
+export const RECONNECT_STOP_HANDSHAKE_FAILED = 2;
+export const RECONNECT_STOP_AFTER_DISCONNECT = 4;
 
 /** A transport error turned into a `ZmqError` that names the endpoint. */
 function transportError(what: string, endpoint: string, err: unknown): ZmqError {
@@ -92,12 +113,19 @@ export class Session {
   #engines = new Set<Connection>();
   #peers = new Set<Peer>();
   #handshakeWaiters: (() => void)[] = [];
+  /** `disconnect` was called with RECONNECT_STOP_AFTER_DISCONNECT set (libzmq's `_disconnected`). */
+  #disconnected = false;
   #lastEndpoint: string | null = null;
   #onWritable: () => void;
 
   constructor(owner: SessionOwner) {
     this.#owner = owner;
     this.#onWritable = () => owner.writable();
+  }
+
+  /** Whether any endpoint is bound or connected (a proxy needs both its sockets to be). */
+  get inUse(): boolean {
+    return this.#bindings.size > 0 || this.#connected.size > 0;
   }
 
   /** The endpoint of the last successful bind, as resolved (the port the OS chose for `:*`). */
@@ -110,18 +138,22 @@ export class Session {
   async bind(endpoint: string): Promise<void> {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, true);
+    checkTransport(owner.socketType, ep, true, endpoint);
     if (ep.transport === "inproc") {
       inprocOf(owner.context).bind(ep.name, this);
-      this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name });
+      this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name, accepted: new Set() });
       return;
     }
-    let listener: Listener | WsListener;
+    let listener: Listener | WsListener | UdpListener;
     let resolved = "";
-    const accept = (conn: TransportConnection) => this.#accept(conn, resolved);
+    const accepted = new Set<Connection>();
+    const accept = (conn: TransportConnection) => this.#accept(conn, resolved, accepted);
     // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
     const acceptError = (err: Error) => owner.emit({ type: "accept:error", address: resolved, error: err });
     try {
-      listener = await this.#listen(ep, accept, acceptError);
+      listener = ep.transport === "udp"
+        ? await bindUdp(ep.address, udpOptions(owner.socketType, owner.options), endpoint)
+        : await this.#listen(ep, endpoint, accept, acceptError);
     } catch (err) {
       const error = transportError("bind", endpoint, err);
       owner.emit({ type: "bind:error", address: endpoint, error });
@@ -132,7 +164,9 @@ export class Session {
       await listener.close();
       throw closedError(`bind ${endpoint}`);
     }
-    this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null });
+    this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null, accepted });
+    // udp: the bound socket is the endpoint's one connection (libzmq's udp session); nothing is accepted.
+    if ("connection" in listener) this.#startEngine(listener.connection, resolved, null);
   }
 
   async unbind(endpoint: string): Promise<void> {
@@ -141,26 +175,69 @@ export class Session {
     if (!binding) throw new ZmqError("ENOENT", `unbind ${endpoint}: not bound`);
     for (const [key, b] of this.#bindings) if (b === binding) this.#bindings.delete(key);
     await this.#closeBinding(binding);
+    // As libzmq, whose listener owns the sessions it accepted: they end with it.
+    const linger = this.#owner.options.linger as number;
+    for (const engine of [...binding.accepted]) engine.close(linger !== 0);
   }
 
   async #listen(
     ep: Endpoint,
+    endpoint: string,
     accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener | WsListener> {
-    if (ep.transport === "inproc") throw new Error("unreachable");
+    if (ep.transport === "inproc" || ep.transport === "udp") throw new Error("unreachable");
     if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#security().name, accept);
     const runtime = runtimeOf(this.#owner.context);
     if (ep.transport === "ipc" && ep.address.path === "*") return await this.#listenIpcWildcard(accept, acceptError);
+    const o = this.#owner.options;
+    const listenOptions = { backlog: o.backlog as number };
+    if (ep.transport === "ipc") return await runtime.listen(ep.address, accept, acceptError, listenOptions);
+    const ipv6 = o.ipv6 as boolean;
+    const host = await resolveTcpHost(ep.wildcardHost ? "*" : ep.address.host, ipv6, "bind", runtime, endpoint);
     try {
-      return await runtime.listen(ep.address, accept, acceptError);
+      return await runtime.listen({ kind: "tcp", host, port: ep.address.port }, accept, acceptError, listenOptions);
     } catch (err) {
-      // "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
-      if (ep.transport === "tcp" && ep.wildcardHost) {
-        return await runtime.listen({ kind: "tcp", host: "0.0.0.0", port: ep.address.port }, accept, acceptError);
+      // With ipv6, "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
+      if (ep.wildcardHost && host === "::") {
+        const any = { kind: "tcp", host: "0.0.0.0", port: ep.address.port } as const;
+        return await runtime.listen(any, accept, acceptError, listenOptions);
       }
       throw err;
     }
+  }
+
+  /** Connects to a tcp or ipc address, resolving a tcp host (and source) with the socket's ipv6 option. */
+  async #dial(ep: Endpoint, endpoint: string): Promise<TransportConnection> {
+    const runtime = runtimeOf(this.#owner.context);
+    if (ep.transport === "ipc") return await runtime.connect(ep.address);
+    if (ep.transport !== "tcp") throw new Error("unreachable");
+    const o = this.#owner.options;
+    const ipv6 = o.ipv6 as boolean;
+    if (o.socksProxy !== null) {
+      // As libzmq's socks_connecter: the proxy resolves the endpoint's host, given as it was written.
+      let proxy: HostPort;
+      try {
+        proxy = parseHostPort(o.socksProxy as string, "socksProxy");
+      } catch (err) {
+        throw new ZmqError("EINVAL", `${endpoint}: ${(err as Error).message}`, { address: endpoint });
+      }
+      const address = {
+        kind: "tcp",
+        host: await resolveTcpHost(proxy.host, ipv6, "connect", runtime, endpoint),
+        port: proxy.port,
+      } as const;
+      const client = new Socks5Client(
+        ep.address,
+        o.socksUsername as Uint8Array | null,
+        o.socksPassword as Uint8Array | null,
+      );
+      return await openSocksTunnel(runtime, address, client);
+    }
+    const host = await resolveTcpHost(ep.address.host, ipv6, "connect", runtime, endpoint);
+    const source = ep.source &&
+      { host: await resolveTcpHost(ep.source.host, ipv6, "source", runtime, endpoint), port: ep.source.port };
+    return await runtime.connect({ kind: "tcp", host, port: ep.address.port }, source ? { source } : undefined);
   }
 
   /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
@@ -204,10 +281,21 @@ export class Session {
     }
   }
 
-  #accept(conn: TransportConnection, endpoint: string): void {
+  #accept(conn: TransportConnection, endpoint: string, accepted: Set<Connection>): void {
     if (this.#owner.closed()) return conn.destroy();
+    const filters = this.#owner.options.tcpAcceptFilter as readonly string[] | null;
+    if (filters && endpoint.startsWith("tcp:")) {
+      const masks = filters.map((f) => parseAcceptFilter(f, "tcpAcceptFilter"));
+      if (!acceptedBy(masks, conn.remoteAddress)) {
+        // As libzmq's tcp_listener: closed at once, reported as a failed accept.
+        conn.destroy();
+        const error = new ZmqError("EACCES", `${endpoint}: ${conn.remoteAddress} is not in tcpAcceptFilter`);
+        this.#owner.emit({ type: "accept:error", address: endpoint, error });
+        return;
+      }
+    }
     this.#owner.emit({ type: "accept", address: endpoint });
-    this.#startEngine(conn, endpoint, null);
+    this.#startEngine(conn, endpoint, null, accepted);
   }
 
   // --- connect ---
@@ -215,6 +303,7 @@ export class Session {
   connect(endpoint: string, assignedId: Uint8Array | null): void {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, false);
+    checkTransport(owner.socketType, ep, false, endpoint);
     if (this.#connected.has(endpoint)) return;
     // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
     if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);
@@ -228,7 +317,6 @@ export class Session {
     const peer = owner.options.immediate ? null : this.#newPeer(endpoint, assignedId);
     if (peer && !this.#attach(peer)) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
     const o = owner.options;
-    const runtime = runtimeOf(owner.context);
     const record: Connected = {
       endpoint,
       inproc: null,
@@ -237,22 +325,49 @@ export class Session {
       engine: null,
       dialer: new Dialer(endpoint, ep.address, {
         connect: (address) =>
-          address.kind === "ws" ? connectWs(address, this.#security().name) : runtime.connect(address),
+          address.kind === "ws"
+            ? connectWs(address, this.#security().name)
+            : address.kind === "udp"
+            ? connectUdp(address, udpOptions(owner.socketType, o), endpoint)
+            : this.#dial(ep, endpoint),
         start: (conn) => this.#startEngine(conn, endpoint, record),
         reconnectInterval: () => o.reconnectInterval as number,
         reconnectMaxInterval: () => o.reconnectMaxInterval as number,
         connectTimeout: () => o.connectTimeout as number,
         emit: (event) => owner.emit(event),
+        givesUp: (error) => this.#givesUp(record, error),
       }),
     };
     this.#connected.set(endpoint, record);
     record.dialer!.start();
   }
 
+  /**
+   * ZMQ_RECONNECT_STOP for a failed connection attempt: a refused tcp connection ends the endpoint
+   * (libzmq terminates its session, dropping what was queued); after a `disconnect` on this
+   * socket, a refused ipc connection stops the dialing only.
+   */
+  #givesUp(record: Connected, error: unknown): boolean {
+    const stop = this.#owner.options.reconnectStop as number;
+    if ((error as { code?: string })?.code !== "ECONNREFUSED") return false;
+    if (stop & RECONNECT_STOP_CONN_REFUSED && record.dialer?.address.kind === "tcp") {
+      queueMicrotask(() => this.#drop(record));
+      return true;
+    }
+    return (stop & RECONNECT_STOP_AFTER_DISCONNECT) !== 0 && this.#disconnected &&
+      record.dialer?.address.kind === "ipc";
+  }
+
+  /** Lets go of a connected endpoint that gave up, as `disconnect` would (unless that happened already). */
+  #drop(record: Connected): void {
+    if (this.#connected.get(record.endpoint) === record) this.disconnect(record.endpoint);
+  }
+
   disconnect(endpoint: string): void {
     const record = this.#connected.get(endpoint);
     if (!record) parseEndpoint(endpoint, false); // a malformed endpoint is EINVAL, as libzmq, not "not connected"
     if (!record) throw new ZmqError("ENOENT", `disconnect ${endpoint}: not connected`);
+    if ((this.#owner.options.reconnectStop as number) & RECONNECT_STOP_AFTER_DISCONNECT) this.#disconnected = true;
     this.#connected.delete(endpoint);
     record.dialer?.stop();
     record.engine?.close();
@@ -281,14 +396,21 @@ export class Session {
     return securityOf(owner.options, owner.socketType, owner.context);
   }
 
-  #startEngine(conn: TransportConnection, endpoint: string, record: Connected | null): void {
+  #startEngine(
+    conn: TransportConnection,
+    endpoint: string,
+    record: Connected | null,
+    accepted: Set<Connection> | null = null,
+  ): void {
     const o = this.#owner.options;
     let peer: Peer | null = null;
     if ((o.tcpKeepalive as number) >= 0 && endpoint.startsWith("tcp:") && "setKeepAlive" in conn) {
       const idle = o.tcpKeepaliveIdle as number;
       conn.setKeepAlive(o.tcpKeepalive === 1, idle > 0 ? idle * 1000 : 0);
     }
-    const mechanism = this.#security().create(conn.remoteAddress);
+    // Aborted when the connection ends: a ZAP request still waiting for its handler is forgotten.
+    const gone = new AbortController();
+    const mechanism = this.#security().create(conn.remoteAddress, gone.signal);
     const dialer = record?.dialer ?? null;
     const options = {
       mechanism,
@@ -299,6 +421,7 @@ export class Session {
       heartbeatInterval: o.heartbeatInterval as number,
       heartbeatTimeout: o.heartbeatTimeout as number,
       heartbeatTimeToLive: o.heartbeatTimeToLive as number,
+      helloMessage: (o.helloMessage as Uint8Array | null | undefined) ?? null,
       defer: runtimeOf(this.#owner.context).defer,
     };
     const host = {
@@ -311,10 +434,19 @@ export class Session {
         }
         return peer;
       },
-      closed: (_engine: Connection, end: EngineEnd) => this.#engineClosed(engine, end, endpoint, record, peer),
+      closed: (engine: Connection, end: EngineEnd) => {
+        ended = true;
+        gone.abort();
+        accepted?.delete(engine);
+        this.#engineClosed(engine, end, endpoint, record, peer);
+      },
     };
+    let ended = false;
     const engine = createEngine(conn, options, host);
+    // An engine may end inside its constructor (a STREAM refusing an inproc peer): nothing to keep then.
+    if (ended) return;
     this.#engines.add(engine);
+    accepted?.add(engine);
     if (record) record.engine = engine;
   }
 
@@ -361,20 +493,37 @@ export class Session {
     this.#engines.delete(engine);
     if (record?.engine === engine) record.engine = null;
     if (end.handshake) {
-      owner.emit({
-        type: `handshake:error:${end.handshake}`,
-        address: endpoint,
-        error: end.error ?? new Error(`${endpoint}: connection closed during the handshake`),
-      });
+      const error = end.error ?? new Error(`${endpoint}: connection closed during the handshake`);
+      // Every protocol failure carries a name a program can match (libzmq's ZMQ_PROTOCOL_ERROR_*).
+      if (end.handshake === "protocol" && typeof (error as { code?: unknown }).code !== "string") {
+        Object.assign(error, { code: "ERR_ZMTP_UNSPECIFIED" });
+      }
+      owner.emit({ type: `handshake:error:${end.handshake}`, address: endpoint, error });
     }
     // Every connection that ends, handshake or not, as libzmq's engine reports it.
     owner.emit({ type: "disconnect", address: endpoint });
+    if (peer && !peer.detached) {
+      owner.rules().disconnected?.(peer);
+      // libzmq's session: an accepted connection that ends leaves its disconnect message (ROUTER,
+      // SERVER, PEER), a connected one its hiccup message (DEALER, CLIENT, PEER), as if the peer sent it.
+      const note = (record === null ? owner.options.disconnectMessage : owner.options.hiccupMessage) as
+        | Uint8Array
+        | null
+        | undefined;
+      if (note && note.byteLength > 0) peer.inbound.write([note]);
+    }
     // Still connected unless `disconnect` dropped the record meanwhile.
     const current = record !== null && this.#connected.get(record.endpoint) === record;
     if (peer && (!current || owner.options.immediate)) {
       // A bound endpoint's (or an immediate connection's) peer ends with its connection.
       this.#detach(peer, false);
       if (current) record!.peer = null;
+    }
+    // ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED: a connection that fails its handshake is not tried again.
+    if (end.handshake && record && (owner.options.reconnectStop as number) & RECONNECT_STOP_HANDSHAKE_FAILED) {
+      record.dialer?.stop();
+      queueMicrotask(() => this.#drop(record));
+      return;
     }
     if (record?.dialer && !owner.closed()) record.dialer.lost();
   }
@@ -411,6 +560,20 @@ export class Session {
     peer.inbound.end();
   }
 
+  // --- options ---
+
+  /** An option changed: the high-water marks apply to live pipes at once, as libzmq 4.3 updates them. */
+  optionChanged(name: string): void {
+    if (name !== "sendHighWaterMark" && name !== "receiveHighWaterMark") return;
+    const hwm = this.#owner.options[name] as number;
+    for (const peer of this.#peers) {
+      // An inproc pipe's mark is both sockets' (the registry's); the rest are ours alone.
+      if (peer.link) continue;
+      if (name === "sendHighWaterMark") peer.outbound.hwm = hwm;
+      else peer.inbound.hwm = hwm;
+    }
+  }
+
   // --- inproc (the registry calls these) ---
 
   get socketType(): SocketType {
@@ -437,7 +600,24 @@ export class Session {
       peer.outbound.end();
       peer.inbound.end();
       peer.link?.onGone?.();
+      return;
     }
+    // As libzmq's inproc link: each side's hello message first, the binder's disconnect message when
+    // the connecting side leaves.
+    const hello = this.#owner.options.helloMessage as Uint8Array | null | undefined;
+    if (hello && hello.byteLength > 0) peer.outbound.write([hello]);
+    const farewell = this.#owner.options.disconnectMessage as Uint8Array | null | undefined;
+    if (farewell && farewell.byteLength > 0 && !this.#connectedPeer(peer)) {
+      peer.onGone = () => {
+        if (!peer.detached) peer.inbound.write([farewell]);
+        this.#detach(peer, false);
+      };
+    }
+  }
+
+  #connectedPeer(peer: Peer): boolean {
+    for (const record of this.#connected.values()) if (record.peer === peer) return true;
+    return false;
   }
 
   // --- close ---

@@ -17,6 +17,11 @@ export interface SocketRules {
   detach(peer: Peer): void;
   /** Routes one outgoing message; false when it must wait for room; throws for a forbidden send. Absent: ENOTSUP. */
   send?(message: Message): boolean;
+  /**
+   * Whether `send` would most likely route a message now (libzmq's `xhas_out`, ZMQ_EVENTS
+   * POLLOUT). Absent: whether the type sends at all.
+   */
+  canSend?(): boolean;
   /** The next incoming message, if one is ready; throws for a forbidden receive. Absent: ENOTSUP. */
   receive?(): Message | undefined;
   /** A peer's inbound pipe has new messages (or ended). Absent: waiting receives are retried. */
@@ -27,6 +32,11 @@ export interface SocketRules {
    * libzmq does on a pipe "hiccup".
    */
   handshake?(peer: Peer): void;
+  /**
+   * A connection of `peer` whose handshake had completed ended. A connected endpoint's peer
+   * lives on for the reconnect; another's is detached right after (STREAM and ROUTER notify here).
+   */
+  disconnected?(peer: Peer): void;
   /** Whether a peer announcing `socketType` may talk to this socket. Absent: the socket-type table's peers. */
   accepts?(socketType: string): boolean;
 }

@@ -10,14 +10,21 @@
 import { closedError, ZmqError } from "./errors.ts";
 import { emitEvent, SocketEvents } from "./events.ts";
 import { type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
-import { type Context, context as defaultContext, socketDefaults } from "./context.ts";
-import { defineOptions, initialOptions } from "./options.ts";
+import { type Context, context as defaultContext, joinContext, socketDefaults } from "./context.ts";
+import { defineOptions, initialOptions, watchOptions } from "./options.ts";
 import { Session } from "./session.ts";
 import { type ConnectOptions, SOCKET_OPTIONS, type SocketOptions } from "./socket-options.ts";
 import type { SocketCore, SocketRules } from "./socket-rules.ts";
-import type { SocketType } from "./zmtp/socket-type.ts";
+import { type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
 
-export { type ConflateOptions, type ConnectOptions, offerConflate, type SocketOptions } from "./socket-options.ts";
+export {
+  type ConflateOptions,
+  type ConnectOptions,
+  offerConflate,
+  offerPeerMessages,
+  type PeerMessageOptions,
+  type SocketOptions,
+} from "./socket-options.ts";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -52,6 +59,17 @@ const NO_RULES: SocketRules = { attach: () => false, detach: () => {} };
 export let useRules: <R extends SocketRules>(socket: Socket, make: (core: SocketCore) => R) => R;
 /** @internal Resolves when `close()` is called on `socket` (a proxy stops forwarding then). */
 export let whenClosed: (socket: Socket) => Promise<void>;
+/** @internal Whether `socket` is open and bound or connected somewhere. */
+export let inUse: (socket: Socket) => boolean;
+/**
+ * @internal libzmq's ZMQ_EVENTS POLLIN: whether `receive()` would resolve at once. The message
+ * is taken now and kept for that `receive()`, so the answer stays true until then.
+ */
+export let canReceive: (socket: Socket) => boolean;
+/** @internal libzmq's ZMQ_EVENTS POLLOUT: whether `send()` would most likely queue a message at once. */
+export let canSend: (socket: Socket) => boolean;
+/** @internal How many `send()` calls wait for room, and how many `receive()` calls for a message. */
+export let pendingCalls: (socket: Socket) => { readonly sends: number; readonly receives: number };
 
 /**
  * The base of every socket type: a ZeroMQ socket that carries whole
@@ -81,6 +99,13 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare linger: number;
   /** Milliseconds before reconnecting; -1 never reconnects [ZMQ_RECONNECT_IVL]. */
   declare reconnectInterval: number;
+  /**
+   * When a connected endpoint stops reconnecting, as libzmq's bits [ZMQ_RECONNECT_STOP]: 1, a tcp
+   * connection is refused (the endpoint is then dropped, with what was queued for it); 2, a
+   * connection fails its handshake (likewise); 4, an ipc connection is refused after this socket's
+   * `disconnect()` was called. 0 (the default): always reconnect.
+   */
+  declare reconnectStop: number;
   /** Upper bound of the doubling reconnect interval; 0 keeps it constant [ZMQ_RECONNECT_IVL_MAX]. */
   declare reconnectMaxInterval: number;
   /** Milliseconds a connection attempt may take; 0 leaves it to the OS [ZMQ_CONNECT_TIMEOUT]. */
@@ -97,9 +122,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare tcpKeepalive: number;
   /** Seconds idle before the first keepalive probe; -1 the OS default (Node and Bun; Deno cannot set it) [ZMQ_TCP_KEEPALIVE_IDLE]. */
   declare tcpKeepaliveIdle: number;
-  /** Accepted for zeromq.js compatibility; no runtime here lets it be set (the OS default applies) [ZMQ_TCP_KEEPALIVE_CNT]. */
+  /** Keepalive probes before dropping [ZMQ_TCP_KEEPALIVE_CNT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
   declare tcpKeepaliveCount: number;
-  /** Accepted for zeromq.js compatibility; no runtime here lets it be set (the OS default applies) [ZMQ_TCP_KEEPALIVE_INTVL]. */
+  /** Seconds between keepalive probes [ZMQ_TCP_KEEPALIVE_INTVL]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
   declare tcpKeepaliveInterval: number;
   /** Queue messages only on completed connections [ZMQ_IMMEDIATE]. */
   declare immediate: boolean;
@@ -110,8 +135,50 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
    * Set as a string or bytes; always read back as bytes.
    */
   declare routingId: Uint8Array | string | null;
-  /** Accepted for zeromq.js compatibility; IPv6 works whenever an IPv6 address is given [ZMQ_IPV6]. */
+  /**
+   * IPv6 on tcp endpoints [ZMQ_IPV6]. Off, as libzmq's default: `tcp://*` binds every IPv4
+   * address and host names resolve to IPv4 addresses; an IPv6 address written out (`tcp://[::1]:p`)
+   * is used as given either way (libzmq would refuse it). On: `*` is dual-stack and host names
+   * resolve to either family. Read when an endpoint is bound or connected (each reconnect resolves again).
+   */
   declare ipv6: boolean;
+  /**
+   * Connections the kernel queues for a listener before they are accepted [ZMQ_BACKLOG]; Node's
+   * listeners take it, Deno's and Bun's own have no such setting (the OS default applies there).
+   */
+  declare backlog: number;
+  /**
+   * The peers a tcp listener accepts: addresses (`"10.0.0.7"`) or networks (`"10.0.0.0/8"`,
+   * `"fd00::/8"`), one or a list; a connection from anywhere else is closed at once, with an
+   * `accept:error` event. null (the default) accepts everyone [ZMQ_TCP_ACCEPT_FILTER]. Read
+   * back as a list.
+   */
+  declare tcpAcceptFilter: string | readonly string[] | null;
+  /**
+   * A SOCKS5 proxy ("host:port") that tcp connections go through; the proxy resolves the
+   * endpoint's host [ZMQ_SOCKS_PROXY]. null: connect directly.
+   */
+  declare socksProxy: string | null;
+  /** The user name for the SOCKS5 proxy (RFC 1929); set, it is the only method offered [ZMQ_SOCKS_USERNAME]. */
+  declare socksUsername: Uint8Array | string | null;
+  /** The password for the SOCKS5 proxy [ZMQ_SOCKS_PASSWORD]. */
+  declare socksPassword: Uint8Array | string | null;
+  /**
+   * IP type of service of tcp connections [ZMQ_TOS]. Like the options that refer here, it is
+   * accepted and read back but cannot take effect: Node, Deno and Bun give a program no way to set
+   * it on a tcp socket. Setting any of them to another value than its default warns once per process.
+   */
+  declare typeOfService: number;
+  /** Socket priority (SO_PRIORITY) [ZMQ_PRIORITY]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare priority: number;
+  /** The network device to bind connections to (SO_BINDTODEVICE) [ZMQ_BINDTODEVICE]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare interface: Uint8Array | string | null;
+  /** Kernel send buffer in bytes, -1 the OS default [ZMQ_SNDBUF]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare sendBufferSize: number;
+  /** Kernel receive buffer in bytes, -1 the OS default [ZMQ_RCVBUF]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare receiveBufferSize: number;
+  /** Maximum TCP retransmit timeout in ms [ZMQ_TCP_MAXRT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
+  declare tcpMaxRetransmitTimeout: number;
   /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
   declare plainServer: boolean;
   /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */
@@ -128,6 +195,18 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare curveServerKey: string | Uint8Array | null;
   /** The ZAP domain sent with each authentication request (RFC 27) [ZMQ_ZAP_DOMAIN]. Read back as bytes. */
   declare zapDomain: Uint8Array | string | null;
+  /**
+   * libzmq's strict ZAP rule [ZMQ_ZAP_ENFORCE_DOMAIN]: a NULL or CURVE server with a `zapDomain` fails
+   * every handshake while no ZAP handler is bound (instead of letting everyone in), and a CURVE
+   * server without a domain does not ask the handler at all.
+   */
+  declare zapEnforceDomain: boolean;
+  /**
+   * The application's own properties, sent to every peer in the handshake's READY (or INITIATE)
+   * after ZMTP's: names start with "X-", e.g. `{ "X-Service": "billing" }` [ZMQ_METADATA].
+   * Values read back as bytes.
+   */
+  declare metadata: Readonly<Record<string, Uint8Array | string>> | null;
 
   /** The ZMTP socket type name, e.g. "PUSH". */
   readonly socketType: SocketType;
@@ -143,10 +222,13 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   #closed = false;
   #closing: Promise<void> | null = null;
   #receivers: PendingReceive[] = [];
+  /** A message `canReceive` took: the next receive returns it. */
+  #ready: Message | undefined = undefined;
   #senders: PendingSend[] = [];
   #readable: ReadableStream<Message> | null = null;
   #writable: WritableStream<MessageLike> | null = null;
   #markClosed!: () => void;
+  #leaveContext: () => void;
   #whenClosed: Promise<void> = new Promise((resolve) => (this.#markClosed = resolve));
 
   static {
@@ -158,6 +240,24 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       return rules;
     };
     whenClosed = (socket) => socket.#whenClosed;
+    inUse = (socket) => !socket.#closed && socket.#session.inUse;
+    canReceive = (socket) => {
+      if (socket.#closed) return false;
+      if (socket.#ready !== undefined) return true;
+      if (socket.#receivers.length > 0) return false;
+      try {
+        socket.#ready = socket.#receive();
+      } catch {
+        return false; // a receive the socket type forbids now (REQ before its request)
+      }
+      return socket.#ready !== undefined;
+    };
+    canSend = (socket) => {
+      if (socket.#closed || socket.#senders.length > 0) return false;
+      const rules = socket.#rules;
+      return rules.canSend ? rules.canSend() : socketTypeInfo(socket.socketType).sends;
+    };
+    pendingCalls = (socket) => ({ sends: socket.#senders.length, receives: socket.#receivers.length });
   }
 
   /** Socket types call this with their ZMTP type name, then install their routing rules. */
@@ -176,6 +276,8 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       writable: () => this.#retrySends(),
       readable: () => this.#deliver(),
     });
+    watchOptions(this, (name) => this.#session.optionChanged(name));
+    this.#leaveContext = joinContext(this.context, this);
   }
 
   #unsupported(what: string): () => never {
@@ -241,8 +343,15 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   }
 
   /**
-   * Stops listening on an endpoint given to `bind` (or its `lastEndpoint` form).
-   * Connections already accepted stay.
+   * Stops listening on an endpoint given to `bind` (or its `lastEndpoint` form), and ends
+   * the connections accepted on it (after up to `linger` ms for what is queued to them), as
+   * libzmq does.
+   *
+   * @example
+   * ```ts
+   * await pull.bind("tcp://127.0.0.1:5555");
+   * await pull.unbind("tcp://127.0.0.1:5555");
+   * ```
    */
   unbind(endpoint: string): Promise<void> {
     if (this.#closed) return Promise.reject(closedError(`unbind ${endpoint}`));
@@ -313,6 +422,11 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.#receivers.length === 0) {
+      const ready = this.#ready;
+      if (ready !== undefined) {
+        this.#ready = undefined;
+        return Promise.resolve(ready);
+      }
       try {
         const message = this.#receive();
         if (message !== undefined) return Promise.resolve(message);
@@ -399,14 +513,17 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   #deliver(): void {
     const receivers = this.#receivers;
     while (receivers.length > 0) {
-      let message: Message | undefined;
-      try {
-        message = this.#receive();
-      } catch (err) {
-        const r = receivers.shift()!;
-        clearTimeout(r.timer);
-        r.reject(err as Error);
-        continue;
+      let message = this.#ready;
+      if (message !== undefined) this.#ready = undefined;
+      else {
+        try {
+          message = this.#receive();
+        } catch (err) {
+          const r = receivers.shift()!;
+          clearTimeout(r.timer);
+          r.reject(err as Error);
+          continue;
+        }
       }
       if (message === undefined) return;
       const r = receivers.shift()!;
@@ -447,6 +564,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     }
     await this.#session.closeBindings();
     await this.#session.close(this.linger);
+    this.#leaveContext();
     emitEvent(this.#events, { type: "end" });
   }
 }

@@ -24,7 +24,7 @@ import { inprocOf, type InprocSocket } from "./inproc.ts";
 import type { Peer } from "./peer.ts";
 import type { Message } from "./message.ts";
 import { CommandError, decodeMetadata } from "./zmtp/command.ts";
-import { type HandshakeStep, refusal } from "./zmtp/mechanism.ts";
+import { type HandshakeStep, protocolError, type ProtocolErrorCode, refusal } from "./zmtp/mechanism.ts";
 
 /** The inproc name ZAP handlers bind (RFC 27). */
 export const ZAP_ENDPOINT = "zeromq.zap.01";
@@ -61,17 +61,21 @@ export function zapAddress(remoteAddress: string): string {
 /**
  * The ZAP asker for a new connection of a socket in `context`, or null when no
  * handler is bound (libzmq 4.3: CURVE then accepts every client that knows the
- * server key; PLAIN refuses everyone).
+ * server key; PLAIN refuses everyone). `gone` aborts when the connection ends: its request
+ * is then forgotten, so a handler that never answers holds nothing of closed connections.
  */
-export function zapFor(context: Context, connection: ZapConnection): ZapAsk | null {
+export function zapFor(context: Context, connection: ZapConnection, gone?: AbortSignal): ZapAsk | null {
   if (!inprocOf(context).isBound(ZAP_ENDPOINT)) return null;
   let client = clients.get(context);
   if (!client) clients.set(context, client = new ZapClient(context));
   const zap = client;
-  return (mechanism, credentials) => zap.ask(connection, mechanism, credentials);
+  return (mechanism, credentials) => zap.ask(connection, mechanism, credentials, gone);
 }
 
 const clients = new WeakMap<Context, ZapClient>();
+
+/** The outcome of a request whose connection ended before the handler answered (nobody reads it). */
+const GONE: ZapOutcome = { ok: false, statusCode: null, error: { kind: "other", message: "the connection ended" } };
 
 interface Waiting {
   readonly peer: Peer;
@@ -101,7 +105,13 @@ class ZapClient implements InprocSocket {
     peer.onGone = () => this.#lost(peer);
   }
 
-  ask(connection: ZapConnection, mechanism: string, credentials: readonly Uint8Array[]): Promise<ZapOutcome> {
+  ask(
+    connection: ZapConnection,
+    mechanism: string,
+    credentials: readonly Uint8Array[],
+    gone?: AbortSignal,
+  ): Promise<ZapOutcome> {
+    if (gone?.aborted) return Promise.resolve(GONE);
     if (!this.#peer || this.#peer.inbound.ended || this.#peer.outbound.ended) {
       this.#peer = null;
       inprocOf(this.#context).connect(ZAP_ENDPOINT, this);
@@ -126,7 +136,22 @@ class ZapClient implements InprocSocket {
       ...credentials,
     ];
     return new Promise((resolve) => {
-      this.#waiting.set(id, { peer, resolve });
+      if (!gone) {
+        this.#waiting.set(id, { peer, resolve });
+      } else {
+        const forget = () => {
+          this.#waiting.delete(id);
+          resolve(GONE);
+        };
+        gone.addEventListener("abort", forget, { once: true });
+        this.#waiting.set(id, {
+          peer,
+          resolve: (outcome) => {
+            gone.removeEventListener("abort", forget);
+            resolve(outcome);
+          },
+        });
+      }
       peer.outbound.write(request);
     });
   }
@@ -140,9 +165,19 @@ class ZapClient implements InprocSocket {
   #reply(frames: Message): void {
     const id = frames.length > 2 ? decoder.decode(frames[2]) : "";
     const waiting = this.#waiting.get(id);
-    if (!waiting) return; // a reply to nothing we asked: libzmq would fail the one pending request; we have none
-    this.#waiting.delete(id);
-    waiting.resolve(outcomeOf(frames));
+    if (waiting) {
+      this.#waiting.delete(id);
+      waiting.resolve(outcomeOf(frames, id));
+      return;
+    }
+    // libzmq gives each connection a ZAP pipe of its own, so a reply without the request id it
+    // asked with fails that handshake at once. Here one link serves them all: the reply is taken
+    // as the answer to the oldest request still waiting, which fails rather than waiting for
+    // handshakeInterval, with the error libzmq's checks (in their order) would find.
+    const [oldest] = this.#waiting;
+    if (!oldest) return;
+    this.#waiting.delete(oldest[0]);
+    oldest[1].resolve(outcomeOf(frames, oldest[0]));
   }
 
   #lost(peer: Peer): void {
@@ -155,22 +190,36 @@ class ZapClient implements InprocSocket {
   }
 }
 
-/** Checks a reply as libzmq's zap_client does (7 frames, empty delimiter, version, status 200/300/400/500, metadata). */
-function outcomeOf(frames: Message): ZapOutcome {
-  const protocol = (message: string): ZapOutcome => ({
+/**
+ * Checks a reply to request `id` as libzmq's zap_client does, in its order: 7 frames, an empty
+ * delimiter, version 1.0, the request id, status 200/300/400/500, valid metadata. A failed check
+ * carries libzmq's ZMQ_PROTOCOL_ERROR_ZAP_* name.
+ */
+function outcomeOf(frames: Message, id: string): ZapOutcome {
+  const protocol = (code: ProtocolErrorCode, message: string): ZapOutcome => ({
     ok: false,
     statusCode: null,
-    error: { kind: "protocol", message },
+    error: protocolError(code, message),
   });
-  if (frames.length !== 7) return protocol(`malformed ZAP reply: ${frames.length} frames instead of 7`);
-  if (frames[0].byteLength !== 0) return protocol("malformed ZAP reply: no empty delimiter");
-  if (decoder.decode(frames[1]) !== VERSION) return protocol("ZAP reply has a bad version");
+  if (frames.length !== 7) {
+    return protocol("ERR_ZAP_MALFORMED_REPLY", `malformed ZAP reply: ${frames.length} frames instead of 7`);
+  }
+  if (frames[0].byteLength !== 0) return protocol("ERR_ZAP_UNSPECIFIED", "malformed ZAP reply: no empty delimiter");
+  if (decoder.decode(frames[1]) !== VERSION) return protocol("ERR_ZAP_BAD_VERSION", "ZAP reply has a bad version");
+  const replyId = decoder.decode(frames[2]);
+  if (replyId !== id) {
+    return protocol("ERR_ZAP_BAD_REQUEST_ID", `ZAP reply has request id "${replyId}", expected "${id}"`);
+  }
   const status = decoder.decode(frames[3]);
-  if (!/^[2-5]00$/.test(status)) return protocol(`ZAP reply has an invalid status code "${status}"`);
+  if (!/^[2-5]00$/.test(status)) {
+    return protocol("ERR_ZAP_INVALID_STATUS_CODE", `ZAP reply has an invalid status code "${status}"`);
+  }
   try {
     decodeMetadata(frames[6]);
   } catch (err) {
-    if (err instanceof CommandError) return protocol(`ZAP reply has invalid metadata: ${err.message}`);
+    if (err instanceof CommandError) {
+      return protocol("ERR_ZAP_INVALID_METADATA", `ZAP reply has invalid metadata: ${err.message}`);
+    }
     throw err;
   }
   if (status === "200") return { ok: true, userId: frames[5].slice() };

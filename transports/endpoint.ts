@@ -1,6 +1,7 @@
 /**
  * Endpoint strings: `tcp://host:port`, `ipc:///path`, `ipc://@abstract`,
- * `inproc://name`, `ws://host:port/path` (libzmq's zmq_bind/zmq_connect grammar).
+ * `inproc://name`, `ws://host:port/path`, `udp://[iface;]host:port` (libzmq's
+ * zmq_bind/zmq_connect grammar).
  *
  * @module
  */
@@ -9,13 +10,22 @@ import type { SocketAddress } from "./runtime/types.ts";
 import { runtime } from "#omq/runtime";
 import type { WsAddress } from "./ws/types.ts";
 import { hostPort } from "./address.ts";
+import type { UdpAddress, UdpBound } from "./udp.ts";
+import { isIPv4, isIPv6, isMulticast } from "../src/zmtp/datagram.ts";
 
 /** A parsed endpoint. */
 export type Endpoint =
-  | { readonly transport: "tcp"; readonly address: SocketAddress & { kind: "tcp" }; readonly wildcardHost: boolean }
+  | {
+    readonly transport: "tcp";
+    readonly address: SocketAddress & { kind: "tcp" };
+    readonly wildcardHost: boolean;
+    /** `tcp://source;destination` (connect only): the local address to connect from, port 0 for any. */
+    readonly source?: { readonly host: string; readonly port: number };
+  }
   | { readonly transport: "ipc"; readonly address: SocketAddress & { kind: "ipc" } }
   | { readonly transport: "inproc"; readonly name: string }
-  | { readonly transport: "ws"; readonly address: WsAddress; readonly wildcardHost: boolean };
+  | { readonly transport: "ws"; readonly address: WsAddress; readonly wildcardHost: boolean }
+  | { readonly transport: "udp"; readonly address: UdpAddress };
 
 /** Parses an endpoint for `bind` or `connect`; throws `EINVAL`/`EPROTONOSUPPORT` naming it. */
 export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
@@ -23,7 +33,7 @@ export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
   if (sep < 0) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": expected transport://address`);
   const transport = endpoint.slice(0, sep);
   const rest = endpoint.slice(sep + 3);
-  if (runtime.name === "browser" && (transport === "tcp" || transport === "ipc")) {
+  if (runtime.name === "browser" && (transport === "tcp" || transport === "ipc" || transport === "udp")) {
     // A web page has no sockets but WebSocket: say so at once rather than retry forever.
     throw new ZmqError("EPROTONOSUPPORT", `${transport}:// is not available in a browser ("${endpoint}"); use ws://`);
   }
@@ -41,12 +51,25 @@ export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
     case "inproc":
       if (rest === "") throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": empty name`);
       return { transport: "inproc", name: rest };
+    case "udp":
+      return { transport: "udp", address: parseUdp(endpoint, rest, forBind) };
     default:
       throw new ZmqError("EPROTONOSUPPORT", `unsupported transport "${transport}" in "${endpoint}"`);
   }
 }
 
 function parseTcp(endpoint: string, rest: string, forBind: boolean): Endpoint {
+  // libzmq's tcp_address_t: what comes before the last ";" is the source to connect from.
+  const semicolon = rest.lastIndexOf(";");
+  if (semicolon >= 0) {
+    if (forBind) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": a source address is for connect only`);
+    const source = parseTcp(endpoint, rest.slice(0, semicolon), true);
+    if (source.transport !== "tcp") throw new Error("unreachable");
+    const destination = parseTcp(endpoint, rest.slice(semicolon + 1), false);
+    if (destination.transport !== "tcp") throw new Error("unreachable");
+    const { host, port } = source.address;
+    return { ...destination, source: { host: source.wildcardHost ? "*" : host, port } };
+  }
   const colon = rest.lastIndexOf(":");
   if (colon < 0) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": missing port`);
   let host = rest.slice(0, colon);
@@ -82,9 +105,63 @@ function parseWs(endpoint: string, rest: string, secure: boolean, forBind: boole
   return { transport: "ws", address: { kind: "ws", secure, host, port, path }, wildcardHost: tcp.wildcardHost };
 }
 
+/**
+ * `udp://[iface;]host:port` as libzmq's `udp_address_t::resolve` reads it: the part before the
+ * last ";" names the interface (an address, a NIC name or "*") and makes the host a multicast
+ * group; without it a multicast host is joined on the interface the kernel picks, and a unicast
+ * host is the address to bind (DISH, DGRAM) or to send to (RADIO). "*" as host and "*" or 0 as
+ * port are for bind only. Names are resolved when the socket opens, not here.
+ */
+function parseUdp(endpoint: string, rest: string, forBind: boolean): UdpAddress {
+  const semicolon = rest.lastIndexOf(";");
+  let iface: string | null = null;
+  if (semicolon >= 0) {
+    iface = unbracket(rest.slice(0, semicolon));
+    if (iface === "") throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": empty interface before ";"`);
+    if (isMulticast(iface)) {
+      throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": the interface ${iface} is a multicast group`);
+    }
+    rest = rest.slice(semicolon + 1);
+  }
+  const colon = rest.lastIndexOf(":");
+  if (colon < 0) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": missing port`);
+  const host = unbracket(rest.slice(0, colon));
+  const portText = rest.slice(colon + 1);
+  if (host === "") throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": missing host`);
+  if (host === "*" && !forBind) throw new ZmqError("EINVAL", `cannot connect to a wildcard host in "${endpoint}"`);
+  let port = 0;
+  if (portText === "*" || portText === "0") {
+    if (!forBind) throw new ZmqError("EINVAL", `cannot connect to a wildcard port in "${endpoint}"`);
+  } else {
+    port = Number(portText);
+    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
+      throw new ZmqError("EINVAL", `invalid port "${portText}" in "${endpoint}"`);
+    }
+  }
+  const multicast = isMulticast(host);
+  if (iface !== null && !multicast) {
+    throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": an interface is given for a multicast group only`);
+  }
+  if (iface !== null && (isIPv4(iface) || isIPv6(iface)) && isIPv6(host) !== isIPv6(iface)) {
+    throw new ZmqError(
+      "EINVAL",
+      `invalid endpoint "${endpoint}": the interface and the group are of different IP families`,
+    );
+  }
+  return { kind: "udp", iface, host, port, multicast };
+}
+
+const unbracket = (host: string): string => host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+
 /** The endpoint string for a bound address, as `lastEndpoint` reports it. */
-export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress | WsAddress): string {
+export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress | WsAddress | UdpBound): string {
   if (endpoint.transport === "inproc") return `inproc://${endpoint.name}`;
+  if (bound.kind === "udp") {
+    // As given, with the port the kernel chose; a wildcard host as the address it bound, as tcp.
+    const { iface, host } = bound;
+    const prefix = iface === null ? "" : `${iface.includes(":") ? `[${iface}]` : iface};`;
+    return `udp://${prefix}${hostPort(host, bound.port)}`;
+  }
   if (bound.kind === "ws") {
     const host = endpoint.transport === "ws" && endpoint.wildcardHost ? "0.0.0.0" : bound.host;
     return `${bound.secure ? "wss" : "ws"}://${hostPort(host, bound.port)}${bound.path}`;

@@ -113,10 +113,14 @@ export abstract class EngineBase implements Connection {
     return new Promise((resolve) => this.#flushWaiters.push(resolve));
   }
 
-  /** Closes the connection: gracefully after pending writes (`end`) or at once. */
+  /**
+   * Closes the connection: gracefully after pending writes (`end`) or at once. Even at once,
+   * what is queued and the transport takes now goes out first: libzmq's I/O thread would
+   * already have written it (a reply sent just before a close with linger 0 reaches the peer).
+   */
   close(graceful = false): void {
     if (this.#closed) return;
-    if (graceful) this.#flushNow(this.#writesAllOnClose);
+    this.#flushNow(graceful && this.#writesAllOnClose);
     // Writing what was queued may itself have closed it (STREAM's empty frame).
     if (this.closed) return;
     this.finish({});

@@ -1,10 +1,11 @@
 /**
  * The engine family: one entry point for the socket. The socket-type table
  * picks ZMTP or raw bytes (STREAM); the connection picks the wire (a byte
- * stream, or ZWS messages over a WebSocket).
+ * stream, or ZWS messages over a WebSocket), or the datagram engine (udp).
  *
  * @module
  */
+import { isUdpConnection } from "../../transports/udp.ts";
 import { socketTypeInfo } from "../zmtp/socket-type.ts";
 import { RawEngine } from "./raw.ts";
 import {
@@ -16,6 +17,7 @@ import {
 } from "./types.ts";
 import { ZmtpStreamEngine } from "./zmtp-stream.ts";
 import { ZwsEngine } from "./zws.ts";
+import { UdpEngine } from "./udp.ts";
 
 export type { Connection, EngineEnd, EngineHost, EngineOptions, TransportConnection } from "./types.ts";
 export { isMessageConnection } from "./types.ts";
@@ -34,6 +36,7 @@ export { isMessageConnection } from "./types.ts";
  * ```
  */
 export function createEngine(conn: TransportConnection, options: EngineOptions, host: EngineHost): Connection {
+  if (isUdpConnection(conn)) return new UdpEngine(conn, options, host);
   if (socketTypeInfo(options.socketType).engine === "raw") return new RawEngine(conn, options, host);
   if (isMessageConnection(conn)) return new ZwsEngine(conn, options, host);
   return new ZmtpStreamEngine(conn, options, host);

@@ -7,16 +7,17 @@
  */
 import type { ByteConnection } from "../../transports/runtime/types.ts";
 import type { MessageConnection } from "../../transports/ws/types.ts";
+import type { UdpConnection } from "../../transports/udp.ts";
 import type { Metadata } from "../zmtp/command.ts";
 import type { HandshakeFailure, Mechanism } from "../zmtp/mechanism.ts";
 import type { SocketType } from "../zmtp/socket-type.ts";
 import type { Peer } from "../peer.ts";
 
 /**
- * What a transport hands the socket: a byte stream (tcp, ipc) or a WebSocket carrying
- * whole messages (ws). `createEngine` picks the engine for it.
+ * What a transport hands the socket: a byte stream (tcp, ipc), a WebSocket carrying
+ * whole messages (ws) or a UDP socket (udp). `createEngine` picks the engine for it.
  */
-export type TransportConnection = ByteConnection | MessageConnection;
+export type TransportConnection = ByteConnection | MessageConnection | UdpConnection;
 
 /**
  * Whether a transport connection carries whole messages (ws) rather than a byte stream.
@@ -58,6 +59,8 @@ export interface EngineOptions {
   readonly heartbeatTimeout?: number;
   /** Milliseconds the peer should wait for traffic from us, sent in each PING [ZMQ_HEARTBEAT_TTL]. */
   readonly heartbeatTimeToLive?: number;
+  /** Sent first on every connection once the handshake is done [ZMQ_HELLO_MSG]; null: nothing. */
+  readonly helloMessage?: Uint8Array | null;
   /**
    * Runs `fn` once after the current turn of the event loop (the runtime's `defer`): what the
    * socket queues during one turn goes out in one write.

@@ -76,7 +76,10 @@ export class ZmtpStreamEngine extends ZmtpEngine {
     this.subscriptionCommands = this.peerMinor >= 1;
     const mechanism = this.options.mechanism;
     if (greeting.mechanism !== mechanism.name) {
-      throw new GreetingError(`the peer uses the ${greeting.mechanism} mechanism, this socket ${mechanism.name}`);
+      throw Object.assign(
+        new GreetingError(`the peer uses the ${greeting.mechanism} mechanism, this socket ${mechanism.name}`),
+        { code: "ERR_ZMTP_MECHANISM_MISMATCH" },
+      );
     }
     this.beginHandshake();
   }

@@ -54,10 +54,15 @@ export const HANDSHAKE = 1;
 export const ACTIVE = 2;
 export const CLOSED = 3;
 
-/** The error a failed handshake reports; a refusal keeps its ZAP status, as zeromq.js's AuthError. */
+/**
+ * The error a failed handshake reports: a refusal keeps its ZAP status, as zeromq.js's AuthError,
+ * and a protocol failure libzmq's name for it in `code`, as zeromq.js's ProtoError.
+ */
 export function handshakeError(failure: HandshakeError): Error {
   const error = new Error(failure.message);
-  return failure.status === undefined ? error : Object.assign(error, { status: failure.status });
+  if (failure.status !== undefined) return Object.assign(error, { status: failure.status });
+  if (failure.kind === "protocol") return Object.assign(error, { code: failure.code ?? "ERR_ZMTP_UNSPECIFIED" });
+  return error;
 }
 
 /**
@@ -211,6 +216,12 @@ export abstract class ZmtpEngine extends EngineBase {
     if (mechanism.encode && mechanism.decode) this.#sealed = mechanism;
     this.state = ACTIVE;
     this.#startHeartbeats();
+    // libzmq's hello_msg_session: the hello message goes first on every new connection.
+    const hello = this.options.helloMessage;
+    if (hello && hello.byteLength > 0) {
+      this.#out(hello, 0);
+      this.write(this.#encoder.take());
+    }
     this.attach(peer);
   }
 

@@ -74,7 +74,9 @@ export class ZwsEngine extends ZmtpEngine {
     if ((negotiated || "NULL") !== ours) {
       return this.fail(
         "protocol",
-        new ZwsError(`the peer negotiated ${negotiated || "bare ZWS2.0"}, this socket uses ${ours}`),
+        Object.assign(new ZwsError(`the peer negotiated ${negotiated || "bare ZWS2.0"}, this socket uses ${ours}`), {
+          code: "ERR_ZMTP_MECHANISM_MISMATCH",
+        }),
       );
     }
     if (this.#bare) this.#startBare();

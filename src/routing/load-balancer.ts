@@ -26,6 +26,12 @@ export class LoadBalancer {
     if (this.#next >= this.#peers.length) this.#next = 0;
   }
 
+  /** Whether some peer has room (libzmq's `lb_t::has_out`). */
+  get hasRoom(): boolean {
+    for (const peer of this.#peers) if (peer.outbound.hasRoom) return true;
+    return false;
+  }
+
   /** Queues `message` on the next peer with room; false when every peer is full (or there are none). */
   send(message: Message): boolean {
     const peers = this.#peers;

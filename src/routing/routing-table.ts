@@ -70,6 +70,12 @@ export class RoutingTable {
     }
   }
 
+  /** Whether some identified peer has room (ROUTER_MANDATORY's POLLOUT). */
+  anyWithRoom(): boolean {
+    for (const peer of this.#byId.values()) if (peer.outbound.hasRoom) return true;
+    return false;
+  }
+
   /** The peer known by `id`, if any. */
   lookup(id: Uint8Array): Peer | undefined {
     this.refresh();

@@ -40,6 +40,12 @@ export class SubscriptionTrie {
   #root = new TrieNode<PeerEntry[]>(null, 0);
   #entries = new Map<Peer, PeerEntry>();
   #mark = 0;
+  #size = 0;
+
+  /** How many distinct prefixes some peer holds (libzmq's `num_prefixes`, ZMQ_TOPICS_COUNT). */
+  get size(): number {
+    return this.#size;
+  }
 
   /** Adds `peer` to `prefix`; true when the prefix had no peer before. */
   add(prefix: Uint8Array, peer: Peer): boolean {
@@ -49,8 +55,10 @@ export class SubscriptionTrie {
     const fresh = node.value === null;
     if (entry.nodes.has(node)) return fresh;
     entry.nodes.add(node);
-    if (node.value === null) node.value = [entry];
-    else node.value.push(entry);
+    if (node.value === null) {
+      node.value = [entry];
+      this.#size++;
+    } else node.value.push(entry);
     return fresh;
   }
 
@@ -87,6 +95,7 @@ export class SubscriptionTrie {
     entries.pop();
     if (entries.length > 0) return false;
     node.value = null;
+    this.#size--;
     prune(node);
     return true;
   }
@@ -152,12 +161,14 @@ export class SubscriptionTrie {
 export class CountedPrefixes {
   #root = new TrieNode<number>(null, 0);
   #size = 0;
+  #count = 0;
 
   /** Counts one more; true when the prefix is new. */
   add(prefix: Uint8Array): boolean {
     const node = nodeFor(this.#root, prefix, true)!;
     const n = node.value ?? 0;
     node.value = n + 1;
+    this.#count++;
     if (n === 0) this.#size++;
     return n === 0;
   }
@@ -166,6 +177,7 @@ export class CountedPrefixes {
   remove(prefix: Uint8Array): boolean {
     const node = nodeFor(this.#root, prefix, false);
     if (node === null || node.value === null) return false;
+    this.#count--;
     if (node.value > 1) {
       node.value--;
       return false;
@@ -179,6 +191,11 @@ export class CountedPrefixes {
   /** How many distinct prefixes are held. */
   get size(): number {
     return this.#size;
+  }
+
+  /** How many subscriptions are held, each repeat of a prefix counted (libzmq's radix tree `size`). */
+  get count(): number {
+    return this.#count;
   }
 
   /** Whether a message with this first frame matches some prefix. Walks the frame's bytes only. */

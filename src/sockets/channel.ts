@@ -51,6 +51,10 @@ class ChannelRules implements SocketRules {
     if (peer.inbound.size > 0) this.#draining = peer;
   }
 
+  canSend(): boolean {
+    return this.#peer !== null && this.#peer.outbound.hasRoom;
+  }
+
   send(message: Message): boolean {
     checkSinglePart(message, "CHANNEL");
     const peer = this.#peer;

@@ -9,7 +9,7 @@ import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import { offerPeerMessages, type PeerMessageOptions, Socket, type SocketOptions, useRules } from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
 import { checkSinglePart, receiveSinglePart } from "./draft-socket.ts";
 
@@ -25,8 +25,13 @@ import { checkSinglePart, receiveSinglePart } from "./draft-socket.ts";
  * ```
  */
 export class Client extends Socket {
+  /** Sent to each new peer first, on every connection [ZMQ_HELLO_MSG]. Read back as bytes. */
+  declare helloMessage: Uint8Array | string | null;
+  /** Received as if from a connected peer whose connection dropped [ZMQ_HICCUP_MSG]. Read back as bytes. */
+  declare hiccupMessage: Uint8Array | string | null;
+
   /** Creates a Client; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions & Pick<PeerMessageOptions, "helloMessage" | "hiccupMessage">) {
     super("CLIENT", options);
     useRules(this, () => new ClientRules());
   }
@@ -47,6 +52,10 @@ class ClientRules implements SocketRules {
     this.#out.remove(peer);
   }
 
+  canSend(): boolean {
+    return this.#out.hasRoom;
+  }
+
   send(message: Message): boolean {
     checkSinglePart(message, "CLIENT");
     return this.#out.send(message);
@@ -56,3 +65,4 @@ class ClientRules implements SocketRules {
     return receiveSinglePart(this.#in);
   }
 }
+offerPeerMessages(Client, ["helloMessage", "hiccupMessage"]);

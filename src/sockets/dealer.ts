@@ -9,11 +9,20 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
-import { type ConflateOptions, offerConflate, Socket, type SocketOptions, useRules } from "../socket.ts";
+import {
+  type ConflateOptions,
+  offerConflate,
+  offerPeerMessages,
+  type PeerMessageOptions,
+  Socket,
+  type SocketOptions,
+  useRules,
+} from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Dealer`. */
-export interface DealerOptions extends SocketOptions, ConflateOptions {
+export interface DealerOptions
+  extends SocketOptions, ConflateOptions, Pick<PeerMessageOptions, "helloMessage" | "hiccupMessage"> {
   /** Send an empty message to each ROUTER peer on connect [ZMQ_PROBE_ROUTER]. */
   probeRouter?: boolean;
 }
@@ -33,6 +42,10 @@ export class Dealer extends Socket {
   declare conflate: boolean;
   /** Send an empty message to each new peer, so a ROUTER learns of us at once [ZMQ_PROBE_ROUTER]. */
   declare probeRouter: boolean;
+  /** Sent to each new peer first, on every connection [ZMQ_HELLO_MSG]. Read back as bytes. */
+  declare helloMessage: Uint8Array | string | null;
+  /** Received as if from a connected peer whose connection dropped [ZMQ_HICCUP_MSG]. Read back as bytes. */
+  declare hiccupMessage: Uint8Array | string | null;
 
   /** Creates a Dealer; every option can also be set later as a property of the same name. */
   constructor(options?: DealerOptions) {
@@ -62,6 +75,10 @@ class DealerRules implements SocketRules {
     this.#out.remove(peer);
   }
 
+  canSend(): boolean {
+    return this.#out.hasRoom;
+  }
+
   send(message: Message): boolean {
     return this.#out.send(message);
   }
@@ -74,3 +91,4 @@ class DealerRules implements SocketRules {
 defineOptions(Dealer, { probeRouter: { kind: "bool", default: false } });
 
 offerConflate(Dealer);
+offerPeerMessages(Dealer, ["helloMessage", "hiccupMessage"]);

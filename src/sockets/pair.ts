@@ -48,6 +48,10 @@ class PairRules implements SocketRules {
     if (peer.inbound.size > 0) this.#draining = peer;
   }
 
+  canSend(): boolean {
+    return this.#peer !== null && this.#peer.outbound.hasRoom;
+  }
+
   send(message: Message): boolean {
     const peer = this.#peer;
     if (!peer || peer.outbound.full) return false;

@@ -8,7 +8,7 @@
  * @module
  */
 import { ZmqError } from "../errors.ts";
-import type { SocketOptions } from "../socket.ts";
+import { offerPeerMessages, type PeerMessageOptions, type SocketOptions } from "../socket.ts";
 import { RoutedSocket, routingRulesOf } from "./routed.ts";
 
 /**
@@ -26,8 +26,15 @@ import { RoutedSocket, routingRulesOf } from "./routed.ts";
  * ```
  */
 export class Peer extends RoutedSocket {
+  /** Sent to each new peer first, on every connection [ZMQ_HELLO_MSG]. Read back as bytes. */
+  declare helloMessage: Uint8Array | string | null;
+  /** Received as if from a peer whose accepted connection ended [ZMQ_DISCONNECT_MSG]. Read back as bytes. */
+  declare disconnectMessage: Uint8Array | string | null;
+  /** Received as if from a connected peer whose connection dropped [ZMQ_HICCUP_MSG]. Read back as bytes. */
+  declare hiccupMessage: Uint8Array | string | null;
+
   /** Creates a Peer; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions & PeerMessageOptions) {
     super("PEER", options);
   }
 
@@ -60,3 +67,4 @@ export class Peer extends RoutedSocket {
     return Promise.resolve(rules.lastId);
   }
 }
+offerPeerMessages(Peer, ["helloMessage", "disconnectMessage", "hiccupMessage"]);

@@ -32,6 +32,7 @@ export class Publisher extends PublishingSocket {
 defineOptions(Publisher, {
   invertMatching: { kind: "bool", default: false },
   noDrop: { kind: "bool", default: false },
+  onlyFirstSubscribe: { kind: "bool", default: false },
 });
 
 offerConflate(Publisher);

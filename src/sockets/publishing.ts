@@ -20,7 +20,15 @@ export interface PublishingOptions extends SocketOptions {
   invertMatching?: boolean;
   /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
   noDrop?: boolean;
+  /**
+   * In a multipart message from a subscriber, look for (un)subscriptions past the first frame only
+   * when the first frame is one [ZMQ_ONLY_FIRST_SUBSCRIBE].
+   */
+  onlyFirstSubscribe?: boolean;
 }
+
+/** The rules of each publishing socket, for its `topicsCount`. */
+const rulesOf = new WeakMap<PublishingSocket, PublishingRules>();
 
 /** The fan-out half of publish/subscribe. */
 export abstract class PublishingSocket extends Socket {
@@ -28,10 +36,27 @@ export abstract class PublishingSocket extends Socket {
   declare invertMatching: boolean;
   /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
   declare noDrop: boolean;
+  /**
+   * Frames after the first of a subscriber's multipart message are (un)subscriptions only when the
+   * first one is; by default (libzmq's) each frame starting with 1 or 0 is one [ZMQ_ONLY_FIRST_SUBSCRIBE].
+   */
+  declare onlyFirstSubscribe: boolean;
 
   /** Publisher and XPublisher call this with their ZMTP type name. */
   protected constructor(type: "PUB" | "XPUB", options?: PublishingOptions) {
     super(type, options);
+  }
+
+  /**
+   * How many distinct prefixes the subscribers hold (in manual mode: those applied) [ZMQ_TOPICS_COUNT].
+   *
+   * @example
+   * ```ts
+   * console.log(`${pub.topicsCount} topics wanted`);
+   * ```
+   */
+  get topicsCount(): number {
+    return rulesOf.get(this)?.subscriptions.size ?? 0;
   }
 }
 
@@ -45,6 +70,7 @@ export class PublishingRules implements SocketRules {
 
   constructor(socket: PublishingSocket) {
     this.socket = socket;
+    rulesOf.set(socket, this);
   }
 
   attach(peer: Peer): boolean {
@@ -66,23 +92,53 @@ export class PublishingRules implements SocketRules {
     let message: Message | undefined;
     while ((message = peer.inbound.read()) !== undefined) {
       const frame = message[0];
-      if (message.length === 1 && frame.byteLength > 0 && frame[0] <= 1) {
-        this.subscriptionReceived(peer, frame.subarray(1), frame[0] === 1);
-      } else this.otherMessage(peer, message);
+      if (message.length === 1) {
+        if (!isSubscription(frame)) this.passUp(peer, message, false);
+        else if (this.subscriptionReceived(peer, frame.subarray(1), frame[0] === 1)) this.passUp(peer, message, true);
+      } else this.#multipart(peer, message);
     }
   }
 
-  /** A subscription or cancel arrived from `peer`; the default applies it (XPUB may also pass it up). */
-  protected subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
+  /**
+   * libzmq's xpub reads a multipart message frame by frame: each frame starting with 1 or 0 is a
+   * (un)subscription (past the first, with ONLY_FIRST_SUBSCRIBE, only if the first is one); the
+   * other frames, and the (un)subscriptions XPUB reports, go up together as one message.
+   */
+  #multipart(peer: Peer, message: Message): void {
+    const parts: Uint8Array[] = [];
+    let process = true;
+    let subscriptions = false;
+    for (let i = 0; i < message.length; i++) {
+      const frame = message[i];
+      const sub: boolean = (i === 0 || process) && isSubscription(frame);
+      if (i === 0) process = !this.socket.onlyFirstSubscribe || sub;
+      if (!sub) parts.push(frame);
+      else if (this.subscriptionReceived(peer, frame.subarray(1), frame[0] === 1)) {
+        parts.push(frame);
+        subscriptions = true;
+      }
+    }
+    if (parts.length > 0) this.passUp(peer, parts, subscriptions);
+  }
+
+  /**
+   * A subscription or cancel arrived from `peer`; the default applies it. True when the application
+   * is to hear of it (XPUB's rule).
+   */
+  protected subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): boolean {
     if (subscribe) this.subscriptions.add(prefix, peer);
     else this.subscriptions.remove(prefix, peer);
+    return false;
   }
 
   /** `peer` went away with these subscriptions (`last`: nobody else wants that prefix). XPUB reports them. */
   protected peerSubscriptionsGone(_peer: Peer, _removed: RemovedSubscription[]): void {}
 
-  /** A message from a subscriber that is not a subscription: PUB drops it. */
-  protected otherMessage(_peer: Peer, _message: Message): void {}
+  /**
+   * A message for the application from a subscriber: what it sent that is no subscription, with the
+   * (un)subscriptions to report (`subscriptions`: it carries some). PUB drops it.
+   */
+  protected passUp(_peer: Peer, _message: Message, _subscriptions: boolean): void {}
 
   /** Reused for every message's targets, so that publishing allocates no array per message. */
   #targets: Peer[] = [];
@@ -98,6 +154,13 @@ export class PublishingRules implements SocketRules {
     return targets;
   }
 
+  canSend(): boolean {
+    // libzmq's xpub: always, unless XPUB_NODROP, where every subscriber must have room.
+    if (!this.socket.noDrop) return true;
+    for (const peer of this.out.peers) if (!peer.outbound.hasRoom) return false;
+    return true;
+  }
+
   send(message: Message): boolean {
     const targets = this.targetsOf(message);
     // XPUB_NODROP: wait until every matching peer has room, as libzmq's check_hwm does.
@@ -109,4 +172,9 @@ export class PublishingRules implements SocketRules {
     this.#matching = outer;
     return true;
   }
+}
+
+/** A frame that is a subscription (1) or a cancel (0) followed by its prefix. */
+export function isSubscription(frame: Uint8Array): boolean {
+  return frame.byteLength > 0 && frame[0] <= 1;
 }

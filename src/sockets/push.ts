@@ -44,6 +44,10 @@ class PushRules implements SocketRules {
     this.#out.remove(peer);
   }
 
+  canSend(): boolean {
+    return this.#out.hasRoom;
+  }
+
   send(message: Message): boolean {
     return this.#out.send(message);
   }

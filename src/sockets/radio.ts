@@ -6,10 +6,10 @@
  * libzmq's `radio_session` writes it; joins arrive as JOIN/LEAVE commands,
  * which the engine hands over as `[0x01|0x00, ...group]` messages.
  *
- * udp (libzmq's group and body in one datagram) is not here yet: it would be
- * a datagram engine on the engine family (`engine/base.ts`), whose peer the
- * radio sends every message to, as libzmq's `udp_pipes` (a udp dish filters
- * for itself).
+ * Over udp:// (libzmq's group and body in one datagram, `engine/udp.ts`) a
+ * radio connects: each udp endpoint is a peer that takes every message, as
+ * libzmq's `udp_pipes`, since the dishes behind it (any number, for a
+ * multicast group) filter for themselves.
  *
  * @module
  */
@@ -18,6 +18,7 @@ import type { Peer } from "../peer.ts";
 import { Distributor } from "../routing/distributor.ts";
 import type { SocketOptions } from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
+import { type MulticastOptions, offerMulticast } from "../multicast-options.ts";
 import { groupKey } from "../zmtp/group.ts";
 import { DraftSocket, onlyFrame, pairWritable, sendRouted, useDraftRules } from "./draft-socket.ts";
 import { type GroupLike, toGroup } from "./groups.ts";
@@ -39,13 +40,17 @@ export interface RadioGroupOptions {
  * ```
  */
 export class Radio extends DraftSocket<never, RadioGroupOptions> {
+  /** The TTL of the multicast it sends over udp://; 1 stays on the local network [ZMQ_MULTICAST_HOPS]. */
+  declare multicastHops: number;
+  /** Whether sockets on this host receive the multicast it sends over udp:// [ZMQ_MULTICAST_LOOP]. */
+  declare multicastLoop: boolean;
   #writable: WritableStream<[FrameLike, RadioGroupOptions]> | null = null;
   /** The last group sent to, and its bytes: a loop sending to one group encodes it once. */
   #lastGroup: GroupLike | null = null;
   #lastBytes: Uint8Array = new Uint8Array(0);
 
   /** Creates a Radio; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions & MulticastOptions) {
     super("RADIO", options);
     useDraftRules(this, () => new RadioRules());
   }
@@ -90,12 +95,15 @@ export class Radio extends DraftSocket<never, RadioGroupOptions> {
 class RadioRules implements SocketRules {
   #out = new Distributor();
   #members = new Map<string, Set<Peer>>();
+  /** udp endpoints: every message goes to them (libzmq's `udp_pipes`). */
+  #all = new Set<Peer>();
   /** The last group frame routed and its key: `Radio` hands the same bytes for the same group. */
   #lastGroup: Uint8Array | null = null;
   #lastKey = "";
 
   attach(peer: Peer): boolean {
-    this.#out.add(peer);
+    if (peer.endpoint.startsWith("udp://")) this.#all.add(peer);
+    else this.#out.add(peer);
     return true;
   }
 
@@ -118,6 +126,7 @@ class RadioRules implements SocketRules {
 
   detach(peer: Peer): void {
     this.#out.remove(peer);
+    this.#all.delete(peer);
     for (const [key, peers] of this.#members) if (peers.delete(peer) && peers.size === 0) this.#members.delete(key);
   }
 
@@ -129,6 +138,10 @@ class RadioRules implements SocketRules {
     }
     const peers = this.#members.get(this.#lastKey);
     if (peers !== undefined) this.#out.send(message, peers);
+    // Not through the distributor, which would encode the message for ZMTP once more.
+    for (const peer of this.#all) if (!peer.detached && !peer.outbound.full) peer.outbound.write(message);
     return true;
   }
 }
+
+offerMulticast(Radio);

@@ -88,6 +88,10 @@ class ReplyRules implements SocketRules {
     }
   }
 
+  canSend(): boolean {
+    return this.#pending !== null;
+  }
+
   send(message: Message): boolean {
     const pending = this.#pending;
     if (!pending) throw new ZmqError("EFSM", "Reply.send: no request to answer");

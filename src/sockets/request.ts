@@ -80,6 +80,10 @@ class RequestRules implements SocketRules {
     if (peer === this.#replyPeer) this.#replyPeer = null;
   }
 
+  canSend(): boolean {
+    return (!this.#receivingReply || this.#socket.relaxed) && this.#out.hasRoom;
+  }
+
   send(message: Message): boolean {
     if (this.#receivingReply && !this.#socket.relaxed) {
       throw new ZmqError("EFSM", "Request.send: a reply to the previous request must be received first");

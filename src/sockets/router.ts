@@ -11,18 +11,27 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { RoutingTable } from "../routing/routing-table.ts";
-import { Socket, type SocketOptions, useRules } from "../socket.ts";
+import { offerPeerMessages, type PeerMessageOptions, Socket, type SocketOptions, useRules } from "../socket.ts";
 import type { SocketCore, SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Router`. */
-export interface RouterOptions extends SocketOptions {
+export interface RouterOptions extends SocketOptions, Pick<PeerMessageOptions, "helloMessage" | "disconnectMessage"> {
   /** Fail a send to an unknown routing id with EHOSTUNREACH instead of dropping it [ZMQ_ROUTER_MANDATORY]. */
   mandatory?: boolean;
   /** A new peer announcing a routing id already in use takes it over [ZMQ_ROUTER_HANDOVER]. */
   handover?: boolean;
   /** Send an empty message to each ROUTER peer on connect [ZMQ_PROBE_ROUTER]. */
   probeRouter?: boolean;
+  /**
+   * Receive `[routingId, ""]` when a peer's connection is made (1), ends (2), or both (3);
+   * tcp, ipc and ws connections only, as libzmq [ZMQ_ROUTER_NOTIFY].
+   */
+  routerNotify?: number;
 }
+
+/** `routerNotify` bits, as libzmq's ZMQ_NOTIFY_CONNECT and ZMQ_NOTIFY_DISCONNECT. */
+export const NOTIFY_CONNECT = 1;
+export const NOTIFY_DISCONNECT = 2;
 
 /**
  * Routes replies to the peer each request came from, by routing id.
@@ -42,6 +51,12 @@ export class Router extends Socket {
   declare handover: boolean;
   /** Send an empty message to each new peer [ZMQ_PROBE_ROUTER]. */
   declare probeRouter: boolean;
+  /** Receive `[routingId, ""]` when a connection is made (1), ends (2), or both (3) [ZMQ_ROUTER_NOTIFY]. */
+  declare routerNotify: number;
+  /** Sent to each new peer first, on every connection [ZMQ_HELLO_MSG]. Read back as bytes. */
+  declare helloMessage: Uint8Array | string | null;
+  /** Received as if from a peer whose accepted connection ended [ZMQ_DISCONNECT_MSG]. Read back as bytes. */
+  declare disconnectMessage: Uint8Array | string | null;
 
   /** Creates a Router; every option can also be set later as a property of the same name. */
   constructor(options?: RouterOptions) {
@@ -75,6 +90,12 @@ class RouterRules implements SocketRules {
 
   handshake(peer: Peer): void {
     this.#table.handshake(peer);
+    // libzmq's engine pushes an empty message from the peer once its handshake is done.
+    if (this.#socket.routerNotify & NOTIFY_CONNECT) peer.inbound.write([EMPTY]);
+  }
+
+  disconnected(peer: Peer): void {
+    if (this.#socket.routerNotify & NOTIFY_DISCONNECT) peer.inbound.write([EMPTY]);
   }
 
   readable(peer: Peer): void {
@@ -85,6 +106,11 @@ class RouterRules implements SocketRules {
 
   detach(peer: Peer): void {
     this.#table.detach(peer);
+  }
+
+  canSend(): boolean {
+    // libzmq's router: always, unless mandatory, where some peer must have room.
+    return !this.#socket.mandatory || this.#table.anyWithRoom();
   }
 
   send(message: Message): boolean {
@@ -111,6 +137,8 @@ class RouterRules implements SocketRules {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+
 function hex(id: Uint8Array): string {
   return [...id].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -119,4 +147,6 @@ defineOptions(Router, {
   mandatory: { kind: "bool", default: false },
   handover: { kind: "bool", default: false },
   probeRouter: { kind: "bool", default: false },
+  routerNotify: { kind: "int", default: 0, min: 0, max: NOTIFY_CONNECT | NOTIFY_DISCONNECT },
 });
+offerPeerMessages(Router, ["helloMessage", "disconnectMessage"]);

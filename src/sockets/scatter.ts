@@ -46,6 +46,10 @@ class ScatterRules implements SocketRules {
     this.#out.remove(peer);
   }
 
+  canSend(): boolean {
+    return this.#out.hasRoom;
+  }
+
   send(message: Message): boolean {
     checkSinglePart(message, "SCATTER");
     return this.#out.send(message);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SocketOptions } from "../socket.ts";
+import { offerPeerMessages, type PeerMessageOptions, type SocketOptions } from "../socket.ts";
 import { RoutedSocket } from "./routed.ts";
 
 /**
@@ -20,8 +20,14 @@ import { RoutedSocket } from "./routed.ts";
  * ```
  */
 export class Server extends RoutedSocket {
+  /** Sent to each new peer first, on every connection [ZMQ_HELLO_MSG]. Read back as bytes. */
+  declare helloMessage: Uint8Array | string | null;
+  /** Received as if from a peer whose accepted connection ended [ZMQ_DISCONNECT_MSG]. Read back as bytes. */
+  declare disconnectMessage: Uint8Array | string | null;
+
   /** Creates a Server; every option can also be set later as a property of the same name. */
-  constructor(options?: SocketOptions) {
+  constructor(options?: SocketOptions & Pick<PeerMessageOptions, "helloMessage" | "disconnectMessage">) {
     super("SERVER", options);
   }
 }
+offerPeerMessages(Server, ["helloMessage", "disconnectMessage"]);

@@ -3,6 +3,8 @@
  * messages are `[routingId, data]`; `send([routingId, data])` writes the
  * bytes, and `send([routingId, ""])` closes that connection. With `notify`
  * (the default) a connect and a disconnect each arrive as `[routingId, ""]`.
+ * As in libzmq, a connected endpoint has its routing id (and its queue) from
+ * `connect` on: what is sent to it before the connection is up waits for it.
  *
  * @module
  */
@@ -69,12 +71,15 @@ class StreamRules implements SocketRules {
     peer.routingId = id;
     this.#byId.set(idKey(id), peer);
     this.#in.add(peer);
-    if (this.#socket.notify) peer.inbound.write([EMPTY]);
     return true;
   }
 
-  detach(peer: Peer): void {
-    if (peer.routingId && this.#byId.get(idKey(peer.routingId)) === peer) this.#byId.delete(idKey(peer.routingId));
+  handshake(peer: Peer): void {
+    // libzmq's raw engine notifies each connection as it is made (a connected id outlives it).
+    if (this.#socket.notify) peer.inbound.write([EMPTY]);
+  }
+
+  disconnected(peer: Peer): void {
     if (this.#closedByUs.delete(peer)) {
       // libzmq neither notifies nor reconnects after the application closed a connection.
       if (!this.#socket.closed) this.#stopDialing(peer.endpoint);
@@ -82,6 +87,11 @@ class StreamRules implements SocketRules {
     }
     // The disconnect notice follows whatever data the peer sent last (the queue drains before the peer is dropped).
     if (this.#socket.notify) peer.inbound.write([EMPTY]);
+  }
+
+  detach(peer: Peer): void {
+    if (peer.routingId && this.#byId.get(idKey(peer.routingId)) === peer) this.#byId.delete(idKey(peer.routingId));
+    this.#closedByUs.delete(peer);
   }
 
   send(message: Message): boolean {
@@ -115,8 +125,6 @@ class StreamRules implements SocketRules {
   }
 }
 
-// A STREAM peer exists only while connected: no queueing for a connection that is not there.
 defineOptions(Stream, {
   notify: { kind: "bool", default: true },
-  immediate: { kind: "bool", default: true },
 });

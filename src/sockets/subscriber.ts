@@ -56,7 +56,7 @@ class SubscriberRules extends SubscribingRules {
   readonly #socket: Subscriber;
 
   constructor(socket: Subscriber) {
-    super();
+    super(socket);
     this.#socket = socket;
   }
 

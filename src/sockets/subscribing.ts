@@ -14,12 +14,29 @@ import { CountedPrefixes } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
 
+/** The rules of each subscribing socket, for its `topicsCount`. */
+const rulesOf = new WeakMap<SubscribingSocket, SubscribingRules>();
+
 /** The fan-in half of publish/subscribe. */
 export abstract class SubscribingSocket extends Socket {
   /** Subscriber and XSubscriber call this with their ZMTP type name. */
   protected constructor(type: "SUB" | "XSUB", options?: SocketOptions) {
     // libzmq's xsub sets ZMQ_LINGER to 0: pending subscriptions are not worth waiting for at close.
     super(type, options?.linger === undefined ? { ...options, linger: 0 } : options);
+  }
+
+  /**
+   * How many subscriptions this socket holds, a prefix subscribed twice counted twice, as libzmq's
+   * draft builds count them (their radix tree) [ZMQ_TOPICS_COUNT].
+   *
+   * @example
+   * ```ts
+   * sub.subscribe("a", "b", "a");
+   * sub.topicsCount; // 3
+   * ```
+   */
+  get topicsCount(): number {
+    return rulesOf.get(this)?.prefixes.count ?? 0;
   }
 }
 
@@ -33,6 +50,13 @@ export class SubscribingRules implements SocketRules {
   readonly incoming: FairQueue = new FairQueue();
   /** Peers that have completed a handshake (a connected endpoint's peer is attached before its first). */
   #handshaken = new WeakSet<Peer>();
+  /** Forward every cancel, not only the last for a prefix (XSUB's ZMQ_XSUB_VERBOSE_UNSUBSCRIBE). */
+  readonly #verboseUnsubscribe: () => boolean;
+
+  constructor(socket: SubscribingSocket, verboseUnsubscribe: () => boolean = () => false) {
+    rulesOf.set(socket, this);
+    this.#verboseUnsubscribe = verboseUnsubscribe;
+  }
 
   attach(peer: Peer): boolean {
     this.out.add(peer);
@@ -65,11 +89,21 @@ export class SubscribingRules implements SocketRules {
 
   /** Records a (un)subscription and forwards it to every publisher when it changes what we want. */
   applySubscription(prefix: Uint8Array, subscribe: boolean): void {
-    // libzmq 4.3 forwards every subscribe (XPUB verbose relies on it) but a cancel only for the last one.
-    const forward = subscribe ? (this.prefixes.add(prefix), true) : this.prefixes.remove(prefix);
     // Past the high-water mark, unlike libzmq: a subscriber that subscribes to 10,000 prefixes at once
     // must not lose those beyond the mark (the queue is cleared and rebuilt on a reconnect anyway).
-    if (forward) this.out.sendToAllPastHwm([subscription(prefix, subscribe)]);
+    if (this.record(prefix, subscribe)) this.out.sendToAllPastHwm([subscription(prefix, subscribe)]);
+  }
+
+  /**
+   * Records a (un)subscription; true when it is to be forwarded. libzmq 4.3 forwards every subscribe
+   * (XPUB verbose relies on it) but a cancel only for the last one, unless XSUB_VERBOSE_UNSUBSCRIBE.
+   */
+  record(prefix: Uint8Array, subscribe: boolean): boolean {
+    if (subscribe) {
+      this.prefixes.add(prefix);
+      return true;
+    }
+    return this.prefixes.remove(prefix) || this.#verboseUnsubscribe();
   }
 }
 

@@ -27,6 +27,8 @@ export interface XPublisherOptions extends PublishingOptions {
   manual?: boolean;
   /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. */
   welcomeMessage?: string | Uint8Array | null;
+  /** Manual mode in which the next message after a subscription goes to that subscriber only [ZMQ_XPUB_MANUAL_LAST_VALUE]. */
+  xpubManualLastValue?: boolean;
 }
 
 /** What an `XPublisher` passes up beyond changes: null (changes only), every subscribe, or every subscribe and cancel. */
@@ -69,6 +71,12 @@ export class XPublisher extends PublishingSocket {
   declare manual: boolean;
   /** Sent to each subscriber as it is attached [ZMQ_XPUB_WELCOME_MSG]. Read back as bytes. */
   declare welcomeMessage: Uint8Array | string | null;
+  /**
+   * Manual mode (as `manual`) in which the first message sent after a subscription was received
+   * goes only to the subscriber that sent it, if it matches: the "last value" a newcomer needs,
+   * which the others already have [ZMQ_XPUB_MANUAL_LAST_VALUE].
+   */
+  declare xpubManualLastValue: boolean;
   #rules: XPublisherRules;
 
   /** Creates a XPublisher; every option can also be set later as a property of the same name. */
@@ -132,9 +140,14 @@ class XPublisherRules extends PublishingRules {
     this.#core = core;
   }
 
+  /** libzmq's `_manual`: ZMQ_XPUB_MANUAL_LAST_VALUE turns it on too. */
+  get #manual(): boolean {
+    return this.socket.manual || this.socket.xpubManualLastValue;
+  }
+
   manualApply(prefixes: FrameLike[], subscribe: boolean): void {
     const peer = this.#lastPeer;
-    if (!this.socket.manual || !peer || peer.detached) return;
+    if (!this.#manual || !peer || peer.detached) return;
     for (const p of prefixes.length === 0 ? [""] : prefixes) {
       if (subscribe) this.subscriptions.add(toFrame(p), peer);
       else this.subscriptions.remove(toFrame(p), peer);
@@ -150,7 +163,7 @@ class XPublisherRules extends PublishingRules {
   }
 
   override detach(peer: Peer): void {
-    if (this.socket.manual) {
+    if (this.#manual) {
       // libzmq reports every subscription the peer asked for, then drops what was applied silently.
       this.#passUpAll(this.#requested.removePeer(peer).map((r) => ({ prefix: r.prefix, last: true })));
       this.subscriptions.removePeer(peer);
@@ -168,9 +181,9 @@ class XPublisherRules extends PublishingRules {
     if (removed.length > 0) this.#core.wakeReceivers();
   }
 
-  protected override subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): void {
+  protected override subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): boolean {
     let notify: boolean;
-    if (this.socket.manual) {
+    if (this.#manual) {
       if (subscribe) this.#requested.add(prefix, peer);
       else this.#requested.remove(prefix, peer);
       notify = true;
@@ -180,21 +193,32 @@ class XPublisherRules extends PublishingRules {
       // As libzmq: a cancel is passed up unless other peers still hold the prefix (or always, verboser).
       notify = this.subscriptions.remove(prefix, peer) !== "remain" || this.socket.verboser;
     }
-    if (!notify) return;
-    this.#pending.push({ message: [subscription(prefix, subscribe)], peer });
-    this.#core.wakeReceivers();
+    return notify;
   }
 
-  protected override otherMessage(_peer: Peer, message: Message): void {
-    // libzmq's XPUB passes messages coming upstream (from an XSUB) to the application.
-    this.#pending.push({ message });
+  /** Last-value mode: right after a subscription, only its subscriber, if it matches (libzmq's `_send_last_pipe`). */
+  protected override targetsOf(message: Message): Peer[] {
+    const targets = super.targetsOf(message);
+    const last = this.#lastPeer;
+    if (!this.socket.xpubManualLastValue || last === null) return targets;
+    this.#lastPeer = null;
+    const matched = targets.includes(last);
+    targets.length = 0;
+    if (matched) targets.push(last);
+    return targets;
+  }
+
+  protected override passUp(peer: Peer, message: Message, subscriptions: boolean): void {
+    // libzmq's XPUB passes messages coming upstream (from an XSUB) to the application, and the
+    // subscriptions it reports; manual mode applies to the peer of the last one received.
+    this.#pending.push(subscriptions ? { message, peer } : { message });
     this.#core.wakeReceivers();
   }
 
   receive(): Message | undefined {
     const next = this.#pending.shift();
     if (!next) return undefined;
-    if (this.socket.manual && next.peer !== undefined) {
+    if (this.#manual && next.peer !== undefined) {
       this.#lastPeer = next.peer && !next.peer.detached ? next.peer : null;
     }
     return next.message;
@@ -208,4 +232,6 @@ defineOptions(XPublisher, {
   manual: { kind: "bool", default: false },
   welcomeMessage: { kind: "bytes", default: null, maxLength: 65536 },
   noDrop: { kind: "bool", default: false },
+  onlyFirstSubscribe: { kind: "bool", default: false },
+  xpubManualLastValue: { kind: "bool", default: false },
 });

@@ -20,11 +20,53 @@ export interface HandshakeStep {
   readonly error?: HandshakeError;
 }
 
-/** A failed handshake; `status` is the ZAP status code of a refusal (zeromq.js's AuthError carries it). */
+/**
+ * What a protocol failure was, as libzmq's ZMQ_PROTOCOL_ERROR_* names it in its
+ * HANDSHAKE_FAILED_PROTOCOL monitor event, spelt as zeromq.js's `ProtoError.code`.
+ */
+export type ProtocolErrorCode =
+  | "ERR_ZMTP_UNSPECIFIED"
+  | "ERR_ZMTP_UNEXPECTED_COMMAND"
+  | "ERR_ZMTP_INVALID_SEQUENCE"
+  | "ERR_ZMTP_KEY_EXCHANGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED"
+  | "ERR_ZMTP_MALFORMED_COMMAND_MESSAGE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_HELLO"
+  | "ERR_ZMTP_MALFORMED_COMMAND_INITIATE"
+  | "ERR_ZMTP_MALFORMED_COMMAND_ERROR"
+  | "ERR_ZMTP_MALFORMED_COMMAND_READY"
+  | "ERR_ZMTP_MALFORMED_COMMAND_WELCOME"
+  | "ERR_ZMTP_INVALID_METADATA"
+  | "ERR_ZMTP_CRYPTOGRAPHIC"
+  | "ERR_ZMTP_MECHANISM_MISMATCH"
+  | "ERR_ZAP_UNSPECIFIED"
+  | "ERR_ZAP_MALFORMED_REPLY"
+  | "ERR_ZAP_BAD_REQUEST_ID"
+  | "ERR_ZAP_BAD_VERSION"
+  | "ERR_ZAP_INVALID_STATUS_CODE"
+  | "ERR_ZAP_INVALID_METADATA";
+
+/**
+ * A failed handshake; `status` is the ZAP status code of a refusal (zeromq.js's AuthError carries it),
+ * `code` what a protocol failure was (absent: ERR_ZMTP_UNSPECIFIED).
+ */
 export interface HandshakeError {
   readonly kind: HandshakeFailure;
   readonly message: string;
   readonly status?: 300 | 400 | 500;
+  readonly code?: ProtocolErrorCode;
+}
+
+/**
+ * A protocol failure of the handshake, with libzmq's name for it.
+ *
+ * @example
+ * ```ts
+ * return { error: protocolError("ERR_ZMTP_MALFORMED_COMMAND_HELLO", "malformed HELLO") };
+ * ```
+ */
+export function protocolError(code: ProtocolErrorCode, message: string): HandshakeError {
+  return { kind: "protocol", message, code };
 }
 
 /**

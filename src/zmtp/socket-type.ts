@@ -30,7 +30,9 @@ export type SocketType =
   | "GATHER"
   | "SCATTER"
   | "PEER"
-  | "CHANNEL";
+  | "CHANNEL"
+  // libzmq's raw udp type (draft), which never speaks ZMTP:
+  | "DGRAM";
 
 /** One row of the table: what a socket of this type is and does on the wire. */
 export interface SocketTypeInfo {
@@ -52,13 +54,31 @@ export interface SocketTypeInfo {
   readonly sendsJoins: boolean;
   /** Takes group joins: the peer's JOIN/LEAVE commands reach it as 0x01/0x00 messages. */
   readonly receivesJoins: boolean;
-  /** The engine that drives its tcp/ipc connections: ZMTP, or raw bytes (STREAM). */
-  readonly engine: "zmtp" | "raw";
+  /**
+   * The engine that drives its tcp/ipc connections: ZMTP, or raw bytes (STREAM); "datagram": it has
+   * none, and takes udp:// only (DGRAM).
+   */
+  readonly engine: "zmtp" | "raw" | "datagram";
+  /**
+   * How it uses udp:// (libzmq's socket_base and udp_engine), or null where udp:// is refused with
+   * ENOCOMPATPROTO: whether it binds (receives at the address: DISH, DGRAM) or connects (sends to
+   * it: RADIO); what each datagram carries besides the body (RADIO/DISH: a group, DGRAM: the
+   * peer's address as its first frame); and the type the far end is taken to be (udp has no
+   * handshake).
+   */
+  readonly udp: UdpUse | null;
   /**
    * Bare "ZWS2.0" carries no socket type (RFC 45 §"No Mechanism"): the type the peer is
    * taken to be. null: the type cannot talk bare ZWS (or ws at all).
    */
   readonly wsBarePeer: SocketType | null;
+}
+
+/** How a socket type uses udp:// (see `SocketTypeInfo.udp`). */
+export interface UdpUse {
+  readonly role: "bind" | "connect";
+  readonly datagram: "group" | "address";
+  readonly peer: SocketType;
 }
 
 const row = (
@@ -75,6 +95,7 @@ const row = (
   sendsJoins: false,
   receivesJoins: false,
   engine: "zmtp",
+  udp: null,
   wsBarePeer: peers[0] ?? null,
   ...flags,
 });
@@ -95,12 +116,21 @@ export const SOCKET_TYPES: Readonly<Record<SocketType, SocketTypeInfo>> = {
   STREAM: row([], { engine: "raw", wsBarePeer: null }),
   SERVER: row(["CLIENT"], {}),
   CLIENT: row(["SERVER"], {}),
-  RADIO: row(["DISH"], { receives: false, receivesJoins: true }),
-  DISH: row(["RADIO"], { sends: false, sendsJoins: true }),
+  RADIO: row(["DISH"], {
+    receives: false,
+    receivesJoins: true,
+    udp: { role: "connect", datagram: "group", peer: "DISH" },
+  }),
+  DISH: row(["RADIO"], { sends: false, sendsJoins: true, udp: { role: "bind", datagram: "group", peer: "RADIO" } }),
   GATHER: row(["SCATTER"], { sends: false }),
   SCATTER: row(["GATHER"], { receives: false }),
   PEER: row(["PEER"], {}),
   CHANNEL: row(["CHANNEL"], {}),
+  DGRAM: row(["DGRAM"], {
+    engine: "datagram",
+    udp: { role: "bind", datagram: "address", peer: "DGRAM" },
+    wsBarePeer: null,
+  }),
 };
 
 /** The row of a socket type. */

@@ -1,10 +1,12 @@
-// Property-based fuzzing of everything that parses peer input. A fixed seed keeps CI
-// repeatable; `npm run fuzz` runs many more cases (FUZZ_RUNS) with a random seed.
+// Property-based fuzzing of everything that parses peer input: ZMTP greetings, frames and commands,
+// the engine over a byte stream and over ZWS 2.0 messages, and the CLI's input lines. A fixed seed
+// keeps CI repeatable; `npm run fuzz` runs many more cases (FUZZ_RUNS) with a random seed, printed
+// by fast-check with any counterexample so that a failure can be replayed (FUZZ_SEED).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import fc from "fast-check";
-import { encodeFrames, FrameDecoder, FrameError } from "../../src/zmtp/frame.ts";
+import { COMMAND, encodeFrames, FrameDecoder, FrameError, MORE } from "../../src/zmtp/frame.ts";
 import { readThrough } from "../support/read-through.ts";
 import { decodeGreeting, encodeGreeting, GreetingError } from "../../src/zmtp/greeting.ts";
 import { CommandError, decodeCommand, decodeMetadata, encodeCommand, encodeMetadata } from "../../src/zmtp/command.ts";
@@ -12,9 +14,14 @@ import { createEngine } from "../../src/engine/mod.ts";
 import { NullMechanism } from "../../src/zmtp/mechanisms/null.ts";
 import { Peer } from "../../src/peer.ts";
 import type { ByteConnection, ConnectionHandlers } from "../../transports/runtime/types.ts";
+import type { MessageConnection, MessageHandlers } from "../../transports/ws/types.ts";
+import { zmtpFlags, ZwsEncoder } from "../../src/zmtp/zws.ts";
+import type { FrameFormat } from "../../cli/args.ts";
+import { formatMessage, parseLine } from "../../cli/format.ts";
+import { bytes } from "../support/util.ts";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 300);
-const seed = process.env.FUZZ_RUNS ? Date.now() : 20261123;
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? Date.now() : 20261123;
 const params = { numRuns: runs, seed };
 
 /** Splits bytes into chunks at the given cut points. */
@@ -177,6 +184,156 @@ test("an engine fed random or mutated streams never throws out, and holds at mos
         let message;
         while ((message = peer.inbound.read()) !== undefined) for (const f of message) assert.ok(f.byteLength <= 256);
         engine.close();
+      },
+    ),
+    params,
+  );
+});
+
+// --- ZWS 2.0 (RFC 45): one WebSocket message per frame, its flags byte first ---
+
+/** An in-memory WebSocket as the ZWS engine sees it: messages in by hand, writes dropped. */
+class FakeMessageConnection implements MessageConnection {
+  readonly kind = "message";
+  readonly remoteAddress = "fuzz:1";
+  handlers: MessageHandlers | null = null;
+  closed = false;
+  constructor(readonly mechanism: string) {}
+  start(handlers: MessageHandlers): void {
+    this.handlers = handlers;
+  }
+  write(): boolean {
+    return true;
+  }
+  pause(): void {}
+  resume(): void {}
+  end(): void {
+    this.destroy();
+  }
+  destroy(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.handlers?.close();
+  }
+}
+
+test("ZWS: any frames and flags come back out of the encoder's messages", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.uint8Array({ maxLength: 20_000 }), fc.constantFrom(0, MORE, COMMAND, MORE | COMMAND)), {
+        minLength: 1,
+        maxLength: 8,
+      }),
+      (frames) => {
+        const encoder = new ZwsEncoder();
+        for (const [body, flags] of frames) encoder.frame(body, flags);
+        const messages = encoder.take();
+        assert.equal(messages.length, frames.length);
+        messages.forEach((m, i) => {
+          assert.equal(zmtpFlags(m[0]), frames[i][1]);
+          assert.deepEqual(m.subarray(1), frames[i][0]);
+        });
+      },
+    ),
+    params,
+  );
+});
+
+/** What a NULL peer sends first over ZWS: its READY as a command message. */
+const zwsReady = (type: string) => {
+  const body = encodeCommand("READY", encodeMetadata([["Socket-Type", type]]));
+  const m = new Uint8Array(1 + body.byteLength);
+  m[0] = 0x02;
+  m.set(body, 1);
+  return m;
+};
+
+test("ZWS: an engine fed random or mutated messages never throws out, and holds at most its limit per frame", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom("NULL", ""),
+      fc.boolean(),
+      fc.array(fc.uint8Array({ maxLength: 400 }), { maxLength: 8 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+      async (mechanism, withValidStart, tail, mutations) => {
+        const start = mechanism === "NULL" ? zwsReady("PUSH") : new Uint8Array([0x00, 0x69, 0x64]); // bare: an id
+        const messages = withValidStart ? [start.slice(), ...tail] : tail;
+        for (const [which, pos, value] of mutations) {
+          const m = messages.length ? messages[which % messages.length] : undefined;
+          if (m && m.byteLength > 0) m[pos % m.byteLength] = value;
+        }
+        const conn = new FakeMessageConnection(mechanism);
+        const peer = Peer.withPipes(1000, 1000, "fuzz");
+        const engine = createEngine(conn, {
+          mechanism: new NullMechanism([["Socket-Type", "PULL"]]),
+          asServer: true,
+          maxMessageSize: 256,
+          handshakeInterval: 0,
+          socketType: "PULL",
+          defer: (fn) => setTimeout(fn, 0),
+        }, { ready: () => peer, closed: () => {} });
+        await Promise.resolve(); // the engine begins its handshake in a microtask
+        for (const m of messages) {
+          if (conn.closed) break;
+          conn.handlers!.message(m); // must not throw, whatever the message
+          await Promise.resolve();
+        }
+        let message;
+        while ((message = peer.inbound.read()) !== undefined) for (const f of message) assert.ok(f.byteLength <= 256);
+        engine.close();
+      },
+    ),
+    params,
+  );
+});
+
+// --- the CLI's input lines (cli/format.ts) ---
+
+test("CLI: parseLine only ever throws its own 'is not hex' error, whatever the line and delimiter", () => {
+  fc.assert(
+    fc.property(
+      fc.string({ maxLength: 200 }),
+      fc.constantFrom("\t", ",", " ", "|", "::", "0x"),
+      fc.constantFrom<FrameFormat>("auto", "hex", "text"),
+      (line, delimiter, format) => {
+        try {
+          for (const frame of parseLine(line, delimiter, format)) assert.ok(frame instanceof Uint8Array);
+        } catch (err) {
+          if (!(err instanceof Error) || !/is not hex/.test(err.message)) throw err;
+        }
+      },
+    ),
+    params,
+  );
+});
+
+test("CLI: a message printed in hex reads back as itself", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.uint8Array({ maxLength: 64 }), { minLength: 1, maxLength: 5 }),
+      fc.constantFrom("\t", ",", " ", "|"),
+      (frames, delimiter) => {
+        assert.deepEqual(parseLine(formatMessage(frames, delimiter, "hex"), delimiter, "hex"), frames);
+      },
+    ),
+    params,
+  );
+});
+
+test("CLI: a message printed with the default format and delimiter reads back as itself", {
+  // Defect in cli/format.ts: `printable` lets a tab through as text, and the default delimiter is a
+  // tab, so a text frame holding a tab prints unescaped and reads back as two frames (the same for
+  // any frame holding the chosen delimiter). fast-check finds e.g. ["\t"] -> ["", ""].
+  todo: "cli/format.ts prints a text frame holding the delimiter as text, so it reads back split",
+}, () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.string({ maxLength: 20 }).map(bytes), fc.uint8Array({ maxLength: 20 })), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+      (frames) => {
+        assert.deepEqual(parseLine(formatMessage(frames, "\t", "auto"), "\t", "auto"), frames);
       },
     ),
     params,

@@ -81,6 +81,21 @@ interface Victim {
   exchange(victim: Socket, good: Socket, i: number): Promise<string>;
   /** Work to do once connected before exchanging (pub/sub). */
   ready?(victim: Socket, good: Socket): Promise<void>;
+  /**
+   * Reads what the attacker got queued before it left: delivered messages stay readable (as in
+   * libzmq), so they are not a leak; anything still live after this is.
+   */
+  drain?(victim: Socket): Promise<void>;
+}
+
+async function drainQueued(victim: Socket): Promise<void> {
+  for (;;) {
+    try {
+      await victim.receive({ signal: AbortSignal.timeout(100) });
+    } catch {
+      return;
+    }
+  }
 }
 
 const opts = { linger: 0, maxMessageSize: 64 * 1024, receiveHighWaterMark: 100 };
@@ -89,6 +104,7 @@ const victims: Record<string, Victim> = {
     make: () => new Pull(opts),
     attackerType: "PUSH",
     good: () => new Push({ linger: 0 }),
+    drain: drainQueued,
     async exchange(v, g, i) {
       await g.send(["good", `${i}`]);
       for (;;) {
@@ -112,6 +128,7 @@ const victims: Record<string, Victim> = {
     make: () => new Router(opts),
     attackerType: "DEALER",
     good: () => new Dealer({ linger: 0, routingId: "good" }),
+    drain: drainQueued,
     async exchange(v, g, i) {
       await g.send(`${i}`);
       for (;;) {
@@ -130,6 +147,7 @@ const victims: Record<string, Victim> = {
     },
     attackerType: "PUB",
     good: () => new Publisher({ linger: 0 }),
+    drain: drainQueued,
     async ready(v, g) {
       // Publish until the subscription has reached the good publisher.
       const first = v.receive();
@@ -218,6 +236,7 @@ for (const [victimName, spec] of Object.entries(victims)) {
       await withTimeout(attacking, 5000, `${name}: attacker dropped`);
       // An attacker that hung up itself may be gone before the victim has noticed.
       await withTimeout(dropped, 5000, `${name}: the victim's disconnect event`);
+      if (spec.drain) await spec.drain(victim);
       const after = await liveMemory();
       const retained = after - before;
       before = after;

@@ -60,3 +60,30 @@ test("Subscriber keeps its linger 0 in a blocky context", async () => {
   assert.equal(sub.linger, 0);
   await sub.close();
 });
+
+test("Context.close() closes every socket of the context, each after its linger, as zmq_ctx_term", async () => {
+  const ctx = new Context();
+  const elsewhere = new Pull({ linger: 0 });
+  await elsewhere.bind("tcp://127.0.0.1:*");
+  const push = new Push({ context: ctx }); // linger -1: everything queued goes out first
+  const pull = new Pull({ context: ctx });
+  await pull.bind("inproc://ctx-close");
+  const pending = pull.receive().catch((e: { code?: string }) => e);
+  push.connect(elsewhere.lastEndpoint!);
+  for (let i = 0; i < 100; i++) await push.send(String(i));
+  await withTimeout(ctx.close(), 5000, "Context.close()");
+  assert.equal(ctx.closed, true);
+  assert.equal(push.closed, true);
+  assert.equal(pull.closed, true);
+  assert.equal(((await pending) as { code?: string }).code, "ETERM");
+  for (let i = 0; i < 100; i++) assert.deepEqual(texts(await elsewhere.receive()), [String(i)]);
+  assert.throws(() => new Push({ context: ctx }), (e: { code?: string }) => e.code === "ETERM");
+  await elsewhere.close();
+});
+
+test("Context.close() on a context without sockets, or twice, resolves at once", async () => {
+  const ctx = new Context();
+  await ctx.close();
+  await ctx.close();
+  assert.equal(ctx.closed, true);
+});

@@ -146,14 +146,14 @@ test("ipc: abstract namespace endpoints work", async () => {
   await closeAll(push, pull);
 });
 
-test("tcp: IPv6 loopback and wildcard binds work", async () => {
-  const pull6 = new Pull();
+test("tcp with ipv6: IPv6 loopback and dual-stack wildcard binds work", async () => {
+  const pull6 = new Pull({ ipv6: true });
   await pull6.bind("tcp://[::1]:*");
   assert.match(pull6.lastEndpoint!, /^tcp:\/\/\[::1\]:\d+$/);
-  const wild = new Pull();
+  const wild = new Pull({ ipv6: true });
   await wild.bind("tcp://*:*");
   const port = wild.lastEndpoint!.split(":").pop();
-  const push = new Push();
+  const push = new Push({ ipv6: true });
   push.connect(pull6.lastEndpoint!);
   push.connect(`tcp://localhost:${port}`);
   await push.send("a");

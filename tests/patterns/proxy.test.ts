@@ -13,6 +13,7 @@ import {
   Subscriber,
   XPublisher,
   XSubscriber,
+  type ZmqError,
 } from "../../mod.ts";
 import { type Libzmq, startLibzmq } from "../support/libzmq.ts";
 import { texts, withTimeout } from "../support/util.ts";
@@ -233,4 +234,18 @@ test("a receive with a signal leaves no listener on it, however it ends: message
   await push.send("two");
   assert.deepEqual(texts(await withTimeout(pull.receive(), 5000, "two")), ["two"]);
   await close(pull, push);
+});
+
+test("run() rejects with EINVAL for a socket that is closed or neither bound nor connected (zmq_proxy)", async () => {
+  const unbound = new Proxy(new Router({ linger: 0 }), new Dealer({ linger: 0 }));
+  await unbound.backEnd.bind(name());
+  await assert.rejects(unbound.run(), (e: ZmqError) => e.code === "EINVAL" && /front-end/.test(e.message));
+  await close(unbound.frontEnd, unbound.backEnd);
+
+  const closed = new Proxy(new Router({ linger: 0 }), new Dealer({ linger: 0 }));
+  await closed.frontEnd.bind(name());
+  await closed.backEnd.bind(name());
+  await closed.backEnd.close();
+  await assert.rejects(closed.run(), (e: ZmqError) => e.code === "EINVAL" && /back-end/.test(e.message));
+  await close(closed.frontEnd);
 });

@@ -222,3 +222,42 @@ test("omq Stream and libzmq STREAM talk raw bytes to each other, both directions
   await bound.close();
   await out.close();
 });
+
+test("a connected Stream queues what is sent to its routing id before the connection is up, as libzmq", async () => {
+  let request = "";
+  const server = net.createServer((sock) => {
+    sock.on("data", (d) => {
+      request += d.toString();
+      if (request.endsWith("\r\n\r\n")) sock.end("HTTP/1.0 200 OK\r\n\r\nhello");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  const stream = new Stream({ linger: 0 });
+  stream.connect(`tcp://127.0.0.1:${port}`, { routingId: "client-1" });
+  // In the same turn as connect: no connection yet, but the id has its queue.
+  await stream.send(["client-1", "GET / HTTP/1.0\r\n\r\n"]);
+  let body = "";
+  for await (const [id, data] of stream) {
+    assert.equal(text(id), "client-1");
+    body += text(data);
+    if (body.endsWith("hello")) break;
+  }
+  assert.equal(body, "HTTP/1.0 200 OK\r\n\r\nhello");
+  assert.equal(request, "GET / HTTP/1.0\r\n\r\n");
+  await stream.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+test("a reply sent just before close() with linger 0 reaches the client, as libzmq's I/O thread writes it at once", async () => {
+  const stream = new Stream({ linger: 0 });
+  await stream.bind("tcp://127.0.0.1:*");
+  const client = await tcpClient(portOf(stream));
+  await withTimeout(stream.receive(), 5000, "connect notification");
+  client.sock.write("GET / HTTP/1.0\r\n\r\n");
+  const [id] = await withTimeout(stream.receive(), 5000, "request");
+  await stream.send([id, "HTTP/1.0 200 OK\r\n\r\nbye"]);
+  await stream.close();
+  await withTimeout(client.closed, 5000, "the client's close");
+  assert.equal(client.received(), "HTTP/1.0 200 OK\r\n\r\nbye");
+});

@@ -5,6 +5,7 @@ import type {
   ByteConnection,
   ConnectionHandlers,
   Listener,
+  ListenOptions,
   Runtime,
   SocketAddress,
 } from "../../transports/runtime/types.ts";
@@ -114,16 +115,21 @@ class FakeConnection implements ByteConnection {
 }
 
 /** A runtime whose tcp and ipc live in memory, with the faults given. */
-export function fakeRuntime(faults: Partial<FakeFaults> = {}): Runtime & { faults: FakeFaults } {
+export function fakeRuntime(
+  faults: Partial<FakeFaults> = {},
+): Runtime & { faults: FakeFaults; listenOptions: (ListenOptions | undefined)[] } {
   const all: FakeFaults = { chunkBytes: 1 << 20, drainAfterMs: -1, failAccepts: 0, ...faults };
   const listeners = new Map<string, (conn: ByteConnection) => void>();
   const acceptErrors = new Map<string, ((error: Error) => void) | undefined>();
   let nextPort = 40000;
   const key = (a: SocketAddress) => (a.kind === "tcp" ? `tcp:${a.port}` : `ipc:${a.path}`);
+  const listenOptions: (ListenOptions | undefined)[] = [];
   return {
     name: "node",
     faults: all,
-    listen(address, onConnection, onAcceptError): Promise<Listener> {
+    listenOptions,
+    listen(address, onConnection, onAcceptError, options): Promise<Listener> {
+      listenOptions.push(options);
       const bound: SocketAddress = address.kind === "tcp"
         ? { kind: "tcp", host: "127.0.0.1", port: address.port || nextPort++ }
         : address;

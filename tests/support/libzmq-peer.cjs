@@ -47,6 +47,7 @@ const draftTypes = {
   dish: "Dish",
   scatter: "Scatter",
   gather: "Gather",
+  datagram: "Datagram",
 };
 const classOf = (type) => {
   const name = draftTypes[String(type).toLowerCase()];
@@ -208,6 +209,13 @@ const ops = {
     const { sock } = entry(sid);
     if (!(name in sock)) throw Object.assign(new TypeError(`unknown option "${name}"`), { code: "EINVAL" });
     sock[name] = decodeValue(value);
+  },
+  // libzmq options zeromq.js has no property for (its draft ones), by number through its typed accessors.
+  setOptionById({ sid, option, kind, value }) {
+    entry(sid).sock[`set${kind}Option`](option, decodeValue(value));
+  },
+  getOptionById({ sid, option, kind }) {
+    return encodeValue(entry(sid).sock[`get${kind}Option`](option));
   },
   getOption({ sid, name }) {
     const { sock } = entry(sid);

@@ -47,7 +47,8 @@ export type LibzmqSocketType =
   | "radio"
   | "dish"
   | "scatter"
-  | "gather";
+  | "gather"
+  | "datagram";
 
 /** A draft socket's single frame with its option: `{ routingId }` (SERVER) or `{ group }` (RADIO/DISH). */
 export interface DraftMessage {
@@ -393,6 +394,19 @@ export class LibzmqSocket implements AsyncDisposable {
   /** Sets a zeromq.js option property, e.g. `setOption("sendHighWaterMark", 10)`. */
   async setOption(name: string, value: OptionValue): Promise<void> {
     await this.#call("setOption", { name, value: encodeValue(value) });
+  }
+
+  /**
+   * Sets a libzmq option by number through zeromq.js's typed accessors (`kind` "Int32" calls
+   * `setInt32Option`), for draft options zeromq.js has no property for: `setOptionById(110, "String", "hi")`.
+   */
+  async setOptionById(id: number, kind: "Bool" | "Int32" | "String", value: OptionValue): Promise<void> {
+    await this.#call("setOptionById", { option: id, kind, value: encodeValue(value) });
+  }
+
+  /** Reads a libzmq option by number through zeromq.js's typed accessors. */
+  async getOptionById(id: number, kind: "Bool" | "Int32" | "String"): Promise<unknown> {
+    return decodeValue(await this.#call("getOptionById", { option: id, kind }));
   }
 
   /** Reads a zeromq.js option property; Buffer values come back as Uint8Array. */

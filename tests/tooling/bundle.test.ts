@@ -80,10 +80,10 @@ test("deno.json maps the runtime selectors as package.json's imports do by defau
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const deno = JSON.parse(readFileSync(join(root, "deno.json"), "utf8"));
   const selectors = Object.keys(pkg.imports);
-  assert.deepEqual(selectors.sort(), ["#omq/runtime", "#omq/ws"]);
+  assert.deepEqual(selectors.sort(), ["#omq/runtime", "#omq/udp", "#omq/ws"]);
   for (const name of selectors) {
     assert.equal(deno.imports[name], pkg.imports[name].default, `deno.json imports["${name}"]`);
-    assert.match(pkg.imports[name].browser, /\/mod\.browser\.ts$/, `package.json imports["${name}"].browser`);
+    assert.match(pkg.imports[name].browser, /\/(mod|udp)\.browser\.ts$/, `package.json imports["${name}"].browser`);
   }
 });
 

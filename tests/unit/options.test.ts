@@ -117,3 +117,26 @@ test("setting a property validates it and stores it", () => {
   throwsNaming(() => (holder.linger = 1.5), TypeError, "linger");
   assert.equal(holder.linger, 7, "a refused value leaves the option as it was");
 });
+
+test("an option no runtime can apply is accepted and read back, and reports why once, only for a non-default value", async () => {
+  const { Push } = await import("../../mod.ts");
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: string) => warnings.push(message);
+  try {
+    const push = new Push({ sendBufferSize: -1, typeOfService: 0 });
+    assert.deepEqual(warnings, [], "defaults report nothing");
+    push.sendBufferSize = 65536;
+    push.sendBufferSize = 131072;
+    assert.equal(push.sendBufferSize, 131072);
+    assert.equal(warnings.length, 1, "once per option");
+    assert.match(warnings[0], /sendBufferSize is accepted but has no effect: .*SO_SNDBUF/);
+    const other = new Push({ priority: 3, interface: "eth0" });
+    assert.equal(other.priority, 3);
+    assert.equal(warnings.length, 3);
+    assert.throws(() => (push.typeOfService = 256), { name: "RangeError", message: /typeOfService/ });
+    await Promise.all([push.close(), other.close()]);
+  } finally {
+    console.warn = warn;
+  }
+});

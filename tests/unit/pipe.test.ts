@@ -140,3 +140,18 @@ test("conflate keeps only the newest message and is never full", () => {
   fill(pipe, 1, 7);
   assert.equal(pipe.read()![0][0], 7);
 });
+
+test("a high-water mark changed on a live pipe applies at once; raising it wakes a waiting writer", () => {
+  const pipe = new Pipe(4);
+  const woken = countWakeUps(pipe);
+  fill(pipe, 2);
+  pipe.hwm = 2;
+  assert.equal(pipe.hasRoom, false);
+  assert.equal(pipe.full, true);
+  assert.equal(woken.n, 0);
+  pipe.hwm = 10;
+  assert.equal(woken.n, 1, "the writer that found it full hears of the room");
+  assert.equal(pipe.hasRoom, true);
+  pipe.hwm = 0;
+  assert.equal(pipe.full, false, "0 is no limit");
+});

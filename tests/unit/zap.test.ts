@@ -119,16 +119,34 @@ test("metadata that does not parse is a protocol error", async () => {
   await malformed(good("200", "user", new Uint8Array([3, 0x61])), /invalid metadata/);
 });
 
-test("a reply to another request id is ignored: the request waits for its own", async () => {
+test("a reply to a request id nobody asked with fails the waiting request at once (libzmq: protocol error)", async () => {
   const h = await handler();
   try {
     const pending = h.ask("PLAIN", [bytes("u"), bytes("p")]);
     const { envelope, frames } = await h.next();
     await h.zap.send([envelope[0], ...good("200", "impostor")(`${frames[2]}9`)]);
-    await h.zap.send([envelope[0], ...good("400")(frames[2])]);
     const outcome = await withTimeout(pending, 2000, "the ZAP outcome");
-    assert.equal(outcome.ok, false, "the 200 for another id did not settle it");
-    assert.equal(!outcome.ok && outcome.statusCode, "400");
+    assert.equal(outcome.ok, false, "a 200 for another id does not let the peer in");
+    assert.equal(!outcome.ok && outcome.error.kind, "protocol");
+    assert.match(!outcome.ok ? outcome.error.message : "", /request id/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a reply without a request id fails the oldest waiting request, not the handshake timer", async () => {
+  const h = await handler();
+  try {
+    const first = h.ask("PLAIN", [bytes("first"), bytes("")]);
+    const second = h.ask("PLAIN", [bytes("second"), bytes("")]);
+    const a = await h.next();
+    const b = await h.next();
+    await h.zap.send([a.envelope[0], new Uint8Array(0), bytes("1.0")]);
+    const one = await withTimeout(first, 2000, "the first outcome");
+    assert.equal(!one.ok && one.error.kind, "protocol");
+    await h.zap.send([b.envelope[0], ...good("200", "second")(b.frames[2])]);
+    const two = await withTimeout(second, 2000, "the second outcome");
+    assert.equal(two.ok && text(two.userId), "second");
   } finally {
     await h.close();
   }

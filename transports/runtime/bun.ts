@@ -285,7 +285,9 @@ export const bunRuntime: Runtime = {
     };
   },
 
-  async connect(address): Promise<ByteConnection> {
+  async connect(address, dial): Promise<ByteConnection> {
+    // Bun.connect cannot bind a source address; node:net on Bun can (measured), so that one goes there.
+    if (dial?.source) return await nodeRuntime.connect(address, dial);
     let opened: BunConnection | undefined;
     try {
       const socket = await bun().connect({ ...where(address), socket: handlersFor(address, (c) => (opened = c)) });
@@ -298,6 +300,9 @@ export const bunRuntime: Runtime = {
   defer(fn: () => void): void {
     setImmediate(fn);
   },
+
+  lookup: nodeRuntime.lookup,
+  interfaceAddress: nodeRuntime.interfaceAddress,
 
   // Bun has no temp-directory API of its own; the Node adapter's node:fs one is native in Bun.
   tempDir: nodeRuntime.tempDir,

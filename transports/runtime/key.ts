@@ -6,8 +6,8 @@
  * @module
  */
 
-/** The runtimes omq has adapters for. */
-export type RuntimeKey = "node" | "deno" | "bun" | "browser";
+/** The runtimes omq has adapters for (the `name` of each adapter). */
+export type RuntimeKey = import("./types.ts").Runtime["name"];
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 

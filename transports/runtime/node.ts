@@ -9,7 +9,16 @@ import { existsSync } from "node:fs";
 import { lstat, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
+import type {
+  ByteConnection,
+  ConnectionHandlers,
+  DialOptions,
+  Listener,
+  ListenOptions,
+  Runtime,
+  SocketAddress,
+} from "./types.ts";
+import { interfaceAddressOf, lookupHost } from "./udp-node.ts";
 import { hostPort } from "../address.ts";
 import { clearStaleSocketFile, type SocketFiles } from "./stale-socket.ts";
 
@@ -224,6 +233,7 @@ function listenOnce(
   address: SocketAddress,
   onConnection: (conn: ByteConnection) => void,
   onAcceptError: (error: Error) => void,
+  backlog: number | undefined,
 ): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: true }, (accepted) => {
@@ -239,8 +249,8 @@ function listenOnce(
       server.on("error", (err) => onAcceptError(err));
       resolve(server);
     };
-    if (address.kind === "tcp") server.listen({ host: address.host, port: address.port }, ready);
-    else server.listen({ path: address.path }, ready);
+    if (address.kind === "tcp") server.listen({ host: address.host, port: address.port, backlog }, ready);
+    else server.listen({ path: address.path, backlog }, ready);
   });
 }
 
@@ -248,11 +258,11 @@ function listenOnce(
 export const nodeRuntime: Runtime = {
   name: "node",
 
-  async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
+  async listen(address, onConnection, onAcceptError = () => {}, options?: ListenOptions): Promise<Listener> {
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);
     let server: net.Server;
     try {
-      server = await listenOnce(address, onConnection, onAcceptError);
+      server = await listenOnce(address, onConnection, onAcceptError, options?.backlog);
     } catch (err) {
       throw missingDirectory(address, err);
     }
@@ -271,12 +281,14 @@ export const nodeRuntime: Runtime = {
     };
   },
 
-  connect(address): Promise<ByteConnection> {
+  connect(address, options?: DialOptions): Promise<ByteConnection> {
     return new Promise((resolve, reject) => {
       const reader = new NodeReader();
       const onread = { buffer: reader.next, callback: reader.read };
+      const source = options?.source;
+      const from = source ? { localAddress: source.host, localPort: source.port || undefined } : {};
       const socket = address.kind === "tcp"
-        ? net.connect({ host: address.host, port: address.port, noDelay: true, onread })
+        ? net.connect({ host: address.host, port: address.port, noDelay: true, onread, ...from })
         : net.connect({ path: address.path, onread });
       socket.once("connect", () => {
         socket.off("error", reject);
@@ -289,6 +301,9 @@ export const nodeRuntime: Runtime = {
   defer(fn: () => void): void {
     setImmediate(fn);
   },
+
+  lookup: lookupHost,
+  interfaceAddress: interfaceAddressOf,
 
   async tempDir() {
     const path = await mkdtemp(join(tmpdir(), "omq-"));

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { RuntimeKey } from "./key.ts";
 
 /** Where to listen or connect: a TCP host/port or a Unix socket path. */
 export type SocketAddress =
@@ -74,10 +73,22 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** How to listen, beyond the address. */
+export interface ListenOptions {
+  /** Connections the kernel queues before they are accepted (listen(2)'s backlog) [ZMQ_BACKLOG]. */
+  readonly backlog?: number;
+}
+
+/** How to connect, beyond the address. */
+export interface DialOptions {
+  /** The local address (port 0: any) to connect from, as libzmq's `tcp://source;destination`. */
+  readonly source?: { readonly host: string; readonly port: number };
+}
+
 /** A runtime's sockets and scheduling, as the core needs them. */
 export interface Runtime {
   /** Which runtime this adapter is for. */
-  readonly name: RuntimeKey;
+  readonly name: "node" | "deno" | "bun" | "browser";
   /**
    * Listens; each accepted connection is passed to `onConnection` (TCP with
    * Nagle disabled). Rejects with an error whose `code` is the errno name
@@ -90,9 +101,18 @@ export interface Runtime {
     address: SocketAddress,
     onConnection: (conn: ByteConnection) => void,
     onAcceptError?: (error: Error) => void,
+    options?: ListenOptions,
   ): Promise<Listener>;
   /** Connects (TCP with Nagle disabled); rejects with an errno-coded error (`ECONNREFUSED`, `ENOENT`, ...). */
-  connect(address: SocketAddress): Promise<ByteConnection>;
+  connect(address: SocketAddress, options?: DialOptions): Promise<ByteConnection>;
+  /**
+   * The numeric address of a host name, of `family` if given (a literal comes back as it is);
+   * rejects with an errno-coded error when it does not resolve. Absent: names go to `listen` and
+   * `connect` as they are.
+   */
+  lookup?(host: string, family?: 4 | 6): Promise<{ readonly host: string; readonly family: 4 | 6 }>;
+  /** The address of family `family` a network interface ("eth0", "lo") has, or null: no such interface. */
+  interfaceAddress?(name: string, family: 4 | 6): string | null;
   /** Runs `fn` once after the current turn of the event loop, after pending I/O callbacks (like `setImmediate`). */
   defer(fn: () => void): void;
   /**

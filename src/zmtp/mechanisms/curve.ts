@@ -24,7 +24,7 @@
 import { boxCipher } from "../../crypto/box-cipher.ts";
 import { decodeMetadata, encodeError, encodeMetadata } from "../command.ts";
 import { COMMAND, MORE } from "../frame.ts";
-import type { HandshakeStep, Mechanism } from "../mechanism.ts";
+import { type HandshakeStep, type Mechanism, protocolError, type ProtocolErrorCode } from "../mechanism.ts";
 import type { ZapAsk } from "../../zap.ts";
 import { peerError } from "./plain.ts";
 
@@ -106,7 +106,9 @@ const MESSAGE_MIN = 33;
 
 class CurveError extends Error {}
 
-const protocol = (message: string): HandshakeStep => ({ error: { kind: "protocol", message } });
+const protocol = (message: string, code: ProtocolErrorCode = "ERR_ZMTP_UNSPECIFIED"): HandshakeStep => ({
+  error: protocolError(code, message),
+});
 
 /** What both sides share once the handshake is done: the connection key and the nonce counters. */
 abstract class CurveBase implements Mechanism {
@@ -248,16 +250,18 @@ export class CurveClient extends CurveBase {
     if (startsWith(body, WELCOME) && this.#state === C_WELCOME) return this.#welcome(body);
     if (startsWith(body, READY) && this.#state === C_READY) return this.#ready(body);
     if (startsWith(body, ERROR) && this.#state !== C_DONE) {
-      if (body.byteLength < 7 || body[6] > body.byteLength - 7) return protocol("malformed ERROR");
+      if (body.byteLength < 7 || body[6] > body.byteLength - 7) {
+        return protocol("malformed ERROR", "ERR_ZMTP_MALFORMED_COMMAND_ERROR");
+      }
       return peerError(body.subarray(6));
     }
-    return protocol("unexpected command during the CURVE handshake");
+    return protocol("unexpected command during the CURVE handshake", "ERR_ZMTP_UNEXPECTED_COMMAND");
   }
 
   #welcome(body: Uint8Array): HandshakeStep {
-    if (body.byteLength !== WELCOME_SIZE) return protocol("malformed WELCOME");
+    if (body.byteLength !== WELCOME_SIZE) return protocol("malformed WELCOME", "ERR_ZMTP_MALFORMED_COMMAND_WELCOME");
     const plain = open(this.#helloKey, nonce(WELCOME_NONCE, body.subarray(8, 24)), body.subarray(24));
-    if (!plain) return protocol("cannot open the WELCOME box (wrong curveServerKey?)");
+    if (!plain) return protocol("cannot open the WELCOME box (wrong curveServerKey?)", "ERR_ZMTP_CRYPTOGRAPHIC");
     const serverShort = plain.subarray(0, 32);
     const cookie = plain.subarray(32, 128);
     this.setKey(beforenm(serverShort, this.shortSecret));
@@ -285,10 +289,10 @@ export class CurveClient extends CurveBase {
   }
 
   #ready(body: Uint8Array): HandshakeStep {
-    if (body.byteLength < READY_MIN) return protocol("malformed READY");
+    if (body.byteLength < READY_MIN) return protocol("malformed READY", "ERR_ZMTP_MALFORMED_COMMAND_READY");
     const short = this.checkPeerNonce(body, 6);
     const plain = open(this.key, nonce(READY_NONCE, short), body.subarray(14));
-    if (!plain) return protocol("cannot open the READY box");
+    if (!plain) return protocol("cannot open the READY box", "ERR_ZMTP_CRYPTOGRAPHIC");
     const metadata = decodeMetadata(plain);
     this.#state = C_DONE;
     return { ready: metadata };
@@ -335,17 +339,19 @@ export class CurveServer extends CurveBase {
   protected step(body: Uint8Array): HandshakeStep | Promise<HandshakeStep> {
     if (startsWith(body, HELLO) && this.#state === S_HELLO) return this.#hello(body);
     if (startsWith(body, INITIATE) && this.#state === S_INITIATE) return this.#initiate(body);
-    return protocol("unexpected command during the CURVE handshake");
+    return protocol("unexpected command during the CURVE handshake", "ERR_ZMTP_UNEXPECTED_COMMAND");
   }
 
   #hello(body: Uint8Array): HandshakeStep {
-    if (body.byteLength !== HELLO_SIZE) return protocol("malformed HELLO");
-    if (body[6] !== 1 || body[7] !== 0) return protocol(`unknown CURVE version ${body[6]}.${body[7]}`);
+    if (body.byteLength !== HELLO_SIZE) return protocol("malformed HELLO", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+    if (body[6] !== 1 || body[7] !== 0) {
+      return protocol(`unknown CURVE version ${body[6]}.${body[7]}`, "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
+    }
     this.#clientShort = body.slice(80, 112);
     const short = this.checkPeerNonce(body, 112);
     this.#helloKey = beforenm(this.#clientShort, this.#secretKey!);
     if (!open(this.#helloKey, nonce(HELLO_NONCE, short), body.subarray(120, 200))) {
-      return protocol("cannot open the HELLO box (the client has the wrong server key?)");
+      return protocol("cannot open the HELLO box (the client has the wrong server key?)", "ERR_ZMTP_CRYPTOGRAPHIC");
     }
     // Cookie: Box[C' + s'](K) under a key only this connection knows, returned to us in INITIATE.
     this.#cookieKey = random(32);
@@ -368,17 +374,17 @@ export class CurveServer extends CurveBase {
   }
 
   #initiate(body: Uint8Array): HandshakeStep | Promise<HandshakeStep> {
-    if (body.byteLength < INITIATE_MIN) return protocol("malformed INITIATE");
+    if (body.byteLength < INITIATE_MIN) return protocol("malformed INITIATE", "ERR_ZMTP_MALFORMED_COMMAND_INITIATE");
     const cookie = open(this.#cookieKey, nonce(COOKIE_NONCE, body.subarray(9, 25)), body.subarray(25, 105));
     if (
       !cookie || !equal(cookie.subarray(0, 32), this.#clientShort) || !equal(cookie.subarray(32, 64), this.shortSecret)
     ) {
-      return protocol("INITIATE carries an invalid cookie");
+      return protocol("INITIATE carries an invalid cookie", "ERR_ZMTP_CRYPTOGRAPHIC");
     }
     const short = this.checkPeerNonce(body, 105);
     const key = beforenm(this.#clientShort, this.shortSecret);
     const plain = open(key, nonce(INITIATE_NONCE, short), body.subarray(113));
-    if (!plain) return protocol("cannot open the INITIATE box");
+    if (!plain) return protocol("cannot open the INITIATE box", "ERR_ZMTP_CRYPTOGRAPHIC");
     const clientKey = plain.slice(0, 32);
     const vouch = open(
       beforenm(clientKey, this.shortSecret),
@@ -387,7 +393,7 @@ export class CurveServer extends CurveBase {
     );
     const ourPublic = boxCipher().publicKey(this.#secretKey!);
     if (!vouch || !equal(vouch.subarray(0, 32), this.#clientShort) || !equal(vouch.subarray(32, 64), ourPublic)) {
-      return protocol("INITIATE carries an invalid vouch");
+      return protocol("INITIATE carries an invalid vouch", "ERR_ZMTP_KEY_EXCHANGE");
     }
     const metadata = decodeMetadata(plain.subarray(128));
     this.setKey(key);

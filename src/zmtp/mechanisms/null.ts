@@ -16,7 +16,7 @@ import {
   encodeError,
   encodeMetadata,
 } from "../command.ts";
-import { type HandshakeStep, type Mechanism, refusal } from "../mechanism.ts";
+import { type HandshakeStep, type Mechanism, protocolError, refusal } from "../mechanism.ts";
 import type { ZapAsk } from "../../zap.ts";
 
 /** NULL: no security, just metadata (and ZAP's word on the peer's address when a domain is set). */
@@ -55,9 +55,13 @@ export class NullMechanism implements Mechanism {
         const reason = decodeError(data);
         return { error: refusal(reason, `peer refused: ${reason}`) };
       }
-      return { error: { kind: "protocol", message: `unexpected ${name} command during NULL handshake` } };
+      return {
+        error: protocolError("ERR_ZMTP_UNEXPECTED_COMMAND", `unexpected ${name} command during NULL handshake`),
+      };
     } catch (err) {
-      if (err instanceof CommandError) return { error: { kind: "protocol", message: err.message } };
+      if (err instanceof CommandError) {
+        return { error: protocolError("ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED", err.message) };
+      }
       throw err;
     }
   }

@@ -17,7 +17,7 @@ import {
   encodeError,
   encodeMetadata,
 } from "../command.ts";
-import { type HandshakeStep, type Mechanism, refusal } from "../mechanism.ts";
+import { type HandshakeStep, type Mechanism, protocolError, type ProtocolErrorCode, refusal } from "../mechanism.ts";
 import type { ZapAsk } from "../../zap.ts";
 
 type Properties = readonly (readonly [string, Uint8Array | string])[];
@@ -25,7 +25,9 @@ type Properties = readonly (readonly [string, Uint8Array | string])[];
 const decoder = new TextDecoder();
 const text = (b: Uint8Array): string => decoder.decode(b);
 
-const protocol = (message: string): HandshakeStep => ({ error: { kind: "protocol", message } });
+const protocol = (message: string, code: ProtocolErrorCode = "ERR_ZMTP_UNSPECIFIED"): HandshakeStep => ({
+  error: protocolError(code, message),
+});
 
 /** An ERROR from the server: a ZAP status code (300/400/500) means refused credentials (libzmq's handle_error_reason). */
 export function peerError(data: Uint8Array): HandshakeStep {
@@ -38,7 +40,7 @@ function guarded(fn: () => HandshakeStep): HandshakeStep {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof CommandError) return protocol(err.message);
+    if (err instanceof CommandError) return protocol(err.message, "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED");
     throw err;
   }
 }
@@ -83,7 +85,7 @@ export class PlainClient implements Mechanism {
       const { name, data } = decodeCommand(body);
       if (name === "ERROR" && this.#state !== DONE) return peerError(data);
       if (name === "WELCOME" && this.#state === WAIT_WELCOME) {
-        if (data.byteLength !== 0) return protocol("malformed WELCOME");
+        if (data.byteLength !== 0) return protocol("malformed WELCOME", "ERR_ZMTP_MALFORMED_COMMAND_WELCOME");
         this.#state = WAIT_READY;
         return { send: [encodeCommand("INITIATE", encodeMetadata(this.#metadata))] };
       }
@@ -91,7 +93,7 @@ export class PlainClient implements Mechanism {
         this.#state = DONE;
         return { ready: decodeMetadata(data) };
       }
-      return protocol(`unexpected ${name} command during the PLAIN handshake`);
+      return protocol(`unexpected ${name} command during the PLAIN handshake`, "ERR_ZMTP_UNEXPECTED_COMMAND");
     });
   }
 }
@@ -124,7 +126,7 @@ export class PlainServer implements Mechanism {
     try {
       ({ name, data } = decodeCommand(body));
     } catch (err) {
-      if (err instanceof CommandError) return protocol(err.message);
+      if (err instanceof CommandError) return protocol(err.message, "ERR_ZMTP_MALFORMED_COMMAND_UNSPECIFIED");
       throw err;
     }
     if (name === "HELLO" && this.#state === WAIT_HELLO) return this.#hello(data);
@@ -135,15 +137,15 @@ export class PlainServer implements Mechanism {
         return { send: [encodeCommand("READY", encodeMetadata(this.#metadata))], ready: metadata };
       });
     }
-    return protocol(`unexpected ${name} command during the PLAIN handshake`);
+    return protocol(`unexpected ${name} command during the PLAIN handshake`, "ERR_ZMTP_UNEXPECTED_COMMAND");
   }
 
   #hello(data: Uint8Array): HandshakeStep | Promise<HandshakeStep> {
     // RFC 24: username and password, each a length byte and that many bytes, nothing after.
-    if (data.byteLength < 1) return protocol("malformed PLAIN HELLO");
+    if (data.byteLength < 1) return protocol("malformed PLAIN HELLO", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
     const ulen = data[0];
     if (data.byteLength < 2 + ulen || data.byteLength !== 2 + ulen + data[1 + ulen]) {
-      return protocol("malformed PLAIN HELLO");
+      return protocol("malformed PLAIN HELLO", "ERR_ZMTP_MALFORMED_COMMAND_HELLO");
     }
     const username = data.slice(1, 1 + ulen);
     const password = data.slice(2 + ulen);
