@@ -41,10 +41,14 @@ export class ReceiverPeer {
   address: string;
   /** Whatever the caller keeps with this source (its message decoder). */
   context: unknown = undefined;
+  /** The last SPM sequence number heard (-1: none). */
   spmSqn = -1;
+  /** When to ask for an SPM (Infinity: not now), and how long after that to ask again. */
   spmrAt: number;
-  spmrInterval = SPMR_RETRY_MS;
+  spmrInterval: number = SPMR_RETRY_MS;
+  /** When the source is forgotten unless heard from. */
   expiry: number;
+  /** Forgotten: nothing more comes from it. */
   finished = false;
 
   constructor(

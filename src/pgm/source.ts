@@ -118,9 +118,12 @@ export class PgmSource {
     return at;
   }
 
-  /** Milliseconds until a packet of `tpdu` bytes (PGM header included) fits the rate limit. */
+  /** Milliseconds until a packet of `tpdu` bytes (PGM header included) fits the rate limit, after any waiting repair. */
   rateDelay(tpdu: number, now: number): number {
-    return this.#rate.delay(tpdu + IP_UDP_OVERHEAD, now);
+    // A waiting repair goes first, so the wait is for it too.
+    const sqn = this.#window.peekRepair();
+    const repair = sqn === undefined ? 0 : this.#window.get(sqn)!.length;
+    return this.#rate.delay(Math.max(tpdu, repair) + IP_UDP_OVERHEAD, now);
   }
 
   /**
@@ -128,6 +131,11 @@ export class PgmSource {
    * bytes), if the rate limit allows; false (nothing sent, `packet` untouched) if not.
    */
   trySendPacket(packet: Uint8Array, now: number): boolean {
+    // Repairs go first: new data must not starve them of the rate (receivers give up waiting).
+    if (this.#window.repairsPending) {
+      this.#repair(now);
+      if (this.#window.repairsPending) return false;
+    }
     if (!this.#rate.take(packet.length + IP_UDP_OVERHEAD, now)) return false;
     const o = this.#options;
     sealData(packet, {
@@ -146,6 +154,10 @@ export class PgmSource {
    * if the rate limit allows all of it; false (nothing sent) if not.
    */
   sendApdu(apdu: Uint8Array, now: number): boolean {
+    if (this.#window.repairsPending) {
+      this.#repair(now);
+      if (this.#window.repairsPending) return false;
+    }
     if (apdu.length > this.maxApdu) {
       throw new RangeError(`an APDU is at most ${this.maxApdu} bytes, not ${apdu.length}`);
     }
@@ -195,13 +207,13 @@ export class PgmSource {
       return;
     }
     this.stats.naks++;
-    // Confirm only what is newly queued: a NAK storm for one packet costs one NCF and one RDATA.
+    // NAK elimination: a storm of NAKs for one packet costs one RDATA, and NCFs at most every 50 ms.
     const queued: number[] = [];
     for (const sqn of packet.sequences) {
       if (this.#window.requestRepair(sqn, now)) queued.push(sqn);
     }
     if (queued.length === 0) return;
-    this.#repairAt = now;
+    this.#repairAt = Math.min(this.#repairAt, now);
     o.output(encodeNak({
       kind: "ncf",
       gsi: o.gsi,

@@ -35,6 +35,7 @@ export class TransmitWindow {
   lead = 0xffffffff;
   readonly #slots: (Uint8Array | undefined)[];
   readonly #repairedAt: Float64Array;
+  readonly #confirmedAt: Float64Array;
   readonly #pending = new Set<number>();
   #queue: number[] = [];
 
@@ -42,6 +43,7 @@ export class TransmitWindow {
     this.capacity = Math.max(1, Math.floor(capacity));
     this.#slots = new Array(this.capacity);
     this.#repairedAt = new Float64Array(this.capacity).fill(-Infinity);
+    this.#confirmedAt = new Float64Array(this.capacity).fill(-Infinity);
   }
 
   /** The sequence number the next packet gets. */
@@ -68,14 +70,23 @@ export class TransmitWindow {
     this.lead = nextSequence(this.lead);
     this.#slots[this.lead % this.capacity] = packet;
     this.#repairedAt[this.lead % this.capacity] = -Infinity;
+    this.#confirmedAt[this.lead % this.capacity] = -Infinity;
   }
 
-  /** Queues a repair of `sqn`; false if it is not held, already queued, or just repaired. */
+  /**
+   * Queues a repair of `sqn` (unless it is not held, or was just repaired); returns whether to
+   * confirm it with an NCF: when newly queued, or still queued and not confirmed for a while (a
+   * receiver asking again must hear it is coming, or it gives the packet up), never more often.
+   */
   requestRepair(sqn: number, now: number): boolean {
-    if (!this.has(sqn) || this.#pending.has(sqn)) return false;
-    if (now - this.#repairedAt[sqn % this.capacity] < REPAIR_HOLDOFF_MS) return false;
-    this.#pending.add(sqn);
-    this.#queue.push(sqn);
+    if (!this.has(sqn)) return false;
+    const i = sqn % this.capacity;
+    if (!this.#pending.has(sqn)) {
+      if (now - this.#repairedAt[i] < REPAIR_HOLDOFF_MS) return false;
+      this.#pending.add(sqn);
+      this.#queue.push(sqn);
+    } else if (now - this.#confirmedAt[i] < REPAIR_HOLDOFF_MS) return false;
+    this.#confirmedAt[i] = now;
     return true;
   }
 

@@ -48,6 +48,8 @@ function exec(command: string[], input?: string): Promise<string> {
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (err += d));
     child.on("error", reject);
+    // A command that exits before reading its input: its exit code says what went wrong.
+    child.stdin!.on("error", () => {});
     child.on(
       "exit",
       (code) => code === 0 ? resolve(out) : reject(new Error(`${command.join(" ")} exited ${code}: ${err.trim()}`)),
