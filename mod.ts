@@ -48,6 +48,7 @@ export { Peer } from "./src/sockets/peer.ts";
 export { Channel } from "./src/sockets/channel.ts";
 export { Datagram } from "./src/sockets/datagram.ts";
 export type { MulticastOptions } from "./src/multicast-options.ts";
+export type { PgmOptions } from "./src/pgm/socket-options.ts";
 export { DraftSocket } from "./src/sockets/draft-socket.ts";
 export { Dealer as XREQ } from "./src/sockets/dealer.ts";
 export { Router as XREP } from "./src/sockets/router.ts";

@@ -8,12 +8,13 @@
 import type { SocketAddress } from "../transports/runtime/types.ts";
 import type { WsAddress } from "../transports/ws/types.ts";
 import type { UdpAddress } from "../transports/udp.ts";
+import type { EpgmAddress } from "../transports/epgm.ts";
 import type { SocketEvent } from "./events.ts";
 import type { TransportConnection } from "./engine/mod.ts";
 
 /** What a dialer needs from its socket. */
 export interface DialerHost {
-  connect(address: SocketAddress | WsAddress | UdpAddress): Promise<TransportConnection>;
+  connect(address: SocketAddress | WsAddress | UdpAddress | EpgmAddress): Promise<TransportConnection>;
   /** Starts an engine on a fresh connection; the socket calls `dialer.lost()` when it ends. */
   start(conn: TransportConnection, dialer: Dialer): void;
   /** Current option values, read at each retry so changes apply. */
@@ -28,14 +29,14 @@ export interface DialerHost {
 /** Keeps one endpoint connected until stopped. */
 export class Dialer {
   readonly endpoint: string;
-  readonly address: SocketAddress | WsAddress | UdpAddress;
+  readonly address: SocketAddress | WsAddress | UdpAddress | EpgmAddress;
   #host: DialerHost;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #interval = 0;
   #stopped = false;
   #connecting = false;
 
-  constructor(endpoint: string, address: SocketAddress | WsAddress | UdpAddress, host: DialerHost) {
+  constructor(endpoint: string, address: SocketAddress | WsAddress | UdpAddress | EpgmAddress, host: DialerHost) {
     this.endpoint = endpoint;
     this.address = address;
     this.#host = host;

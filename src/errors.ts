@@ -20,7 +20,8 @@ export type ErrorCode =
   | "EACCES"
   | "ENOCOMPATPROTO"
   | "EMSGSIZE"
-  | "ENODEV";
+  | "ENODEV"
+  | "ECONNRESET";
 
 /**
  * An error from a socket operation, with libzmq's name for it in `code`.

@@ -23,6 +23,7 @@ export type SocketEventType =
   | "handshake:error:protocol"
   | "handshake:error:auth"
   | "handshake:error:other"
+  | "loss"
   | "end";
 
 /** One monitor event. */

@@ -23,6 +23,8 @@ export class Peer {
   assignedId: Uint8Array | null = null;
   /** Set by routing sockets: the id this peer is addressed by. */
   routingId: Uint8Array | null = null;
+  /** Over multicast (epgm): no subscriptions come back, so a publisher sends this peer everything. */
+  subscribesToAll = false;
   /** True once the socket has stopped using this peer. */
   detached = false;
   /** For inproc: the other socket's end of the same pipes. */

@@ -16,6 +16,7 @@ import { resolveTcpHost } from "../transports/tcp-host.ts";
 import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
 import { type HostPort, parseHostPort, Socks5Client } from "../transports/socks.ts";
 import { openSocksTunnel } from "../transports/socks-tunnel.ts";
+import { bindEpgm, checkEpgm, type EpgmListener, epgmOptions, openEpgm } from "../transports/epgm.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
 import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
@@ -49,7 +50,7 @@ export interface SessionOwner {
 
 interface Binding {
   readonly endpoint: string;
-  readonly listener: Listener | WsListener | UdpListener | null;
+  readonly listener: Listener | WsListener | UdpListener | EpgmListener | null;
   readonly inproc: string | null;
   /** The connections accepted on it: libzmq's listener owns their sessions, so unbind ends them. */
   readonly accepted: Set<Connection>;
@@ -139,12 +140,13 @@ export class Session {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, true);
     checkTransport(owner.socketType, ep, true, endpoint);
+    if (ep.transport === "epgm") checkEpgm(owner.socketType, ep.address, "bind", endpoint);
     if (ep.transport === "inproc") {
       inprocOf(owner.context).bind(ep.name, this);
       this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name, accepted: new Set() });
       return;
     }
-    let listener: Listener | WsListener | UdpListener;
+    let listener: Listener | WsListener | UdpListener | EpgmListener;
     let resolved = "";
     const accepted = new Set<Connection>();
     const accept = (conn: TransportConnection) => this.#accept(conn, resolved, accepted);
@@ -153,6 +155,9 @@ export class Session {
     try {
       listener = ep.transport === "udp"
         ? await bindUdp(ep.address, udpOptions(owner.socketType, owner.options), endpoint)
+        : ep.transport === "epgm"
+        // libzmq's bind is its connect for epgm: one PGM session on the endpoint either way.
+        ? await bindEpgm(ep.address, epgmOptions(owner.options), owner.socketType, endpoint)
         : await this.#listen(ep, endpoint, accept, acceptError);
     } catch (err) {
       const error = transportError("bind", endpoint, err);
@@ -165,7 +170,7 @@ export class Session {
       throw closedError(`bind ${endpoint}`);
     }
     this.#addBinding(endpoint, { endpoint: resolved, listener, inproc: null, accepted });
-    // udp: the bound socket is the endpoint's one connection (libzmq's udp session); nothing is accepted.
+    // udp, epgm: the bound socket is the endpoint's one connection (libzmq's session); nothing is accepted.
     if ("connection" in listener) this.#startEngine(listener.connection, resolved, null);
   }
 
@@ -186,7 +191,7 @@ export class Session {
     accept: (conn: TransportConnection) => void,
     acceptError: (err: Error) => void,
   ): Promise<Listener | WsListener> {
-    if (ep.transport === "inproc" || ep.transport === "udp") throw new Error("unreachable");
+    if (ep.transport === "inproc" || ep.transport === "udp" || ep.transport === "epgm") throw new Error("unreachable");
     if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#security().name, accept);
     const runtime = runtimeOf(this.#owner.context);
     if (ep.transport === "ipc" && ep.address.path === "*") return await this.#listenIpcWildcard(accept, acceptError);
@@ -304,6 +309,7 @@ export class Session {
     const owner = this.#owner;
     const ep = parseEndpoint(endpoint, false);
     checkTransport(owner.socketType, ep, false, endpoint);
+    if (ep.transport === "epgm") checkEpgm(owner.socketType, ep.address, "connect", endpoint);
     if (this.#connected.has(endpoint)) return;
     // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
     if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);
@@ -329,6 +335,8 @@ export class Session {
             ? connectWs(address, this.#security().name)
             : address.kind === "udp"
             ? connectUdp(address, udpOptions(owner.socketType, o), endpoint)
+            : address.kind === "epgm"
+            ? openEpgm(address, epgmOptions(o), owner.socketType, endpoint)
             : this.#dial(ep, endpoint),
         start: (conn) => this.#startEngine(conn, endpoint, record),
         reconnectInterval: () => o.reconnectInterval as number,
@@ -388,6 +396,8 @@ export class Session {
       o.conflate === true,
     );
     peer.assignedId = assignedId;
+    // libzmq's subscribe_to_all: multicast carries no subscriptions, so a publisher sends it everything.
+    peer.subscribesToAll = endpoint.startsWith("epgm:");
     return peer;
   }
 
@@ -440,6 +450,17 @@ export class Session {
         accepted?.delete(engine);
         this.#engineClosed(engine, end, endpoint, record, peer);
       },
+      lost: (_engine: Connection, loss: { packets: number; source: string }) =>
+        this.#owner.emit({
+          type: "loss",
+          address: endpoint,
+          error: new ZmqError(
+            "ECONNRESET",
+            `${endpoint}: ${loss.packets} packet(s) from source ${loss.source} lost beyond repair; ` +
+              "messages were skipped up to the next whole one",
+            { address: endpoint },
+          ),
+        }),
     };
     let ended = false;
     const engine = createEngine(conn, options, host);

@@ -1,7 +1,7 @@
 /**
  * Endpoint strings: `tcp://host:port`, `ipc:///path`, `ipc://@abstract`,
- * `inproc://name`, `ws://host:port/path`, `udp://[iface;]host:port` (libzmq's
- * zmq_bind/zmq_connect grammar).
+ * `inproc://name`, `ws://host:port/path`, `udp://[iface;]host:port`,
+ * `epgm://iface;group:port` (libzmq's zmq_bind/zmq_connect grammar).
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { runtime } from "#omq/runtime";
 import type { WsAddress } from "./ws/types.ts";
 import { hostPort } from "./address.ts";
 import type { UdpAddress, UdpBound } from "./udp.ts";
+import type { EpgmAddress } from "./epgm.ts";
 import { isIPv4, isIPv6, isMulticast } from "../src/zmtp/datagram.ts";
 
 /** A parsed endpoint. */
@@ -25,7 +26,8 @@ export type Endpoint =
   | { readonly transport: "ipc"; readonly address: SocketAddress & { kind: "ipc" } }
   | { readonly transport: "inproc"; readonly name: string }
   | { readonly transport: "ws"; readonly address: WsAddress; readonly wildcardHost: boolean }
-  | { readonly transport: "udp"; readonly address: UdpAddress };
+  | { readonly transport: "udp"; readonly address: UdpAddress }
+  | { readonly transport: "epgm"; readonly address: EpgmAddress };
 
 /** Parses an endpoint for `bind` or `connect`; throws `EINVAL`/`EPROTONOSUPPORT` naming it. */
 export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
@@ -33,7 +35,7 @@ export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
   if (sep < 0) throw new ZmqError("EINVAL", `invalid endpoint "${endpoint}": expected transport://address`);
   const transport = endpoint.slice(0, sep);
   const rest = endpoint.slice(sep + 3);
-  if (runtime.name === "browser" && (transport === "tcp" || transport === "ipc" || transport === "udp")) {
+  if (runtime.name === "browser" && ["tcp", "ipc", "udp", "epgm"].includes(transport)) {
     // A web page has no sockets but WebSocket: say so at once rather than retry forever.
     throw new ZmqError("EPROTONOSUPPORT", `${transport}:// is not available in a browser ("${endpoint}"); use ws://`);
   }
@@ -53,6 +55,10 @@ export function parseEndpoint(endpoint: string, forBind: boolean): Endpoint {
       return { transport: "inproc", name: rest };
     case "udp":
       return { transport: "udp", address: parseUdp(endpoint, rest, forBind) };
+    case "epgm":
+      return { transport: "epgm", address: parseEpgm(endpoint, rest) };
+    case "pgm":
+      throw pgmRefused(endpoint);
     default:
       throw new ZmqError("EPROTONOSUPPORT", `unsupported transport "${transport}" in "${endpoint}"`);
   }
@@ -153,9 +159,62 @@ function parseUdp(endpoint: string, rest: string, forBind: boolean): UdpAddress 
 
 const unbracket = (host: string): string => host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
 
+/**
+ * Parses what follows `epgm://`: an interface, ";", a multicast group, ":", a port (libzmq hands
+ * the same string to OpenPGM). One group only; the interface is required, as the source's
+ * address is what its receivers send repair requests to.
+ *
+ * @example
+ * ```ts ignore
+ * parseEpgm("epgm://eth0;239.192.1.1:5555", "eth0;239.192.1.1:5555");
+ * // { kind: "epgm", iface: "eth0", group: "239.192.1.1", port: 5555 }
+ * ```
+ */
+export function parseEpgm(endpoint: string, rest: string): EpgmAddress {
+  const bad = (why: string) => new ZmqError("EINVAL", `invalid endpoint "${endpoint}": ${why}`);
+  const semicolon = rest.indexOf(";");
+  if (semicolon < 0) throw bad("expected interface;group:port (e.g. epgm://eth0;239.192.1.1:5555)");
+  const iface = unbracket(rest.slice(0, semicolon));
+  rest = rest.slice(semicolon + 1);
+  if (iface === "" || iface === "*") throw bad("name the interface (its address or its name)");
+  if (rest.includes(";") || rest.includes(",")) throw bad("omq takes one multicast group per epgm endpoint");
+  const colon = rest.lastIndexOf(":");
+  if (colon < 0) throw bad("missing port");
+  const group = unbracket(rest.slice(0, colon));
+  const portText = rest.slice(colon + 1);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw bad(`invalid port "${portText}"`);
+  if (!isMulticast(group)) throw bad(`${group} is not a multicast group`);
+  if ((isIPv4(iface) || isIPv6(iface)) && isIPv6(iface) !== isIPv6(group)) {
+    throw bad("the interface and the group are of different IP families");
+  }
+  return { kind: "epgm", iface, group, port };
+}
+
+const bracket = (host: string): string => host.includes(":") ? `[${host}]` : host;
+
+/**
+ * The error for `pgm://`: why it cannot be, and what to use instead.
+ *
+ * @example
+ * ```ts ignore
+ * throw pgmRefused("pgm://eth0;239.192.1.1:5555"); // EPROTONOSUPPORT, suggesting epgm://
+ * ```
+ */
+export function pgmRefused(endpoint: string): ZmqError {
+  return new ZmqError(
+    "EPROTONOSUPPORT",
+    `"${endpoint}": pgm:// sends PGM straight over IP (protocol 113), which needs raw IP sockets that ` +
+      `JavaScript runtimes do not offer; use epgm:// (the same PGM in UDP datagrams, the same ` +
+      `interface;group:port), which libzmq speaks too`,
+    { address: endpoint },
+  );
+}
+
 /** The endpoint string for a bound address, as `lastEndpoint` reports it. */
-export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress | WsAddress | UdpBound): string {
+export function formatEndpoint(endpoint: Endpoint, bound: SocketAddress | WsAddress | UdpBound | EpgmAddress): string {
   if (endpoint.transport === "inproc") return `inproc://${endpoint.name}`;
+  if (bound.kind === "epgm") return `epgm://${bracket(bound.iface)};${bracket(bound.group)}:${bound.port}`;
   if (bound.kind === "udp") {
     // As given, with the port the kernel chose; a wildcard host as the address it bound, as tcp.
     const { iface, host } = bound;

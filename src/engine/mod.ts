@@ -18,6 +18,7 @@ import {
 import { ZmtpStreamEngine } from "./zmtp-stream.ts";
 import { ZwsEngine } from "./zws.ts";
 import { UdpEngine } from "./udp.ts";
+import { isPgmConnection, PgmEngine } from "./pgm.ts";
 
 export type { Connection, EngineEnd, EngineHost, EngineOptions, TransportConnection } from "./types.ts";
 export { isMessageConnection } from "./types.ts";
@@ -37,6 +38,7 @@ export { isMessageConnection } from "./types.ts";
  */
 export function createEngine(conn: TransportConnection, options: EngineOptions, host: EngineHost): Connection {
   if (isUdpConnection(conn)) return new UdpEngine(conn, options, host);
+  if (isPgmConnection(conn)) return new PgmEngine(conn, options, host);
   if (socketTypeInfo(options.socketType).engine === "raw") return new RawEngine(conn, options, host);
   if (isMessageConnection(conn)) return new ZwsEngine(conn, options, host);
   return new ZmtpStreamEngine(conn, options, host);

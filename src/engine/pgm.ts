@@ -58,6 +58,8 @@ export interface PgmConnection {
   readonly recoveryInterval: number;
   /** The largest datagram, IP and UDP headers included [ZMQ_MULTICAST_MAXTPDU]. */
   readonly maxTpdu: number;
+  /** Closes the socket at once (a dialer's connection abandoned). */
+  destroy(): void;
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { ByteConnection } from "../../transports/runtime/types.ts";
 import type { MessageConnection } from "../../transports/ws/types.ts";
 import type { UdpConnection } from "../../transports/udp.ts";
+import type { PgmConnection } from "./pgm.ts";
 import type { Metadata } from "../zmtp/command.ts";
 import type { HandshakeFailure, Mechanism } from "../zmtp/mechanism.ts";
 import type { SocketType } from "../zmtp/socket-type.ts";
@@ -17,7 +18,7 @@ import type { Peer } from "../peer.ts";
  * What a transport hands the socket: a byte stream (tcp, ipc), a WebSocket carrying
  * whole messages (ws) or a UDP socket (udp). `createEngine` picks the engine for it.
  */
-export type TransportConnection = ByteConnection | MessageConnection | UdpConnection;
+export type TransportConnection = ByteConnection | MessageConnection | UdpConnection | PgmConnection;
 
 /**
  * Whether a transport connection carries whole messages (ws) rather than a byte stream.

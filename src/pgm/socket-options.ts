@@ -1,14 +1,16 @@
 /**
- * libzmq's PGM options (ZMQ_RATE, ZMQ_RECOVERY_IVL, ZMQ_MULTICAST_MAXTPDU) for
- * the socket types that take epgm:// (PUB, SUB, XPUB, XSUB), with libzmq's
- * defaults. They are read when an endpoint opens.
+ * libzmq's PGM options (ZMQ_RATE, ZMQ_RECOVERY_IVL, ZMQ_MULTICAST_MAXTPDU, and
+ * the multicast ZMQ_MULTICAST_HOPS and ZMQ_MULTICAST_LOOP) for the socket types
+ * that take epgm:// (PUB, SUB, XPUB, XSUB), with libzmq's defaults. They are
+ * read when an endpoint opens.
  *
  * @module
  */
+import { type MulticastOptions, offerMulticast } from "../multicast-options.ts";
 import { defineOptions } from "../options.ts";
 
 /** The epgm:// options of a socket, in its constructor. */
-export interface PgmOptions {
+export interface PgmOptions extends MulticastOptions {
   /** Kilobits per second a publisher sends at most over epgm://, IP and UDP headers counted [ZMQ_RATE]. */
   rate?: number;
   /** Milliseconds of sent data a publisher keeps to repair what receivers lost over epgm:// [ZMQ_RECOVERY_IVL]. */
@@ -18,8 +20,9 @@ export interface PgmOptions {
 }
 
 /**
- * Gives a socket type the epgm:// options: rate 100 kbit/s, recovery 10 s, 1500-byte TPDUs,
- * as libzmq. (The smallest TPDU still leaves room for a fragment's headers and some data.)
+ * Gives a socket type the epgm:// options: rate 100 kbit/s, recovery 10 s, 1500-byte TPDUs, one
+ * hop, loopback on, as libzmq. (The smallest TPDU still leaves room for a fragment's headers and
+ * some data.)
  *
  * @example
  * ```ts ignore
@@ -27,6 +30,7 @@ export interface PgmOptions {
  * ```
  */
 export function offerPgm(cls: { prototype: object }): void {
+  offerMulticast(cls);
   defineOptions(cls, {
     rate: { kind: "int", default: 100, min: 1 },
     recoveryInterval: { kind: "int", default: 10_000, min: 0 },

@@ -13,9 +13,12 @@ import { Distributor } from "../routing/distributor.ts";
 import { type RemovedSubscription, SubscriptionTrie } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
+import { offerPgm, type PgmOptions } from "../pgm/socket-options.ts";
+
+const EVERYTHING = new Uint8Array(0);
 
 /** Options shared by `Publisher` and `XPublisher`. */
-export interface PublishingOptions extends SocketOptions {
+export interface PublishingOptions extends SocketOptions, PgmOptions {
   /** Send to the peers whose subscriptions do NOT match [ZMQ_INVERT_MATCHING]. */
   invertMatching?: boolean;
   /** Wait (or EAGAIN with sendTimeout) instead of dropping when a subscriber's queue is full [ZMQ_XPUB_NODROP]. */
@@ -41,6 +44,16 @@ export abstract class PublishingSocket extends Socket {
    * first one is; by default (libzmq's) each frame starting with 1 or 0 is one [ZMQ_ONLY_FIRST_SUBSCRIBE].
    */
   declare onlyFirstSubscribe: boolean;
+  /** Kilobits per second it sends at most over epgm://, IP and UDP headers counted [ZMQ_RATE]. */
+  declare rate: number;
+  /** Milliseconds of sent data kept to repair what receivers lost over epgm:// [ZMQ_RECOVERY_IVL]. */
+  declare recoveryInterval: number;
+  /** The TTL of the multicast it sends over epgm://; 1 stays on the local network [ZMQ_MULTICAST_HOPS]. */
+  declare multicastHops: number;
+  /** Whether sockets on this host receive the multicast it sends over epgm:// [ZMQ_MULTICAST_LOOP]. */
+  declare multicastLoop: boolean;
+  /** The largest datagram epgm:// sends, IP and UDP headers included [ZMQ_MULTICAST_MAXTPDU]. */
+  declare multicastMaxTpdu: number;
 
   /** Publisher and XPublisher call this with their ZMTP type name. */
   protected constructor(type: "PUB" | "XPUB", options?: PublishingOptions) {
@@ -60,6 +73,8 @@ export abstract class PublishingSocket extends Socket {
   }
 }
 
+offerPgm(PublishingSocket);
+
 /** @internal PUB's routing rules, which XPUB's extend. */
 export class PublishingRules implements SocketRules {
   /** The subscriptions that filter what is sent. */
@@ -75,6 +90,8 @@ export class PublishingRules implements SocketRules {
 
   attach(peer: Peer): boolean {
     this.out.add(peer);
+    // libzmq's subscribe_to_all for multicast: added silently, as no subscriber asked for it.
+    if (peer.subscribesToAll) this.subscriptions.add(EVERYTHING, peer);
     return true;
   }
 

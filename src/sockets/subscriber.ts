@@ -7,11 +7,12 @@
 import { type FrameLike, toFrame } from "../message.ts";
 import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
+import type { PgmOptions } from "../pgm/socket-options.ts";
 import { SubscribingRules, SubscribingSocket } from "./subscribing.ts";
 import { type ConflateOptions, offerConflate, type SocketOptions, useRules } from "../socket.ts";
 
 /** Options of a `Subscriber`. */
-export interface SubscriberOptions extends SocketOptions, ConflateOptions {
+export interface SubscriberOptions extends SocketOptions, ConflateOptions, PgmOptions {
   /** Receive only the messages that match none of the subscriptions [ZMQ_INVERT_MATCHING]. */
   invertMatching?: boolean;
 }

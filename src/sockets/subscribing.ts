@@ -13,14 +13,26 @@ import { FairQueue } from "../routing/fair-queue.ts";
 import { CountedPrefixes } from "../routing/trie.ts";
 import { Socket, type SocketOptions } from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
+import { offerPgm, type PgmOptions } from "../pgm/socket-options.ts";
 
 /** The rules of each subscribing socket, for its `topicsCount`. */
 const rulesOf = new WeakMap<SubscribingSocket, SubscribingRules>();
 
 /** The fan-in half of publish/subscribe. */
 export abstract class SubscribingSocket extends Socket {
+  /** Kilobits per second it sends at most over epgm://, IP and UDP headers counted [ZMQ_RATE]. */
+  declare rate: number;
+  /** Milliseconds of sent data kept to repair what receivers lost over epgm:// [ZMQ_RECOVERY_IVL]. */
+  declare recoveryInterval: number;
+  /** The TTL of the multicast it sends over epgm://; 1 stays on the local network [ZMQ_MULTICAST_HOPS]. */
+  declare multicastHops: number;
+  /** Whether sockets on this host receive the multicast it sends over epgm:// [ZMQ_MULTICAST_LOOP]. */
+  declare multicastLoop: boolean;
+  /** The largest datagram epgm:// sends, IP and UDP headers included [ZMQ_MULTICAST_MAXTPDU]. */
+  declare multicastMaxTpdu: number;
+
   /** Subscriber and XSubscriber call this with their ZMTP type name. */
-  protected constructor(type: "SUB" | "XSUB", options?: SocketOptions) {
+  protected constructor(type: "SUB" | "XSUB", options?: SocketOptions & PgmOptions) {
     // libzmq's xsub sets ZMQ_LINGER to 0: pending subscriptions are not worth waiting for at close.
     super(type, options?.linger === undefined ? { ...options, linger: 0 } : options);
   }
@@ -39,6 +51,8 @@ export abstract class SubscribingSocket extends Socket {
     return rulesOf.get(this)?.prefixes.count ?? 0;
   }
 }
+
+offerPgm(SubscribingSocket);
 
 /** @internal What SUB's and XSUB's routing rules share: subscriptions kept, counted, and sent to every publisher. */
 export class SubscribingRules implements SocketRules {

@@ -10,10 +10,11 @@ import type { Message } from "../message.ts";
 import { defineOptions } from "../options.ts";
 import { type SocketOptions, useRules } from "../socket.ts";
 import { isSubscription } from "./publishing.ts";
+import type { PgmOptions } from "../pgm/socket-options.ts";
 import { SubscribingRules, SubscribingSocket } from "./subscribing.ts";
 
 /** Options of an `XSubscriber`. */
-export interface XSubscriberOptions extends SocketOptions {
+export interface XSubscriberOptions extends SocketOptions, PgmOptions {
   /** Forward every cancel upstream, not only the last one for a prefix [ZMQ_XSUB_VERBOSE_UNSUBSCRIBE]. */
   xsubVerboseUnsubscribe?: boolean;
   /**

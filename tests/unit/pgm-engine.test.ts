@@ -87,6 +87,7 @@ function open(net: FakeNet, socketType: SocketType, address: string, options: Pa
     rate: 100_000,
     recoveryInterval: 10_000,
     maxTpdu: 1500,
+    destroy: () => void socket.close(),
     ...options,
   };
   const peer = Peer.withPipes(100_000, 100_000, conn.remoteAddress);
