@@ -4,6 +4,9 @@
  *
  *   node --import tsx examples/weather-client.ts [endpoint] [zipcode] [updates]
  *   deno run -A examples/weather-client.ts …   |   bun examples/weather-client.ts …
+ *
+ * Over reliable multicast, only the endpoint changes (interface;group:port):
+ *   node --import tsx examples/weather-client.ts "epgm://127.0.0.1;239.192.1.1:5556"
  */
 import process from "node:process";
 import { Subscriber } from "../mod.ts";

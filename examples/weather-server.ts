@@ -5,7 +5,8 @@
  *   node --import tsx examples/weather-server.ts [endpoint] [seconds]
  *   deno run -A examples/weather-server.ts …   |   bun examples/weather-server.ts …
  *
- * Defaults: tcp://*:5556 for 60 seconds.
+ * Defaults: tcp://*:5556 for 60 seconds. Over reliable multicast, only the endpoint changes:
+ *   node --import tsx examples/weather-server.ts "epgm://127.0.0.1;239.192.1.1:5556"
  */
 import process from "node:process";
 import { Publisher } from "../mod.ts";
