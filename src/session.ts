@@ -557,7 +557,8 @@ export class Session {
     this.#peers.add(peer);
     const readable = rules.readable;
     const owner = this.#owner;
-    peer.inbound.onReadable = readable ? () => readable.call(rules, peer) : () => owner.readable();
+    // Without a hook of its own, the socket's delivery itself: no extra call per message.
+    peer.inbound.onReadable = readable ? () => readable.call(rules, peer) : owner.readable;
     peer.outbound.onWritable = this.#onWritable;
     peer.onGone = () => this.#detach(peer, false);
     if (peer.inbound.size > 0) peer.inbound.onReadable();
