@@ -422,6 +422,7 @@ export class Session {
     receiveHighWaterMark: number;
     routingId: Uint8Array | null;
     conflate: boolean;
+    linger: number;
   } {
     const o = this.#owner.options;
     return {
@@ -429,7 +430,12 @@ export class Session {
       sendHighWaterMark: o.sendHighWaterMark as number,
       receiveHighWaterMark: o.receiveHighWaterMark as number,
       routingId: o.routingId as Uint8Array | null,
+      linger: o.linger as number,
     };
+  }
+
+  inprocEvent(event: SocketEvent): void {
+    this.#owner.emit(event);
   }
 
   inprocAttach(peer: Peer): void {
