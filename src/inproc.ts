@@ -66,6 +66,9 @@ interface Connect {
   state: "waiting" | "linking" | "local" | "remote" | "done";
   /** Counted as a user of the directory (while waiting or linking). */
   wanting: boolean;
+  /** Its socket closed before it was linked; it waits to deliver what was queued (see `#linger`). */
+  lingering?: boolean;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 /** Whether a session refused the peer or let go of it: its pipes are ended then. */
@@ -185,6 +188,10 @@ export class InprocRegistry {
     if (!c) return;
     this.#connects.delete(first);
     const was = c.state;
+    const linger = c.connector.inprocOptions().linger ?? -1;
+    if ((was === "waiting" || was === "linking") && c.peer.outbound.size > 0 && linger !== 0) {
+      return this.#linger(c, first, linger);
+    }
     c.state = "done";
     if (was === "waiting") this.#unwait(c);
     else if (was === "linking") c.bridge!.cancel();
@@ -194,6 +201,30 @@ export class InprocRegistry {
       c.peer.onGone?.();
       if (was === "local" || was === "remote") c.mirror.onGone?.();
     }
+  }
+
+  /**
+   * A connect whose socket closed before it was linked keeps what the socket queued for the
+   * binder, for up to `linger` ms (-1: for good): libzmq's pending inproc connection does, as a
+   * tcp connect that is still dialing does. The socket lets go of the peer; its pipes wait.
+   */
+  #linger(c: Connect, first: Peer, linger: number): void {
+    c.lingering = true;
+    if (linger > 0) c.timer = setTimeout(() => this.#giveUp(c), linger);
+    if (c.peer !== first && !c.peer.detached) c.peer.onGone?.();
+  }
+
+  /** A lingering connect's time is up: what it kept is dropped. */
+  #giveUp(c: Connect): void {
+    if (c.state === "waiting") this.#unwait(c);
+    else if (c.state === "linking") c.bridge!.cancel();
+    this.#done(c);
+  }
+
+  #done(c: Connect): void {
+    c.state = "done";
+    clearTimeout(c.timer);
+    this.#unwant(c);
   }
 
   #newConnect(name: string, connector: InprocSocket, assignedId: Uint8Array | null): Connect {
@@ -259,10 +290,11 @@ export class InprocRegistry {
     if (!directory) return;
     if (!c.wanting) {
       c.wanting = true;
-      directory.want(c.name);
+      directory.want();
     }
     const binder = directory.binderOf(c.name);
     if (binder !== undefined) this.#linkThere(c, binder);
+    else directory.ask(c.name);
   }
 
   /** The connect no longer waits for another thread. */
@@ -287,6 +319,12 @@ export class InprocRegistry {
     peer.socketType = binder.socketType;
     peer.announcedId = b.routingId;
     binder.inprocAttach(mirror);
+    if (c.lingering) {
+      // The connector is gone: the binder reads what it left, then lets go of the peer.
+      this.#done(c);
+      mirror.onGone?.();
+      return;
+    }
     // A binder that refuses the peer lets go of the connector's too (as libzmq): the connect is over.
     if (ended(peer) || ended(mirror)) {
       c.state = "done";
@@ -344,7 +382,7 @@ export class InprocRegistry {
           c.peer.socketType = bridge.remoteInfo!.socketType;
           c.peer.announcedId = bridge.remoteInfo!.routingId;
           // Its waiting receives may now be answerable (a Router learns the binder's id this way).
-          c.peer.inbound.onReadable?.();
+          if (!c.lingering) c.peer.inbound.onReadable?.();
         }
         event(bridge, "handshake");
       },
@@ -353,10 +391,12 @@ export class InprocRegistry {
         const c = this.#bridged.get(bridge);
         this.#bridged.delete(bridge);
         if (c?.state !== "linking") return;
-        if (retry) return this.#wait(c, false);
+        if (retry) {
+          directory().forget(c.name, bridge.remote);
+          return this.#wait(c, false);
+        }
         // Refused for good, as a same-thread binder refusing the peer: the connect is over.
-        c.state = "done";
-        this.#unwant(c);
+        this.#done(c);
         c.peer.onGone?.();
       },
       ended: (bridge, lost) => {
@@ -370,7 +410,8 @@ export class InprocRegistry {
         if (c?.state === "linking" && lost) {
           // Not answered: the same peer (and what it queued) waits for the next binder.
           this.#wait(c, false);
-        } else if (c?.state === "remote" && lost) this.#relink(c);
+        } else if (c?.lingering) this.#done(c);
+        else if (c?.state === "remote" && lost) this.#relink(c);
       },
     };
   }

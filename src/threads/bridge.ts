@@ -27,6 +27,7 @@ import { decodeBatch, encodeBatch, LARGE_FRAME } from "./batch.ts";
 import { type Channel, openChannel } from "./channel.ts";
 import { CreditPipe } from "./credit-pipe.ts";
 import { asLink, type EndInfo, linkChannel, type LinkMessage } from "./protocol.ts";
+import { type SocketType, socketTypeInfo } from "../zmtp/socket-type.ts";
 
 /** The local socket, as the bridge sees it (a session implements this, see inproc.ts). */
 export interface BridgedSocket {
@@ -60,7 +61,8 @@ export interface BridgeHost {
 const BATCH_MESSAGES = 4096;
 const BATCH_BYTES = 4 * LARGE_FRAME;
 
-type State = "linking" | "accepting" | "open" | "closed";
+/** linking: asked, no answer yet; ending: sent `end`, waiting for `ack`. */
+type State = "linking" | "accepting" | "open" | "ending" | "closed";
 
 /** Whether messages from a socket with `send` HWM to one with `receive` HWM are unbounded (as `sumHwm` in inproc.ts). */
 const unbounded = (send: number, receive: number, conflate: boolean) => conflate || send === 0 || receive === 0;
@@ -92,6 +94,9 @@ export class Bridge {
   #consumed = 0;
   #grantAt = Infinity;
   #scheduled = false;
+  /** The local socket let go before the link was open. */
+  #letGo = false;
+  readonly #lockstep: boolean;
   /** Created once: the pipes' callbacks, without a closure per call. */
   #flush = () => {
     this.#scheduled = false;
@@ -100,7 +105,10 @@ export class Bridge {
   #schedule = () => {
     if (this.#scheduled || this.#state !== "open") return;
     this.#scheduled = true;
-    this.#host.defer(this.#flush);
+    // As the engines: a lockstep socket (REQ, REP) posts at once, so that a thread busy with the
+    // next request has already sent the last reply; others batch what a turn of the event loop queued.
+    if (this.#lockstep) queueMicrotask(this.#flush);
+    else this.#host.defer(this.#flush);
   };
   #consume = (count: number) => {
     this.#consumed += count;
@@ -131,6 +139,7 @@ export class Bridge {
     this.#local = local;
     this.#host = host;
     this.#state = state;
+    this.#lockstep = socketTypeInfo(socket.socketType as SocketType)?.lockstep ?? false;
     this.#channel = openChannel(linkChannel(id), (data) => this.#receive(data));
     peer.outbound.onReadable = this.#schedule;
     // The local socket's session calls this when it lets go of the peer (its end of the pipes).
@@ -224,11 +233,13 @@ export class Bridge {
 
   /** The other thread ended, or gave up on the link before it was open. */
   lost(): void {
-    if (this.#state === "closed") return;
-    const wasOpen = this.#state === "open";
+    const state = this.#state;
+    if (state === "closed") return;
     this.#finish();
+    // Ours had let go already: nothing is lost that the local socket still wanted.
+    if (state === "ending") return this.#host.ended(this, false);
     // Whatever arrived stays readable; the socket lets go of the peer (as when a same-thread peer closes).
-    if (wasOpen) this.peer.onGone?.();
+    if (state === "open") this.peer.onGone?.();
     this.#host.ended(this, true);
   }
 
@@ -255,6 +266,7 @@ export class Bridge {
         if (this.#state === "open") this.#deliver(message.batch);
         return;
       case "credit":
+        if (this.#state !== "open") return;
         this.#credit += message.n;
         this.#schedule();
         return;
@@ -263,7 +275,8 @@ export class Bridge {
         this.#start(message.info);
         this.#state = "open";
         this.#host.opened(this);
-        this.#schedule();
+        if (this.#letGo) this.#localGone();
+        else this.#schedule();
         return;
       case "refuse":
         if (this.#state !== "linking") return;
@@ -271,7 +284,14 @@ export class Bridge {
         this.#host.refused(this, message.reason === "unbound");
         return;
       case "end":
+        // Everything the other end sent has arrived: it may let go of the link now (and of its thread).
+        this.#send({ t: "ack" });
         this.lost();
+        return;
+      case "ack":
+        if (this.#state !== "ending") return;
+        this.#finish();
+        this.#host.ended(this, false);
         return;
     }
   }
@@ -310,22 +330,31 @@ export class Bridge {
     if (messages.length > 0) this.#send({ t: "data", batch: encodeBatch(messages, this.#host.sharedBytes) });
   }
 
-  /** The local socket let go of the link (close, disconnect, or it refused the peer). */
+  /**
+   * The local socket let go of the link (close, disconnect, or it refused the peer): what it
+   * queued goes, then `end`. The link is over once the other end acknowledges (`ack`, or its own
+   * `end`), as libzmq's pipe termination: until then this thread keeps taking part, so that the
+   * others never take its leaving for a loss of what is still on its way.
+   */
   #localGone(): void {
     const state = this.#state;
-    if (state === "closed") return;
+    if (state === "closed" || state === "ending") return;
     if (state === "accepting") {
       this.#state = "closed";
       return;
     }
-    if (state === "linking") return this.cancel();
+    // Not linked yet: what the socket queued goes once the binder accepts (the registry gives up after linger).
+    if (state === "linking") {
+      this.#letGo = true;
+      return;
+    }
     const outbound = this.peer.outbound;
     // ZMQ_LINGER 0 drops what is still queued; otherwise it goes now, credit or not.
     if (this.socket.inprocOptions().linger === 0) outbound.clear();
     else while (outbound.size > 0) this.#postBatch(outbound, true);
     this.#send({ t: "end" });
-    this.#finish();
-    this.#host.ended(this, false);
+    this.#state = "ending";
+    this.#release();
   }
 
   #send(message: LinkMessage): void {
@@ -335,6 +364,11 @@ export class Bridge {
   #finish(): void {
     this.#state = "closed";
     this.#channel.close();
+    this.#release();
+  }
+
+  /** Lets go of the local pipes' callbacks. */
+  #release(): void {
     this.#mirror.onGone = null;
     const inbound = this.peer.inbound;
     if (inbound instanceof CreditPipe) inbound.onConsumed = null;

@@ -105,15 +105,24 @@ export class Directory {
     this.#unuse();
   }
 
-  /** A connect waits for a binder in another thread: asks who binds `name`. */
-  want(name: string): void {
+  /** A connect waits for a binder in another thread (this thread keeps taking part meanwhile). */
+  want(): void {
     this.#use();
-    this.#post({ t: "who", from: this.self, name });
   }
 
   /** A connect stopped waiting (linked, or gave up). */
   unwant(): void {
     this.#unuse();
+  }
+
+  /** Asks the other threads who binds `name` (the answer is a `bound`, if any binds it). */
+  ask(name: string): void {
+    this.#post({ t: "who", from: this.self, name });
+  }
+
+  /** Forgets that `thread` binds `name` (it refused a link: it no longer does). */
+  forget(name: string, thread: string): void {
+    if (this.#remote.get(name)?.thread === thread) this.#remote.delete(name);
   }
 
   /** Sends a link request for `bridge` (a connecting bridge) to the thread that binds `name`. */
@@ -181,6 +190,8 @@ export class Directory {
   }
 
   #close(): void {
+    // Whatever this participant was asked and has not answered, it never will.
+    this.#post({ t: "bye", from: this.self });
     this.#channel?.close();
     this.#channel = null;
     this.#held = null;
@@ -221,6 +232,8 @@ export class Directory {
         return;
       case "gone":
         return this.#ended(message.thread);
+      case "bye":
+        return this.#ended(message.from);
     }
   }
 

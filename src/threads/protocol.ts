@@ -34,6 +34,8 @@ export interface EndInfo {
 export type ControlMessage =
   /** A thread starts taking part: the others announce what they bind. */
   | { readonly t: "hello"; readonly from: string }
+  /** A thread stops taking part (it has no bindings, links or waiting connects left). */
+  | { readonly t: "bye"; readonly from: string }
   /** `name` is bound in `from` since `stamp` (ms since the epoch; ties go to the smaller thread name). */
   | { readonly t: "bound"; readonly from: string; readonly name: string; readonly stamp: number }
   | { readonly t: "unbound"; readonly from: string; readonly name: string }
@@ -61,7 +63,9 @@ export type LinkMessage =
   /** Room for `n` more messages. */
   | { readonly t: "credit"; readonly n: number }
   /** No more messages: the sending socket let go of the link. */
-  | { readonly t: "end" };
+  | { readonly t: "end" }
+  /** Answers `end`: everything before it has arrived. */
+  | { readonly t: "ack" };
 
 const isString = (v: unknown): v is string => typeof v === "string";
 
@@ -79,6 +83,7 @@ export function asControl(data: unknown): ControlMessage | null {
   if (typeof data !== "object" || data === null || !isString(m.from)) return null;
   switch (m.t) {
     case "hello":
+    case "bye":
       return m as ControlMessage;
     case "bound":
       return isString(m.name) && typeof m.stamp === "number" ? m as ControlMessage : null;
@@ -115,6 +120,7 @@ export function asLink(data: unknown): LinkMessage | null {
     case "credit":
       return Number.isInteger(m.n) && (m.n as number) > 0 ? m as LinkMessage : null;
     case "end":
+    case "ack":
       return m as LinkMessage;
   }
   return null;

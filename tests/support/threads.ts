@@ -35,9 +35,12 @@ export function startThread(fixture: URL, input: unknown): TestThread {
   };
   if (webWorkers) {
     // Deno hands the worker its `name`; Bun its `workerData` (as worker_threads does).
-    const options = { type: "module", name: JSON.stringify(input), workerData: input } as WorkerOptions;
+    const options = (g.Deno
+      ? { type: "module", name: JSON.stringify(input) }
+      : { type: "module", workerData: input }) as WorkerOptions;
     const worker = new Worker(fixture.href, options);
-    worker.onmessage = (e: MessageEvent) => thread.onMessage(e.data);
+    worker.onmessage = (e: MessageEvent) =>
+      thread.onMessage(e.data);
     worker.onerror = (e: ErrorEvent) => {
       // Handled here: an error event left alone would end the test's own process on Deno.
       e.preventDefault();

@@ -278,3 +278,34 @@ test("an explicit Context stays a namespace of its own thread", async () => {
     await pull.close();
   }
 });
+
+test("a socket closed before its connect found a binder delivers what it queued once one binds (linger)", async () => {
+  for (const where of ["same thread", "another thread"]) {
+    const endpoint = name("late-binder");
+    if (where === "same thread") {
+      const push = new Push();
+      push.connect(endpoint);
+      await push.send("sent before any bind");
+      await push.close();
+    } else {
+      const push = await RemoteSocket.start("Push");
+      await push.connect(endpoint);
+      await push.send(["sent before any bind"]);
+      await push.close();
+    }
+    const pull = new Pull();
+    await pull.bind(endpoint);
+    assert.deepEqual(texts(await withTimeout(pull.receive(), 10_000, where)), ["sent before any bind"]);
+    await pull.close();
+  }
+  // With linger 0 it is dropped at close.
+  const endpoint = name("late-binder-linger0");
+  const push = new Push({ linger: 0 });
+  push.connect(endpoint);
+  await push.send("dropped");
+  await push.close();
+  const pull = new Pull({ receiveTimeout: 100 });
+  await pull.bind(endpoint);
+  await assert.rejects(pull.receive(), (e: ZmqError) => e.code === "EAGAIN");
+  await pull.close();
+});
