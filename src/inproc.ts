@@ -23,7 +23,7 @@ import type { SocketEvent } from "./events.ts";
 import { Peer } from "./peer.ts";
 import { Pipe } from "./pipe.ts";
 import { Bridge, type BridgeHost } from "./threads/bridge.ts";
-import { CreditPipe } from "./threads/credit-pipe.ts";
+import { LinkPipe } from "./threads/link-pipe.ts";
 import { Directory, type DirectoryHost, type LinkRequest } from "./threads/directory.ts";
 import type { EndInfo } from "./threads/protocol.ts";
 
@@ -249,9 +249,9 @@ export class InprocRegistry {
   #freshPipes(c: Connect): void {
     const o = c.connector.inprocOptions();
     const hwm = sumHwm(o.sendHighWaterMark, o.receiveHighWaterMark);
-    const toBinder = new Pipe(hwm, o.conflate);
-    // It may turn out to be a link to another thread, whose bridge counts what the socket reads.
-    const toConnector = this.#directory ? new CreditPipe(hwm, o.conflate) : new Pipe(hwm, o.conflate);
+    // For the default Context the binder may be in another thread: pipes that can take their HWMs later.
+    const toBinder = this.#directory ? new LinkPipe(hwm, o.conflate) : new Pipe(hwm, o.conflate);
+    const toConnector = this.#directory ? new LinkPipe(hwm, o.conflate) : new Pipe(hwm, o.conflate);
     const endpoint = `inproc://${c.name}`;
     c.peer = new Peer(toBinder, toConnector, endpoint);
     c.mirror = new Peer(toConnector, toBinder, endpoint);
@@ -318,6 +318,10 @@ export class InprocRegistry {
     const b = binder.inprocOptions();
     peer.socketType = binder.socketType;
     peer.announcedId = b.routingId;
+    // As libzmq once the bind completes: the HWMs of both sockets.
+    const c2 = c.connector.inprocOptions();
+    if (peer.outbound instanceof LinkPipe) peer.outbound.setLimit(sumHwm(c2.sendHighWaterMark, b.receiveHighWaterMark));
+    if (peer.inbound instanceof LinkPipe) peer.inbound.setLimit(sumHwm(b.sendHighWaterMark, c2.receiveHighWaterMark));
     binder.inprocAttach(mirror);
     if (c.lingering) {
       // The connector is gone: the binder reads what it left, then lets go of the peer.

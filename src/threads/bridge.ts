@@ -25,7 +25,7 @@ import { Peer } from "../peer.ts";
 import { Pipe } from "../pipe.ts";
 import { decodeBatch, encodeBatch, LARGE_FRAME } from "./batch.ts";
 import { type Channel, openChannel } from "./channel.ts";
-import { CreditPipe } from "./credit-pipe.ts";
+import { LinkPipe } from "./link-pipe.ts";
 import { asLink, type EndInfo, linkChannel, type LinkMessage } from "./protocol.ts";
 import { type SocketType, socketTypeInfo } from "../zmtp/socket-type.ts";
 
@@ -183,7 +183,7 @@ export class Bridge {
       ? 0
       : local.receiveHighWaterMark;
     const outbound = new Pipe(out, conflate);
-    const inbound = new CreditPipe(into, conflate);
+    const inbound = new LinkPipe(into, conflate);
     const peer = new Peer(outbound, inbound, endpoint);
     const mirror = new Peer(inbound, outbound, endpoint);
     peer.link = mirror;
@@ -248,11 +248,13 @@ export class Bridge {
     this.remoteInfo = theirs;
     const local = this.#local;
     const conflate = local.conflate || theirs.conflate;
-    this.#credit = unbounded(local.sendHighWaterMark, theirs.receiveHighWaterMark, conflate)
-      ? Infinity
-      : theirs.receiveHighWaterMark;
+    const sendUnbounded = unbounded(local.sendHighWaterMark, theirs.receiveHighWaterMark, conflate);
+    this.#credit = sendUnbounded ? Infinity : theirs.receiveHighWaterMark;
+    // A connect's queue, sized before the binder was known, holds the send HWM now: the rest is credit.
+    const outbound = this.peer.outbound;
+    if (outbound instanceof LinkPipe) outbound.setLimit(sendUnbounded ? 0 : local.sendHighWaterMark);
     const inbound = this.peer.inbound;
-    if (!unbounded(theirs.sendHighWaterMark, local.receiveHighWaterMark, conflate) && inbound instanceof CreditPipe) {
+    if (!unbounded(theirs.sendHighWaterMark, local.receiveHighWaterMark, conflate) && inbound instanceof LinkPipe) {
       this.#grantAt = Math.max(1, Math.floor(local.receiveHighWaterMark / 2));
       inbound.onConsumed = this.#consume;
     }
@@ -371,7 +373,7 @@ export class Bridge {
   #release(): void {
     this.#mirror.onGone = null;
     const inbound = this.peer.inbound;
-    if (inbound instanceof CreditPipe) inbound.onConsumed = null;
+    if (inbound instanceof LinkPipe) inbound.onConsumed = null;
     // A connect that goes back to waiting keeps its pipes: they must not call into this bridge.
     if (this.peer.outbound.onReadable === this.#schedule) this.peer.outbound.onReadable = null;
   }
