@@ -70,7 +70,7 @@ export class Directory {
   constructor(host: DirectoryHost, runtime: ThreadsRuntime = threads) {
     this.#threads = runtime;
     this.#host = host;
-    runtime.onThreadEnd?.((thread) => this.#reportEnd(thread));
+    current = this;
   }
 
   /**
@@ -260,17 +260,23 @@ export class Directory {
     for (const bridge of [...this.#bridges.values()]) if (of(bridge.remote)) bridge.lost();
   }
 
-  /** Node and Bun: this thread saw `thread` end (a worker it started, or itself on exit). */
-  #reportEnd(thread: string): void {
-    const message: ControlMessage = { t: "gone", from: this.#self, thread };
-    if (this.#channel) {
-      this.#channel.postMessage(message);
-      if (thread !== this.#threads.self) this.#ended(thread);
-    } else if (hasChannels) {
-      // Others may have links to it even though this thread has no inproc endpoints.
-      const channel = openChannel(CONTROL_CHANNEL, () => {});
-      channel.postMessage(message);
-      channel.close();
-    }
+  /** Node and Bun: this thread saw `thread` end (a worker it started, or itself on exit). Tells the others. */
+  reportEnd(thread: string): boolean {
+    if (!this.#channel) return false;
+    this.#channel.postMessage({ t: "gone", from: this.#self, thread } satisfies ControlMessage);
+    if (thread !== this.#threads.self) this.#ended(thread);
+    return true;
   }
 }
+
+/** This thread's directory (the default Context's), once there is one. */
+let current: Directory | null = null;
+
+// From the start, not from the first inproc endpoint: workers started before it count too.
+threads.onThreadEnd?.((thread) => {
+  if (current?.reportEnd(thread) || !hasChannels) return;
+  // Others may have links to it even though this thread has no inproc endpoints.
+  const channel = openChannel(CONTROL_CHANNEL, () => {});
+  channel.postMessage({ t: "gone", from: threads.self, thread } satisfies ControlMessage);
+  channel.close();
+});
