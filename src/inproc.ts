@@ -13,7 +13,7 @@
  *
  * A connect outlives its link: when the socket it is linked to goes away (it
  * closes, or its thread ends), the connect waits for the next bind of the name,
- * with a new peer (and pipes), as a reconnect.
+ * with a new peer (and pipes), as a reconnect (unless `reconnectInterval` is -1).
  *
  * @module
  */
@@ -30,13 +30,18 @@ import type { EndInfo } from "./threads/protocol.ts";
 /** What a socket's session offers the registry for inproc links. */
 export interface InprocSocket {
   readonly socketType: string;
-  /** High-water marks, routing id and linger, read when a link is made (linger: when it ends). */
+  /**
+   * High-water marks, routing id and linger, read when a link is made (linger: when it ends);
+   * `reconnect`: a connect waits for the next bind when its binder goes (not for ZAP's client,
+   * which connects again itself, nor with `reconnectInterval` -1, as libzmq).
+   */
   inprocOptions(): {
     sendHighWaterMark: number;
     receiveHighWaterMark: number;
     routingId: Uint8Array | null;
     conflate: boolean;
     linger?: number;
+    reconnect?: boolean;
   };
   /** Takes one end of a new link. */
   inprocAttach(peer: Peer): void;
@@ -364,9 +369,10 @@ export class InprocRegistry {
     directory.requestLink(bridge, c.name, endInfo(c.connector));
   }
 
-  /** The connect's link is gone: a new peer, waiting for the next bind. */
+  /** The connect's link is gone: a new peer, waiting for the next bind (unless the socket does not reconnect). */
   #relink(c: Connect): void {
     if (c.state === "done") return;
+    if (c.connector.inprocOptions().reconnect !== true) return this.#done(c);
     this.#freshPipes(c);
     this.#wait(c, true);
   }

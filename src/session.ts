@@ -423,6 +423,7 @@ export class Session {
     routingId: Uint8Array | null;
     conflate: boolean;
     linger: number;
+    reconnect: boolean;
   } {
     const o = this.#owner.options;
     return {
@@ -431,6 +432,7 @@ export class Session {
       receiveHighWaterMark: o.receiveHighWaterMark as number,
       routingId: o.routingId as Uint8Array | null,
       linger: o.linger as number,
+      reconnect: (o.reconnectInterval as number) >= 0,
     };
   }
 

@@ -309,3 +309,25 @@ test("a socket closed before its connect found a binder delivers what it queued 
   await assert.rejects(pull.receive(), (e: ZmqError) => e.code === "EAGAIN");
   await pull.close();
 });
+
+test("in one thread too, a connect links again when its binder closes and another binds; not with reconnectInterval -1", async () => {
+  const endpoint = name("same-thread-rebind");
+  const push = new Push({ sendTimeout: 0 });
+  const once = new Push({ sendTimeout: 0, reconnectInterval: -1 });
+  const first = new Pull();
+  await first.bind(endpoint);
+  push.connect(endpoint);
+  once.connect(endpoint);
+  await push.send("one");
+  await once.send("one");
+  assert.equal((await first.receive()).length, 1);
+  assert.equal((await first.receive()).length, 1);
+  await first.close();
+  const second = new Pull();
+  await second.bind(endpoint);
+  await push.send("two");
+  assert.deepEqual(texts(await withTimeout(second.receive(), 5000, "two")), ["two"]);
+  // Without reconnection the connect ended with its binder: nowhere to send.
+  await assert.rejects(once.send("lost"), (e: ZmqError) => e.code === "EAGAIN");
+  await Promise.all([push.close(), once.close(), second.close()]);
+});
