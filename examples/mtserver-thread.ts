@@ -47,7 +47,7 @@ export function startThread(url: URL, data: unknown): Thread {
         workerData: data,
       },
     )
-    : new NodeWorker(url, { workerData: data });
+    : new NodeWorker(url as unknown as string, { workerData: data }); // a file URL; typed as Node expects
   return {
     terminate: async () => {
       await worker.terminate();
