@@ -383,6 +383,7 @@ export class InprocRegistry {
       bridge.socket.inprocEvent?.({ type, address: bridge.endpoint });
     return {
       sharedBytes: this.#directory!.sharedBytes,
+      ringLinks: this.#directory!.ringLinks,
       defer: runtimeOf(context).defer,
       opened: (bridge) => {
         const c = this.#bridged.get(bridge);
@@ -452,7 +453,7 @@ export class InprocRegistry {
   /** Another thread asks for a link to a name bound here. */
   #accept(request: LinkRequest): void {
     const binding = this.#bound.get(request.name);
-    if (!binding) return Bridge.refuseUnbound(request.link);
+    if (!binding) return Bridge.refuseUnbound(request.link, request.rings, this.#bridgeHost!);
     const socket = binding.socket;
     const bridge = Bridge.accept(
       request.link,
@@ -461,6 +462,7 @@ export class InprocRegistry {
       socket,
       endInfo(socket),
       request.info,
+      request.rings,
       this.#bridgeHost!,
     );
     if (!bridge.closed) this.#directory!.track(bridge);

@@ -14,8 +14,13 @@
  * When the local socket lets go of the link (close, disconnect) the bridge posts
  * whatever is still queued, past the credit if need be (the receiving pipe takes
  * it, as a same-thread pipe keeps what was written into it), or drops it with
- * linger 0, then `end`. The other end delivers everything before `end`, then
- * lets go of its side.
+ * linger 0, then `end`. The other end delivers everything before `end`, lets go
+ * of its side and answers `ack`; only then is the link over here (libzmq's pipe
+ * term/term_ack), so this thread's leaving never overtakes its last messages.
+ *
+ * Frames cross as copies (batch.ts): a BroadcastChannel cannot transfer an
+ * ArrayBuffer, and it is the one channel any two threads can open without
+ * either one's creator wiring a MessagePort between them.
  *
  * @module
  */
@@ -23,10 +28,12 @@ import type { SocketEvent } from "../events.ts";
 import type { Message } from "../message.ts";
 import { Peer } from "../peer.ts";
 import { Pipe } from "../pipe.ts";
-import { decodeBatch, encodeBatch, LARGE_FRAME } from "./batch.ts";
-import { type Channel, openChannel } from "./channel.ts";
+import { LARGE_FRAME } from "./batch.ts";
+import { acceptCarrier, type Carrier, connectCarrier } from "./carrier.ts";
+import { openChannel } from "./channel.ts";
 import { LinkPipe } from "./link-pipe.ts";
-import { asLink, type EndInfo, linkChannel, type LinkMessage } from "./protocol.ts";
+import { type EndInfo, linkChannel, type LinkMessage, type LinkSignal } from "./protocol.ts";
+import type { RingMemory } from "./ring.ts";
 import { type SocketType, socketTypeInfo } from "../zmtp/socket-type.ts";
 
 /** The local socket, as the bridge sees it (a session implements this, see inproc.ts). */
@@ -47,6 +54,8 @@ export interface BridgedSocket {
 export interface BridgeHost {
   /** Put bytes in SharedArrayBuffers (see the threads runtime adapter). */
   readonly sharedBytes: boolean;
+  /** Carry links in shared-memory rings rather than on BroadcastChannels (see carrier.ts). */
+  readonly ringLinks: boolean;
   /** Runs `fn` once after this turn of the event loop. */
   defer(fn: () => void): void;
   /** The link is open: the binder accepted, or (binder side) the socket took the new peer. */
@@ -86,7 +95,9 @@ export class Bridge {
   #mirror: Peer;
   #local: EndInfo;
   #host: BridgeHost;
-  #channel: Channel;
+  #carrier: Carrier;
+  /** Connecting end, with rings: what the link request hands the binder. */
+  readonly rings: readonly [RingMemory, RingMemory] | undefined;
   #state: State;
   /** Messages that may still be posted; Infinity when unbounded. */
   #credit = 0;
@@ -128,6 +139,7 @@ export class Bridge {
     local: EndInfo,
     host: BridgeHost,
     state: State,
+    rings: readonly [RingMemory, RingMemory] | undefined,
   ) {
     this.id = id;
     this.remote = remote;
@@ -140,7 +152,19 @@ export class Bridge {
     this.#host = host;
     this.#state = state;
     this.#lockstep = socketTypeInfo(socket.socketType as SocketType)?.lockstep ?? false;
-    this.#channel = openChannel(linkChannel(id), (data) => this.#receive(data));
+    const receiver = {
+      signal: (signal: LinkSignal) => this.#signal(signal),
+      message: (message: Message) => this.#message(message),
+      broken: () => this.lost(),
+    };
+    if (state === "linking") {
+      const made = connectCarrier(id, host.ringLinks, host.defer, receiver, host.sharedBytes);
+      this.#carrier = made.carrier;
+      this.rings = made.rings;
+    } else {
+      this.#carrier = acceptCarrier(id, rings, host.defer, receiver, host.sharedBytes);
+      this.rings = rings;
+    }
     peer.outbound.onReadable = this.#schedule;
     // The local socket's session calls this when it lets go of the peer (its end of the pipes).
     mirror.onGone = () => this.#localGone();
@@ -161,7 +185,7 @@ export class Bridge {
     local: EndInfo,
     host: BridgeHost,
   ): Bridge {
-    return new Bridge(id, remote, endpoint, socket, peer, mirror, local, host, "linking");
+    return new Bridge(id, remote, endpoint, socket, peer, mirror, local, host, "linking", undefined);
   }
 
   /**
@@ -175,6 +199,7 @@ export class Bridge {
     socket: BridgedSocket,
     local: EndInfo,
     theirs: EndInfo,
+    rings: readonly [RingMemory, RingMemory] | undefined,
     host: BridgeHost,
   ): Bridge {
     const conflate = local.conflate || theirs.conflate;
@@ -190,13 +215,13 @@ export class Bridge {
     mirror.link = peer;
     peer.socketType = theirs.socketType;
     peer.announcedId = theirs.routingId;
-    const bridge = new Bridge(id, remote, endpoint, socket, peer, mirror, local, host, "accepting");
+    const bridge = new Bridge(id, remote, endpoint, socket, peer, mirror, local, host, "accepting", rings);
     bridge.#start(theirs);
     // A refusal (closed socket, wrong type, no room for another peer) lets go of the peer at once.
     socket.inprocAttach(peer);
     if (bridge.#state === "closed") {
       bridge.#send({ t: "refuse", reason: "refused" });
-      bridge.#channel.close();
+      bridge.#carrier.close(true);
       host.refused(bridge, false);
       return bridge;
     }
@@ -208,9 +233,17 @@ export class Bridge {
   }
 
   /** Answers a link request for a name this thread no longer binds. */
-  static refuseUnbound(id: string): void {
+  static refuseUnbound(id: string, rings: readonly [RingMemory, RingMemory] | undefined, host: BridgeHost): void {
+    const refusal: LinkSignal = { t: "refuse", reason: "unbound" };
+    if (rings) {
+      const ignore = { signal: () => {}, message: () => {}, broken: () => {} };
+      const carrier = acceptCarrier(id, rings, host.defer, ignore, host.sharedBytes);
+      carrier.send(refusal);
+      carrier.close(true);
+      return;
+    }
     const channel = openChannel(linkChannel(id), () => {});
-    channel.postMessage({ t: "refuse", reason: "unbound" } satisfies LinkMessage);
+    channel.postMessage(refusal satisfies LinkMessage);
     channel.close();
   }
 
@@ -227,15 +260,20 @@ export class Bridge {
   /** The connect gave up before an answer (its caller tells the other thread on the control channel). */
   cancel(): void {
     if (this.#state !== "linking") return;
-    this.#finish();
+    this.#finish(false);
     this.#host.ended(this, false);
   }
 
   /** The other thread ended, or gave up on the link before it was open. */
   lost(): void {
+    this.#close(false);
+  }
+
+  /** The other end is gone: `graceful` when it said so (`end`), else its thread ended or it gave up. */
+  #close(graceful: boolean): void {
     const state = this.#state;
     if (state === "closed") return;
-    this.#finish();
+    this.#finish(graceful);
     // Ours had let go already: nothing is lost that the local socket still wanted.
     if (state === "ending") return this.#host.ended(this, false);
     // Whatever arrived stays readable; the socket lets go of the peer (as when a same-thread peer closes).
@@ -260,21 +298,17 @@ export class Bridge {
     }
   }
 
-  #receive(data: unknown): void {
-    const message = asLink(data);
-    if (message === null || this.#state === "closed") return;
-    switch (message.t) {
-      case "data":
-        if (this.#state === "open") this.#deliver(message.batch);
-        return;
+  #signal(signal: LinkSignal): void {
+    if (this.#state === "closed") return;
+    switch (signal.t) {
       case "credit":
         if (this.#state !== "open") return;
-        this.#credit += message.n;
+        this.#credit += signal.n;
         this.#schedule();
         return;
       case "accept":
         if (this.#state !== "linking") return;
-        this.#start(message.info);
+        this.#start(signal.info);
         this.#state = "open";
         this.#host.opened(this);
         if (this.#letGo) this.#localGone();
@@ -282,30 +316,25 @@ export class Bridge {
         return;
       case "refuse":
         if (this.#state !== "linking") return;
-        this.#finish();
-        this.#host.refused(this, message.reason === "unbound");
+        this.#finish(true);
+        this.#host.refused(this, signal.reason === "unbound");
         return;
       case "end":
         // Everything the other end sent has arrived: it may let go of the link now (and of its thread).
         this.#send({ t: "ack" });
-        this.lost();
+        this.#close(true);
         return;
       case "ack":
         if (this.#state !== "ending") return;
-        this.#finish();
+        this.#finish(true);
         this.#host.ended(this, false);
         return;
     }
   }
 
-  #deliver(batch: Parameters<typeof decodeBatch>[0]): void {
-    const inbound = this.peer.inbound;
-    try {
-      decodeBatch(batch, (message) => inbound.write(message));
-    } catch {
-      // Not what an omq thread posts: drop the link rather than deliver part of it.
-      this.lost();
-    }
+  #message(message: Message): void {
+    // Past our socket's end of the link (it let go), messages are dropped, as by a closed socket.
+    if (this.#state === "open") this.peer.inbound.write(message);
   }
 
   /** Posts what the local socket queued, as far as the credit goes. */
@@ -329,7 +358,7 @@ export class Bridge {
       this.#credit--;
       for (let i = 0; i < message.length; i++) bytes += message[i].byteLength;
     }
-    if (messages.length > 0) this.#send({ t: "data", batch: encodeBatch(messages, this.#host.sharedBytes) });
+    if (messages.length > 0) this.#carrier.sendMessages(messages);
   }
 
   /**
@@ -359,13 +388,14 @@ export class Bridge {
     this.#release();
   }
 
-  #send(message: LinkMessage): void {
-    this.#channel.postMessage(message);
+  #send(signal: LinkSignal): void {
+    this.#carrier.send(signal);
   }
 
-  #finish(): void {
+  /** The link is over here; `graceful`: what is still on its way to the other end goes. */
+  #finish(graceful: boolean): void {
     this.#state = "closed";
-    this.#channel.close();
+    this.#carrier.close(graceful);
     this.#release();
   }
 

@@ -17,6 +17,7 @@ import { threads, type ThreadsRuntime } from "../../transports/runtime/threads.t
 import type { Bridge } from "./bridge.ts";
 import { type Channel, hasChannels, openChannel } from "./channel.ts";
 import { asControl, CONTROL_CHANNEL, type ControlMessage, type EndInfo } from "./protocol.ts";
+import { hasRings, type RingMemory } from "./ring.ts";
 
 /** A link request from another thread. */
 export interface LinkRequest {
@@ -24,6 +25,8 @@ export interface LinkRequest {
   readonly name: string;
   readonly link: string;
   readonly info: EndInfo;
+  /** The link's rings (to the binder, to the connector), where links are carried in shared memory. */
+  readonly rings?: readonly [RingMemory, RingMemory];
 }
 
 /** What the directory needs from the default Context's inproc registry. */
@@ -88,6 +91,11 @@ export class Directory {
     return this.#threads.sharedBytes;
   }
 
+  /** Links are carried in shared-memory rings on this runtime (threads/carrier.ts). */
+  get ringLinks(): boolean {
+    return this.#threads.ringLinks === true && hasRings;
+  }
+
   /** Which thread binds `name`, as far as this thread has heard; undefined if none. */
   binderOf(name: string): string | undefined {
     return this.#remote.get(name)?.thread;
@@ -127,7 +135,8 @@ export class Directory {
 
   /** Sends a link request for `bridge` (a connecting bridge) to the thread that binds `name`. */
   requestLink(bridge: Bridge, name: string, info: EndInfo): void {
-    this.#post({ t: "link", from: this.self, to: bridge.remote, name, link: bridge.id, info });
+    const rings = bridge.rings;
+    this.#post({ t: "link", from: this.self, to: bridge.remote, name, link: bridge.id, info, ...rings && { rings } });
   }
 
   /** Tells the binder a connect gave up on a link it may not have answered yet. */

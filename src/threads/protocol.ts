@@ -9,6 +9,7 @@
  * @module
  */
 import type { Batch } from "./batch.ts";
+import { isRingMemory, type RingMemory } from "./ring.ts";
 
 /** Bumped when the messages change: threads of different omq versions then do not see each other. */
 const VERSION = 1;
@@ -41,7 +42,10 @@ export type ControlMessage =
   | { readonly t: "unbound"; readonly from: string; readonly name: string }
   /** Whoever binds `name`, say so. */
   | { readonly t: "who"; readonly from: string; readonly name: string }
-  /** A connect asks `to`, which binds `name`, for a link; the answer comes on the link's channel. */
+  /**
+   * A connect asks `to`, which binds `name`, for a link; the answer comes over the link: on its
+   * channel, or in `rings` (to the binder, to the connector) where links are carried in shared memory.
+   */
   | {
     readonly t: "link";
     readonly from: string;
@@ -49,23 +53,26 @@ export type ControlMessage =
     readonly name: string;
     readonly link: string;
     readonly info: EndInfo;
+    readonly rings?: readonly [RingMemory, RingMemory];
   }
   /** The connect gave up on a link before it was answered. */
   | { readonly t: "unlink"; readonly from: string; readonly to: string; readonly link: string }
   /** `thread` has ended (said by a thread that saw it, on runtimes without Web Locks). */
   | { readonly t: "gone"; readonly from: string; readonly thread: string };
 
-/** On a link's channel. */
-export type LinkMessage =
+/** What the ends of a link say to each other besides messages (threads/carrier.ts carries both). */
+export type LinkSignal =
   | { readonly t: "accept"; readonly info: EndInfo }
   | { readonly t: "refuse"; readonly reason: string }
-  | { readonly t: "data"; readonly batch: Batch }
   /** Room for `n` more messages. */
   | { readonly t: "credit"; readonly n: number }
   /** No more messages: the sending socket let go of the link. */
   | { readonly t: "end" }
   /** Answers `end`: everything before it has arrived. */
   | { readonly t: "ack" };
+
+/** On a link's BroadcastChannel: signals, and batches of messages. */
+export type LinkMessage = LinkSignal | { readonly t: "data"; readonly batch: Batch };
 
 const isString = (v: unknown): v is string => typeof v === "string";
 
@@ -75,6 +82,10 @@ function isEndInfo(v: unknown): v is EndInfo {
     (i.routingId === null || i.routingId instanceof Uint8Array) &&
     Number.isInteger(i.sendHighWaterMark) && i.sendHighWaterMark >= 0 &&
     Number.isInteger(i.receiveHighWaterMark) && i.receiveHighWaterMark >= 0 && typeof i.conflate === "boolean";
+}
+
+function isRings(v: unknown): v is readonly [RingMemory, RingMemory] {
+  return Array.isArray(v) && v.length === 2 && isRingMemory(v[0]) && isRingMemory(v[1]);
 }
 
 /** `data` as a control message, or null when it is not one. */
@@ -91,7 +102,10 @@ export function asControl(data: unknown): ControlMessage | null {
     case "who":
       return isString(m.name) ? m as ControlMessage : null;
     case "link":
-      return isString(m.to) && isString(m.name) && isString(m.link) && isEndInfo(m.info) ? m as ControlMessage : null;
+      return isString(m.to) && isString(m.name) && isString(m.link) && isEndInfo(m.info) &&
+          (m.rings === undefined || isRings(m.rings))
+        ? m as ControlMessage
+        : null;
     case "unlink":
       return isString(m.to) && isString(m.link) ? m as ControlMessage : null;
     case "gone":
@@ -124,4 +138,10 @@ export function asLink(data: unknown): LinkMessage | null {
       return m as LinkMessage;
   }
   return null;
+}
+
+/** `data` as a link signal (not a batch), or null when it is not one. */
+export function asSignal(data: unknown): LinkSignal | null {
+  const m = asLink(data);
+  return m === null || m.t === "data" ? null : m;
 }

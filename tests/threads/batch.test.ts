@@ -1,10 +1,13 @@
-// The pure pieces of a cross-thread link: how messages are packed for a BroadcastChannel, and the
-// pipe whose high-water mark is set when the link is made.
+// The pieces of a cross-thread link that need no second thread: how messages are packed for a
+// BroadcastChannel or a shared-memory ring, and the pipe whose high-water mark is set when the link is made.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeBatch, encodeBatch, LARGE_FRAME } from "../../src/threads/batch.ts";
+import { acceptCarrier, connectCarrier } from "../../src/threads/carrier.ts";
 import { LinkPipe } from "../../src/threads/link-pipe.ts";
+import { ringMemory, RingReader, RingWriter } from "../../src/threads/ring.ts";
 import type { Message } from "../../src/message.ts";
+import { withTimeout } from "../support/util.ts";
 
 const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
 
@@ -81,4 +84,67 @@ test("LinkPipe: its high-water mark can change; a waiting writer is woken when t
   assert.equal(pipe.full, true);
   pipe.setLimit(0);
   assert.equal(pipe.full, false);
+});
+
+test("a ring carries a byte stream through little memory: wrapping, waiting for room, ends", async () => {
+  const memory = ringMemory(64);
+  const defer = (fn: () => void) => setTimeout(fn, 0);
+  const got: number[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const total = 64 * 20 + 7;
+  new RingReader(memory, defer, (chunk) => {
+    got.push(...chunk);
+    if (got.length === total) done();
+  });
+  const writer = new RingWriter(memory, defer);
+  // Chunks larger than the ring, and many small ones: the writer waits for the reader each time it fills.
+  const sent: number[] = [];
+  const chunks = [bytes(200, 1), bytes(1, 2), bytes(63, 3), bytes(64 * 20 + 7 - 200 - 1 - 63, 4)];
+  for (const c of chunks) sent.push(...c);
+  writer.write(chunks);
+  writer.end();
+  await withTimeout(finished, 5000, "ring");
+  assert.deepEqual(got, sent);
+});
+
+test("a ring-carried link hands over messages and signals in order, a 1 MB frame included", async () => {
+  const defer = (fn: () => void) => setTimeout(fn, 0);
+  const received: (string | Message)[] = [];
+  const noop = { signal: () => {}, message: () => {}, broken: () => assert.fail("broken") };
+  const { carrier, rings } = connectCarrier("t", true, defer, noop, false);
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  acceptCarrier("t", rings, defer, {
+    signal: (s) => {
+      received.push(s.t === "credit" ? `credit ${s.n}` : s.t === "accept" ? `accept ${s.info.socketType}` : s.t);
+      if (s.t === "end") done();
+    },
+    message: (m) => received.push(m),
+    broken: () => assert.fail("broken"),
+  }, false);
+  const big = bytes(1 << 20, 10);
+  carrier.send({
+    t: "accept",
+    info: {
+      socketType: "DEALER",
+      routingId: bytes(3, 1),
+      sendHighWaterMark: 1,
+      receiveHighWaterMark: 2,
+      conflate: false,
+    },
+  });
+  carrier.sendMessages([[bytes(5, 1)], [new Uint8Array(0), big, bytes(2, 2)]]);
+  carrier.send({ t: "credit", n: 7 });
+  carrier.send({ t: "end" });
+  await withTimeout(finished, 10_000, "carrier");
+  assert.equal(received.length, 5);
+  assert.deepEqual(received[0], "accept DEALER");
+  assert.deepEqual((received[1] as Message).map((f) => [...f]), [[...bytes(5, 1)]]);
+  const [empty, large, two] = received[2] as Message;
+  assert.equal(empty.byteLength, 0);
+  assert.deepEqual(large, big);
+  assert.deepEqual([...two], [...bytes(2, 2)]);
+  assert.deepEqual(received.slice(3), ["credit 7", "end"]);
+  carrier.close(true);
 });

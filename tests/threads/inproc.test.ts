@@ -331,3 +331,29 @@ test("in one thread too, a connect links again when its binder closes and anothe
   await assert.rejects(once.send("lost"), (e: ZmqError) => e.code === "EAGAIN");
   await Promise.all([push.close(), once.close(), second.close()]);
 });
+
+test("a receiving thread busy for a while loses nothing of what streamed in meanwhile", async () => {
+  const endpoint = name("busy");
+  const pull = new Pull();
+  await pull.bind(endpoint);
+  const push = await RemoteSocket.start("Push");
+  try {
+    await push.connect(endpoint);
+    // Hundreds of posts' worth (70 kB frames travel a few per post): more than Deno's BroadcastChannel keeps.
+    const streaming = push.call("stream", 1000, "busy", 70_000);
+    assert.equal(text((await withTimeout(pull.receive(), 10_000, "first"))[1]), "0");
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      // busy, as a CPU-bound handler
+    }
+    for (let i = 1; i < 1000; i++) {
+      const [, n, body] = await withTimeout(pull.receive(), 10_000, `message ${i}`);
+      assert.equal(text(n), String(i));
+      assert.equal(body.byteLength, 70_000);
+    }
+    assert.equal(await streaming, 1000);
+  } finally {
+    await push.terminate();
+    await pull.close();
+  }
+});

@@ -1,7 +1,9 @@
 /**
- * Deno's threads: Web Locks tell when a thread ends (threads-locks.ts), bytes
- * cross in SharedArrayBuffers (Deno's BroadcastChannel copies an ArrayBuffer's
- * bytes slowly but shares a SharedArrayBuffer), and one BroadcastChannel stays
+ * Deno's threads: Web Locks tell when a thread ends (threads-locks.ts), links
+ * are carried in shared-memory rings (Deno's BroadcastChannel is a process-wide
+ * bus of 256 messages: a thread busy for a while loses what was posted beyond
+ * that; in what does go on it, bytes cross in SharedArrayBuffers, which it
+ * shares at once, while it copies an ArrayBuffer's slowly), and one BroadcastChannel stays
  * open for good: when a thread closes its last BroadcastChannel, Deno ends the
  * thread's receive loop asynchronously, and a channel opened before that has
  * happened never receives anything (and its posts later throw).
@@ -31,6 +33,7 @@ export function denoThreads(locks: LockManagerLike): ThreadsRuntime {
   let anchored = false;
   return {
     ...lockThreads(locks, true),
+    ringLinks: true,
     beforeChannels() {
       if (anchored) return;
       anchored = true;

@@ -21,6 +21,12 @@ export interface ThreadsRuntime {
    */
   readonly sharedBytes: boolean;
   /**
+   * Whether a link between two threads must be carried in shared memory rather than on a
+   * BroadcastChannel: Deno's channels are one process-wide bus of 256 messages, and a thread
+   * that is busy for a while loses whatever was posted beyond that meanwhile.
+   */
+  readonly ringLinks?: boolean;
+  /**
    * Where Web Locks exist (Deno, browsers): holds a token named `name` while this thread takes
    * part; resolves, once held, to the function that lets go. Without it, `onThreadEnd` reports ends.
    */
