@@ -73,8 +73,15 @@ interface Connect {
   wanting: boolean;
   /** Its socket closed before it was linked; it waits to deliver what was queued (see `#linger`). */
   lingering?: boolean;
+  /** When the current link request was made (ms since the epoch). */
+  asked?: number;
   timer?: ReturnType<typeof setTimeout>;
 }
+
+/** How often connects still waiting ask again where control messages can be lost (ms). */
+const NUDGE_INTERVAL = 1000;
+/** How long a link request may stay unanswered there before it is made anew (ms). */
+const LINK_PATIENCE = 5000;
 
 /** Whether a session refused the peer or let go of it: its pipes are ended then. */
 const ended = (peer: Peer) => peer.detached || peer.outbound.ended;
@@ -110,6 +117,8 @@ export class InprocRegistry {
   #bridgeHost: BridgeHost | null;
   /** The connect of each connecting bridge. */
   #bridged = new Map<Bridge, Connect>();
+  /** Where control messages can be lost (Deno): asks again while connects wait (see `#nudged`). */
+  #nudge: ReturnType<typeof setTimeout> | undefined;
 
   constructor(context: Context, processWide: boolean) {
     this.#directory = processWide ? new Directory(this.#directoryHost()) : null;
@@ -300,6 +309,37 @@ export class InprocRegistry {
     const binder = directory.binderOf(c.name);
     if (binder !== undefined) this.#linkThere(c, binder);
     else directory.ask(c.name);
+    this.#scheduleNudge();
+  }
+
+  #scheduleNudge(): void {
+    if (this.#nudge !== undefined || !this.#directory?.lossy) return;
+    this.#nudge = setTimeout(() => this.#nudged(), NUDGE_INTERVAL);
+  }
+
+  /**
+   * Deno's BroadcastChannel loses what a busy thread has not read beyond 256 posts, so a
+   * question or a link request may go unanswered: connects still waiting ask again, and a link
+   * request left unanswered for long is withdrawn (`unlink`) and made anew.
+   */
+  #nudged(): void {
+    this.#nudge = undefined;
+    const directory = this.#directory!;
+    let pending = false;
+    for (const [name, list] of this.#waiting) {
+      if (!list.some((c) => c.wanting)) continue;
+      pending = true;
+      directory.ask(name);
+    }
+    for (const [bridge, c] of [...this.#bridged]) {
+      if (c.state !== "linking" || c.bridge !== bridge) continue;
+      pending = true;
+      if (Date.now() - (c.asked ?? 0) < LINK_PATIENCE) continue;
+      c.bridge = null;
+      bridge.cancel();
+      this.#wait(c, false);
+    }
+    if (pending) this.#scheduleNudge();
   }
 
   /** The connect no longer waits for another thread. */
@@ -364,7 +404,9 @@ export class InprocRegistry {
       this.#bridgeHost!,
     );
     c.bridge = bridge;
+    c.asked = Date.now();
     this.#bridged.set(bridge, c);
+    this.#scheduleNudge();
     directory.track(bridge);
     directory.requestLink(bridge, c.name, endInfo(c.connector));
   }
@@ -418,6 +460,8 @@ export class InprocRegistry {
         // Given up before an answer: the binder may have accepted meanwhile, and must let go.
         if (bridge.connecting && !wasOpen && !lost) directory().cancelLink(bridge);
         if (wasOpen) event(bridge, "disconnect");
+        // A connect that asked again (`#nudged`) has moved on from this bridge.
+        if (c?.bridge !== bridge) return;
         if (c?.state === "linking" && lost) {
           // Not answered: the same peer (and what it queued) waits for the next binder.
           this.#wait(c, false);

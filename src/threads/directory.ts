@@ -91,6 +91,11 @@ export class Directory {
     return this.#threads.sharedBytes;
   }
 
+  /** The control channel may lose messages (Deno's, whose links are carried in rings for that reason). */
+  get lossy(): boolean {
+    return this.#threads.ringLinks === true;
+  }
+
   /** Links are carried in shared-memory rings on this runtime (threads/carrier.ts). */
   get ringLinks(): boolean {
     return this.#threads.ringLinks === true && hasRings;
