@@ -75,8 +75,9 @@ async function inproc(impl: Impl, c: InprocCase): Promise<Result> {
   const started = performance.now();
   for (let i = 0; i < c.count; i++) await pull.receive();
   const seconds = (performance.now() - started) / 1000;
-  // zeromq.js's sender ends by itself (terminating it aborts the process); omq's is terminated.
+  // zeromq.js's sender must end by itself: terminating it, or exiting before it has, aborts the process.
   if (impl === "omq") await peer.terminate();
+  else await peer.exited;
   await pull.close();
   return { rate: c.count / seconds };
 }

@@ -14,6 +14,8 @@ const g = globalThis as unknown as { Deno?: unknown; Bun?: unknown; name?: strin
 export interface Thread {
   /** Ends the thread at once (as `worker.terminate()`). */
   terminate(): Promise<void>;
+  /** Resolves once the thread has ended, by itself or terminated (Deno: only when terminated). */
+  readonly exited: Promise<void>;
 }
 
 /**
@@ -31,8 +33,16 @@ export function startThread(url: URL, data: unknown): Thread {
     const options =
       (g.Deno ? { type: "module", name: JSON.stringify(data) } : { type: "module", workerData: data }) as WorkerOptions;
     const worker = new Worker(url.href, options);
+    let exit!: () => void;
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    worker.addEventListener("close", () => exit()); // Bun
     return {
-      terminate: () => Promise.resolve(worker.terminate()),
+      terminate: () => {
+        worker.terminate();
+        exit();
+        return exited;
+      },
+      exited,
     };
   }
   const { Worker: NodeWorker } = process.getBuiltinModule(
@@ -48,10 +58,13 @@ export function startThread(url: URL, data: unknown): Thread {
       },
     )
     : new NodeWorker(url as unknown as string, { workerData: data }); // a file URL; typed as Node expects
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
   return {
     terminate: async () => {
       await worker.terminate();
+      await exited;
     },
+    exited,
   };
 }
 
