@@ -56,6 +56,9 @@ test("bench/threads.ts --quick prints a figure in every omq cell", {
     for (const [cell, who] of [[node, "node"], [deno, "deno"], [bun, "bun"]]) {
       assert.match(cell, figure, `${who}: ${name}`);
     }
-    if (name.startsWith("push")) assert.match(zeromq, figure, `zeromq.js: ${name}`);
+    // libzmq across worker_threads may crash before its measurement: then its cell is empty, and the bench says so.
+    if (name.startsWith("push") && !(zeromq === "—" && /zeromq\.js crashed/.test(output))) {
+      assert.match(zeromq, figure, `zeromq.js: ${name}`);
+    }
   }
 });
