@@ -22,7 +22,7 @@ import { securityOf } from "./security.ts";
 import type { SocketRules } from "./socket-rules.ts";
 import type { Metadata } from "./zmtp/command.ts";
 import { metadataText } from "./zmtp/command.ts";
-import { compatible, type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
+import { compatible, type SocketType } from "./zmtp/socket-type.ts";
 
 /** What the session needs from its socket. */
 export interface SessionOwner {
