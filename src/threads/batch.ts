@@ -12,7 +12,7 @@
 import type { Frame, Message } from "../message.ts";
 
 /** Frames at least this long travel in a buffer of their own instead of being packed. */
-export const LARGE_FRAME = 64 * 1024;
+export const LARGE_FRAME: number = 64 * 1024;
 
 type Bytes = ArrayBuffer | SharedArrayBuffer;
 

@@ -15,7 +15,7 @@ import { isRingMemory, type RingMemory } from "./ring.ts";
 const VERSION = 1;
 
 /** The control channel of the process. */
-export const CONTROL_CHANNEL = `omq:inproc:v${VERSION}`;
+export const CONTROL_CHANNEL: string = `omq:inproc:v${VERSION}`;
 
 /** The channel of one link. */
 export function linkChannel(link: string): string {
