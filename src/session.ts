@@ -607,6 +607,8 @@ export class Session {
     receiveHighWaterMark: number;
     routingId: Uint8Array | null;
     conflate: boolean;
+    linger: number;
+    reconnect: boolean;
   } {
     const o = this.#owner.options;
     return {
@@ -614,7 +616,13 @@ export class Session {
       sendHighWaterMark: o.sendHighWaterMark as number,
       receiveHighWaterMark: o.receiveHighWaterMark as number,
       routingId: o.routingId as Uint8Array | null,
+      linger: o.linger as number,
+      reconnect: (o.reconnectInterval as number) >= 0,
     };
+  }
+
+  inprocEvent(event: SocketEvent): void {
+    this.#owner.emit(event);
   }
 
   inprocAttach(peer: Peer): void {
