@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,9 +15,8 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
-import { omqBrowserPlugin } from "../../examples/browser/build.ts";
+import { findChromium } from "../../scripts/chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 
 async function bundle(fixture: string): Promise<string> {
@@ -29,7 +28,8 @@ async function bundle(fixture: string): Promise<string> {
     target: "es2022",
     write: false,
     logLevel: "silent",
-    plugins: [omqBrowserPlugin],
+    // The package's `browser` import conditions pick the browser adapters, as for any bundler.
+    conditions: ["browser"],
   });
   return result.outputFiles[0].text;
 }
@@ -39,7 +39,7 @@ test("browser: a page and its Web Worker talk over inproc, both ways; terminatin
     ? "the browser's threads are under test, not the server's runtime: it runs in Node's leg"
     : false,
 }, async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium or set CHROMIUM_PATH`);
+  const chrome = await findChromium();
   const files: Record<string, [string, string]> = {
     "/": ["text/html", '<!doctype html><html><body><script type="module" src="./page.js"></script></body></html>'],
     "/page.js": ["text/javascript", await bundle("threads-page.ts")],
@@ -57,7 +57,8 @@ test("browser: a page and its Web Worker talk over inproc, both ways; terminatin
   let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: chrome.executablePath,
+      env: { ...process.env, ...chrome.env },
       headless: true,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
       timeout: 30000,
