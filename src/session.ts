@@ -8,14 +8,11 @@
  * @module
  */
 import type { Listener } from "../transports/runtime/types.ts";
-import { type Endpoint, formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
-import { connectWs, listenWs } from "../transports/ws/listen.ts";
+import { formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+import { connectWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
 import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
-import { resolveTcpHost } from "../transports/tcp-host.ts";
 import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
-import { type HostPort, parseHostPort, Socks5Client } from "../transports/socks.ts";
-import { openSocksTunnel } from "../transports/socks-tunnel.ts";
 import { bindEpgm, checkEpgm, type EpgmListener, epgmOptions, openEpgm } from "../transports/epgm.ts";
 import { type Context, runtimeOf } from "./context.ts";
 import { Dialer } from "./dialer.ts";
@@ -25,6 +22,7 @@ import type { SocketEvent } from "./events.ts";
 import { inprocOf } from "./inproc.ts";
 import { Peer } from "./peer.ts";
 import { securityOf } from "./security.ts";
+import { dialStream, listenStream } from "./stream-transports.ts";
 import type { SocketRules } from "./socket-rules.ts";
 import type { Metadata } from "./zmtp/command.ts";
 import { metadataText } from "./zmtp/command.ts";
@@ -158,7 +156,15 @@ export class Session {
         : ep.transport === "epgm"
         // libzmq's bind is its connect for epgm: one PGM session on the endpoint either way.
         ? await bindEpgm(ep.address, epgmOptions(owner.options), owner.socketType, endpoint)
-        : await this.#listen(ep, endpoint, accept, acceptError);
+        : await listenStream(
+          ep,
+          endpoint,
+          owner.options,
+          runtimeOf(owner.context),
+          () => this.#security().name,
+          accept,
+          acceptError,
+        );
     } catch (err) {
       const error = transportError("bind", endpoint, err);
       owner.emit({ type: "bind:error", address: endpoint, error });
@@ -183,89 +189,6 @@ export class Session {
     // As libzmq, whose listener owns the sessions it accepted: they end with it.
     const linger = this.#owner.options.linger as number;
     for (const engine of [...binding.accepted]) engine.close(linger !== 0);
-  }
-
-  async #listen(
-    ep: Endpoint,
-    endpoint: string,
-    accept: (conn: TransportConnection) => void,
-    acceptError: (err: Error) => void,
-  ): Promise<Listener | WsListener> {
-    if (ep.transport === "inproc" || ep.transport === "udp" || ep.transport === "epgm") throw new Error("unreachable");
-    if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, () => this.#security().name, accept);
-    const runtime = runtimeOf(this.#owner.context);
-    if (ep.transport === "ipc" && ep.address.path === "*") return await this.#listenIpcWildcard(accept, acceptError);
-    const o = this.#owner.options;
-    const listenOptions = { backlog: o.backlog as number };
-    if (ep.transport === "ipc") return await runtime.listen(ep.address, accept, acceptError, listenOptions);
-    const ipv6 = o.ipv6 as boolean;
-    const host = await resolveTcpHost(ep.wildcardHost ? "*" : ep.address.host, ipv6, "bind", runtime, endpoint);
-    try {
-      return await runtime.listen({ kind: "tcp", host, port: ep.address.port }, accept, acceptError, listenOptions);
-    } catch (err) {
-      // With ipv6, "*" is "::" (dual-stack); a host without IPv6 gets 0.0.0.0 instead.
-      if (ep.wildcardHost && host === "::") {
-        const any = { kind: "tcp", host: "0.0.0.0", port: ep.address.port } as const;
-        return await runtime.listen(any, accept, acceptError, listenOptions);
-      }
-      throw err;
-    }
-  }
-
-  /** Connects to a tcp or ipc address, resolving a tcp host (and source) with the socket's ipv6 option. */
-  async #dial(ep: Endpoint, endpoint: string): Promise<TransportConnection> {
-    const runtime = runtimeOf(this.#owner.context);
-    if (ep.transport === "ipc") return await runtime.connect(ep.address);
-    if (ep.transport !== "tcp") throw new Error("unreachable");
-    const o = this.#owner.options;
-    const ipv6 = o.ipv6 as boolean;
-    if (o.socksProxy !== null) {
-      // As libzmq's socks_connecter: the proxy resolves the endpoint's host, given as it was written.
-      let proxy: HostPort;
-      try {
-        proxy = parseHostPort(o.socksProxy as string, "socksProxy");
-      } catch (err) {
-        throw new ZmqError("EINVAL", `${endpoint}: ${(err as Error).message}`, { address: endpoint });
-      }
-      const address = {
-        kind: "tcp",
-        host: await resolveTcpHost(proxy.host, ipv6, "connect", runtime, endpoint),
-        port: proxy.port,
-      } as const;
-      const client = new Socks5Client(
-        ep.address,
-        o.socksUsername as Uint8Array | null,
-        o.socksPassword as Uint8Array | null,
-      );
-      return await openSocksTunnel(runtime, address, client);
-    }
-    const host = await resolveTcpHost(ep.address.host, ipv6, "connect", runtime, endpoint);
-    const source = ep.source &&
-      { host: await resolveTcpHost(ep.source.host, ipv6, "source", runtime, endpoint), port: ep.source.port };
-    return await runtime.connect({ kind: "tcp", host, port: ep.address.port }, source ? { source } : undefined);
-  }
-
-  /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
-  async #listenIpcWildcard(
-    accept: (conn: TransportConnection) => void,
-    acceptError: (err: Error) => void,
-  ): Promise<Listener> {
-    const runtime = runtimeOf(this.#owner.context);
-    if (!runtime.tempDir) throw new ZmqError("EPROTONOSUPPORT", "ipc://* needs a file system");
-    const dir = await runtime.tempDir();
-    try {
-      const listener = await runtime.listen({ kind: "ipc", path: `${dir.path}/socket` }, accept, acceptError);
-      return {
-        address: listener.address,
-        close: async () => {
-          await listener.close();
-          await dir.remove();
-        },
-      };
-    } catch (err) {
-      await dir.remove();
-      throw err;
-    }
   }
 
   #addBinding(given: string, binding: Binding): void {
@@ -337,7 +260,7 @@ export class Session {
             ? connectUdp(address, udpOptions(owner.socketType, o), endpoint)
             : address.kind === "epgm"
             ? openEpgm(address, epgmOptions(o), owner.socketType, endpoint)
-            : this.#dial(ep, endpoint),
+            : dialStream(ep, endpoint, o, runtimeOf(owner.context)),
         start: (conn) => this.#startEngine(conn, endpoint, record),
         reconnectInterval: () => o.reconnectInterval as number,
         reconnectMaxInterval: () => o.reconnectMaxInterval as number,
