@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { threads } from "../../transports/runtime/threads.ts";
+import { threads } from "#omq/runtime";
 
 /** An open BroadcastChannel. */
 export interface Channel {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { threads, type ThreadsRuntime } from "../../transports/runtime/threads.ts";
+import { threads, type ThreadsRuntime } from "#omq/runtime";
 import type { Bridge } from "./bridge.ts";
 import { type Channel, hasChannels, openChannel } from "./channel.ts";
 import { asControl, CONTROL_CHANNEL, type ControlMessage, type EndInfo } from "./protocol.ts";

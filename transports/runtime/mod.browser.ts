@@ -10,6 +10,8 @@ import { browserRuntime } from "./browser.ts";
 
 export type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 export { type RuntimeKey, runtimeKey } from "./key.browser.ts";
+export { threads } from "./threads.browser.ts";
+export type { ThreadsRuntime } from "./threads.ts";
 
 const adapters: Record<typeof runtimeKey, Runtime> = { browser: browserRuntime };
 

@@ -11,6 +11,7 @@ import { bunRuntime } from "./bun.ts";
 
 export type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
 export { type RuntimeKey, runtimeKey } from "./key.ts";
+export { threads, type ThreadsRuntime } from "./threads.ts";
 
 const adapters: Record<typeof runtimeKey, Runtime> = {
   node: nodeRuntime,
