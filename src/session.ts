@@ -7,26 +7,25 @@
  *
  * @module
  */
-import type { Listener } from "../transports/runtime/types.ts";
 import { formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
-import { connectWs } from "../transports/ws/listen.ts";
-import type { WsListener } from "../transports/ws/types.ts";
-import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
-import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
-import { bindEpgm, checkEpgm, type EpgmListener, epgmOptions, openEpgm } from "../transports/epgm.ts";
+import { checkTransport } from "../transports/udp.ts";
+import { acceptRefusal } from "../transports/accept-filter.ts";
+import { checkEpgm } from "../transports/epgm.ts";
 import { type Context, runtimeOf } from "./context.ts";
+import { within } from "./deadline.ts";
 import { Dialer } from "./dialer.ts";
 import { type Connection, createEngine, type EngineEnd, type TransportConnection } from "./engine/mod.ts";
-import { closedError, type ErrorCode, ZmqError } from "./errors.ts";
+import { closedError, ZmqError } from "./errors.ts";
 import type { SocketEvent } from "./events.ts";
 import { inprocOf } from "./inproc.ts";
-import { Peer } from "./peer.ts";
+import type { Peer } from "./peer.ts";
+import { PeerSet } from "./peer-set.ts";
 import { securityOf } from "./security.ts";
-import { dialStream, listenStream } from "./stream-transports.ts";
+import { type AnyListener, dialerFor, listenOn, type OpenContext, transportError } from "./transport-open.ts";
 import type { SocketRules } from "./socket-rules.ts";
 import type { Metadata } from "./zmtp/command.ts";
 import { metadataText } from "./zmtp/command.ts";
-import { compatible, type SocketType } from "./zmtp/socket-type.ts";
+import type { SocketType } from "./zmtp/socket-type.ts";
 
 /** What the session needs from its socket. */
 export interface SessionOwner {
@@ -48,7 +47,7 @@ export interface SessionOwner {
 
 interface Binding {
   readonly endpoint: string;
-  readonly listener: Listener | WsListener | UdpListener | EpgmListener | null;
+  readonly listener: AnyListener | null;
   readonly inproc: string | null;
   /** The connections accepted on it: libzmq's listener owns their sessions, so unbind ends them. */
   readonly accepted: Set<Connection>;
@@ -66,43 +65,10 @@ interface Connected {
   engine: Connection | null;
 }
 
-const ERROR_CODES = new Set<string>([
-  "EADDRINUSE",
-  "EADDRNOTAVAIL",
-  "EACCES",
-  "ENOENT",
-  "EINVAL",
-  "EPROTONOSUPPORT",
-  "ENODEV",
-  "ENOTSUP",
-]);
-
 /** ZMQ_RECONNECT_STOP bits (libzmq's draft ZMQ_RECONNECT_STOP_*). */
 export const RECONNECT_STOP_CONN_REFUSED = 1;
 export const RECONNECT_STOP_HANDSHAKE_FAILED = 2;
 export const RECONNECT_STOP_AFTER_DISCONNECT = 4;
-
-/** A transport error turned into a `ZmqError` that names the endpoint. */
-function transportError(what: string, endpoint: string, err: unknown): ZmqError {
-  const code = (err as { code?: string })?.code;
-  const message = (err as Error)?.message ?? String(err);
-  return new ZmqError(
-    code && ERROR_CODES.has(code) ? code as ErrorCode : "EINVAL",
-    `${what} ${endpoint}: ${message}`,
-    { address: endpoint, cause: err },
-  );
-}
-
-/** Waits for `promise`, but not past `deadline` (ms since the epoch; Infinity for no limit). */
-async function within(promise: Promise<unknown>, deadline: number): Promise<void> {
-  if (deadline === Infinity) {
-    await promise;
-    return;
-  }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([promise, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
-  clearTimeout(timer);
-}
 
 /** The endpoints, connections and peers of one socket. */
 export class Session {
@@ -110,16 +76,15 @@ export class Session {
   #bindings = new Map<string, Binding>();
   #connected = new Map<string, Connected>();
   #engines = new Set<Connection>();
-  #peers = new Set<Peer>();
+  readonly #peers: PeerSet;
   #handshakeWaiters: (() => void)[] = [];
   /** `disconnect` was called with RECONNECT_STOP_AFTER_DISCONNECT set (libzmq's `_disconnected`). */
   #disconnected = false;
   #lastEndpoint: string | null = null;
-  #onWritable: () => void;
 
   constructor(owner: SessionOwner) {
     this.#owner = owner;
-    this.#onWritable = () => owner.writable();
+    this.#peers = new PeerSet(owner);
   }
 
   /** Whether any endpoint is bound or connected (a proxy needs both its sockets to be). */
@@ -144,27 +109,14 @@ export class Session {
       this.#addBinding(endpoint, { endpoint, listener: null, inproc: ep.name, accepted: new Set() });
       return;
     }
-    let listener: Listener | WsListener | UdpListener | EpgmListener;
+    let listener: AnyListener;
     let resolved = "";
     const accepted = new Set<Connection>();
     const accept = (conn: TransportConnection) => this.#accept(conn, resolved, accepted);
     // A failed accept (EMFILE, ...) costs that one connection; the listener keeps going.
     const acceptError = (err: Error) => owner.emit({ type: "accept:error", address: resolved, error: err });
     try {
-      listener = ep.transport === "udp"
-        ? await bindUdp(ep.address, udpOptions(owner.socketType, owner.options), endpoint)
-        : ep.transport === "epgm"
-        // libzmq's bind is its connect for epgm: one PGM session on the endpoint either way.
-        ? await bindEpgm(ep.address, epgmOptions(owner.options), owner.socketType, endpoint)
-        : await listenStream(
-          ep,
-          endpoint,
-          owner.options,
-          runtimeOf(owner.context),
-          () => this.#security().name,
-          accept,
-          acceptError,
-        );
+      listener = await listenOn(ep, endpoint, this.#opening(), accept, acceptError);
     } catch (err) {
       const error = transportError("bind", endpoint, err);
       owner.emit({ type: "bind:error", address: endpoint, error });
@@ -211,16 +163,12 @@ export class Session {
 
   #accept(conn: TransportConnection, endpoint: string, accepted: Set<Connection>): void {
     if (this.#owner.closed()) return conn.destroy();
-    const filters = this.#owner.options.tcpAcceptFilter as readonly string[] | null;
-    if (filters && endpoint.startsWith("tcp:")) {
-      const masks = filters.map((f) => parseAcceptFilter(f, "tcpAcceptFilter"));
-      if (!acceptedBy(masks, conn.remoteAddress)) {
-        // As libzmq's tcp_listener: closed at once, reported as a failed accept.
-        conn.destroy();
-        const error = new ZmqError("EACCES", `${endpoint}: ${conn.remoteAddress} is not in tcpAcceptFilter`);
-        this.#owner.emit({ type: "accept:error", address: endpoint, error });
-        return;
-      }
+    const refusal = acceptRefusal(this.#owner.options.tcpAcceptFilter, endpoint, conn.remoteAddress);
+    if (refusal) {
+      // As libzmq's tcp_listener: closed at once, reported as a failed accept.
+      conn.destroy();
+      this.#owner.emit({ type: "accept:error", address: endpoint, error: refusal });
+      return;
     }
     this.#owner.emit({ type: "accept", address: endpoint });
     this.#startEngine(conn, endpoint, null, accepted);
@@ -243,8 +191,10 @@ export class Session {
       return;
     }
     // As libzmq without `immediate`: the peer (and its queue) exists from now on, so sends are queued.
-    const peer = owner.options.immediate ? null : this.#newPeer(endpoint, assignedId);
-    if (peer && !this.#attach(peer)) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+    const peer = owner.options.immediate ? null : this.#peers.create(endpoint, assignedId);
+    if (peer && !this.#peers.attach(peer)) {
+      throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+    }
     const o = owner.options;
     const record: Connected = {
       endpoint,
@@ -253,14 +203,7 @@ export class Session {
       peer,
       engine: null,
       dialer: new Dialer(endpoint, ep.address, {
-        connect: (address) =>
-          address.kind === "ws"
-            ? connectWs(address, this.#security().name)
-            : address.kind === "udp"
-            ? connectUdp(address, udpOptions(owner.socketType, o), endpoint)
-            : address.kind === "epgm"
-            ? openEpgm(address, epgmOptions(o), owner.socketType, endpoint)
-            : dialStream(ep, endpoint, o, runtimeOf(owner.context)),
+        connect: dialerFor(ep, endpoint, this.#opening()),
         start: (conn) => this.#startEngine(conn, endpoint, record),
         reconnectInterval: () => o.reconnectInterval as number,
         reconnectMaxInterval: () => o.reconnectMaxInterval as number,
@@ -304,29 +247,25 @@ export class Session {
     record.engine?.close();
     if (record.peer) {
       if (record.inproc !== null) inprocOf(this.#owner.context).cancelPending(record.peer);
-      this.#detach(record.peer, true);
+      this.#peers.detach(record.peer, true);
     }
   }
 
   // --- engines ---
 
-  #newPeer(endpoint: string, assignedId: Uint8Array | null): Peer {
-    const o = this.#owner.options;
-    const peer = Peer.withPipes(
-      o.sendHighWaterMark as number,
-      o.receiveHighWaterMark as number,
-      endpoint,
-      o.conflate === true,
-    );
-    peer.assignedId = assignedId;
-    // libzmq's subscribe_to_all: multicast carries no subscriptions, so a publisher sends it everything.
-    peer.subscribesToAll = endpoint.startsWith("epgm:");
-    return peer;
-  }
-
   #security() {
     const owner = this.#owner;
     return securityOf(owner.options, owner.socketType, owner.context);
+  }
+
+  #opening(): OpenContext {
+    const owner = this.#owner;
+    return {
+      socketType: owner.socketType,
+      options: owner.options,
+      runtime: runtimeOf(owner.context),
+      mechanism: () => this.#security().name,
+    };
   }
 
   #startEngine(
@@ -394,14 +333,9 @@ export class Session {
     if (record) record.engine = engine;
   }
 
-  #accepts(socketType: string): boolean {
-    const rules = this.#owner.rules();
-    return rules.accepts ? rules.accepts(socketType) : compatible(this.#owner.socketType, socketType);
-  }
-
   #peerReady(metadata: Metadata, endpoint: string, record: Connected | null): Peer | null {
     const theirs = metadataText(metadata.get("socket-type")) ?? "";
-    if (!this.#accepts(theirs)) {
+    if (!this.#peers.accepts(theirs)) {
       this.#owner.emit({
         type: "handshake:error:protocol",
         address: endpoint,
@@ -414,12 +348,12 @@ export class Session {
     }
     let peer = record?.peer ?? null;
     const fresh = peer === null;
-    if (!peer) peer = this.#newPeer(endpoint, record?.assignedId ?? null);
+    if (!peer) peer = this.#peers.create(endpoint, record?.assignedId ?? null);
     peer.socketType = theirs;
     const id = metadata.get("identity");
     peer.announcedId = id && id.byteLength > 0 ? id.slice() : null;
     if (fresh) {
-      if (!this.#attach(peer)) return null;
+      if (!this.#peers.attach(peer)) return null;
       if (record) record.peer = peer;
     }
     this.#owner.rules().handshake?.(peer);
@@ -460,7 +394,7 @@ export class Session {
     const current = record !== null && this.#connected.get(record.endpoint) === record;
     if (peer && (!current || owner.options.immediate)) {
       // A bound endpoint's (or an immediate connection's) peer ends with its connection.
-      this.#detach(peer, false);
+      this.#peers.detach(peer, false);
       if (current) record!.peer = null;
     }
     // ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED: a connection that fails its handshake is not tried again.
@@ -472,51 +406,11 @@ export class Session {
     if (record?.dialer && !owner.closed()) record.dialer.lost();
   }
 
-  // --- peers ---
-
-  #attach(peer: Peer): boolean {
-    const rules = this.#owner.rules();
-    if (!rules.attach(peer)) return false;
-    this.#peers.add(peer);
-    const readable = rules.readable;
-    const owner = this.#owner;
-    // Without a hook of its own, the socket's delivery itself: no extra call per message.
-    peer.inbound.onReadable = readable ? () => readable.call(rules, peer) : owner.readable;
-    peer.outbound.onWritable = this.#onWritable;
-    peer.onGone = () => this.#detach(peer, false);
-    if (peer.inbound.size > 0) peer.inbound.onReadable();
-    owner.writable();
-    return true;
-  }
-
-  /** Stops using a peer; what it already delivered can still be received. */
-  #detach(peer: Peer, notifyLink: boolean): void {
-    if (!this.#peers.delete(peer)) return;
-    peer.detached = true;
-    peer.onGone = null;
-    peer.outbound.onWritable = null;
-    if (peer.link) {
-      // inproc: the other socket reads what we sent, then lets go.
-      peer.outbound.end();
-      if (notifyLink) peer.link.onGone?.();
-    } else peer.outbound.clear();
-    // The socket type first (STREAM queues a disconnect notice), then the end the fair queue waits for.
-    this.#owner.rules().detach(peer);
-    peer.inbound.end();
-  }
-
   // --- options ---
 
   /** An option changed: the high-water marks apply to live pipes at once, as libzmq 4.3 updates them. */
   optionChanged(name: string): void {
-    if (name !== "sendHighWaterMark" && name !== "receiveHighWaterMark") return;
-    const hwm = this.#owner.options[name] as number;
-    for (const peer of this.#peers) {
-      // An inproc pipe's mark is both sockets' (the registry's); the rest are ours alone.
-      if (peer.link) continue;
-      if (name === "sendHighWaterMark") peer.outbound.hwm = hwm;
-      else peer.inbound.hwm = hwm;
-    }
+    if (name === "sendHighWaterMark" || name === "receiveHighWaterMark") this.#peers.markChanged(name);
   }
 
   // --- inproc (the registry calls these) ---
@@ -549,7 +443,9 @@ export class Session {
   }
 
   inprocAttach(peer: Peer): void {
-    if (this.#owner.closed() || (peer.socketType && !this.#accepts(peer.socketType)) || !this.#attach(peer)) {
+    if (
+      this.#owner.closed() || (peer.socketType && !this.#peers.accepts(peer.socketType)) || !this.#peers.attach(peer)
+    ) {
       peer.outbound.end();
       peer.inbound.end();
       peer.link?.onGone?.();
@@ -563,7 +459,7 @@ export class Session {
     if (farewell && farewell.byteLength > 0 && !this.#connectedPeer(peer)) {
       peer.onGone = () => {
         if (!peer.detached) peer.inbound.write([farewell]);
-        this.#detach(peer, false);
+        this.#peers.detach(peer, false);
       };
     }
   }
@@ -599,7 +495,7 @@ export class Session {
     for (const engine of engines) engine.close(linger !== 0);
     // A graceful close is done when the bytes are written, not when they are handed to the runtime.
     if (linger !== 0) await within(Promise.all(engines.map((e) => e.gone)), deadline);
-    for (const peer of [...this.#peers]) this.#detach(peer, true);
+    this.#peers.detachAll();
     this.#connected.clear();
   }
 

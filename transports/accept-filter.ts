@@ -6,6 +6,7 @@
  * @module
  */
 import { isIPv4, isIPv6 } from "../src/zmtp/datagram.ts";
+import { ZmqError } from "../src/errors.ts";
 
 /** One parsed filter: the network's bytes and how many leading bits must match. */
 interface Mask {
@@ -101,4 +102,21 @@ export function checkAcceptFilter(name: string, value: unknown): readonly string
   }
   for (const f of list) parseAcceptFilter(f, name);
   return list.length === 0 ? null : Object.freeze([...list]);
+}
+
+/**
+ * Why a connection accepted on `endpoint` must be closed under the socket's `tcpAcceptFilter`
+ * (libzmq's ZMQ_TCP_ACCEPT_FILTER, tcp only), or null when it may stay.
+ *
+ * @example
+ * ```ts
+ * acceptRefusal(["127.0.0.1"], "tcp://127.0.0.1:5555", "10.0.0.1:40000")?.code; // "EACCES"
+ * ```
+ */
+export function acceptRefusal(filters: unknown, endpoint: string, remoteAddress: string): ZmqError | null {
+  const list = filters as readonly string[] | null | undefined;
+  if (!list || !endpoint.startsWith("tcp:")) return null;
+  const masks = list.map((f) => parseAcceptFilter(f, "tcpAcceptFilter"));
+  if (acceptedBy(masks, remoteAddress)) return null;
+  return new ZmqError("EACCES", `${endpoint}: ${remoteAddress} is not in tcpAcceptFilter`, { address: endpoint });
 }
