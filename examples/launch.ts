@@ -58,12 +58,13 @@ let dir: string | undefined;
  */
 export async function launch(programs: readonly Program[], timeoutMs = 60_000): Promise<boolean> {
   const width = Math.max(...programs.map((p) => p.name.length));
-  const children: ChildProcess[] = [];
+  const children: { child: ChildProcess; closed: Promise<boolean> }[] = [];
   const awaited: Promise<boolean>[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   for (const program of programs) {
     const [cmd, ...args] = command(fileURLToPath(new URL(`./${program.script}.ts`, import.meta.url)));
     const child = spawn(cmd, [...args, ...program.args], { stdio: ["ignore", "pipe", "inherit"] });
-    children.push(child);
     let partial = "";
     let ready!: () => void;
     const isReady = new Promise<void>((resolve) => (ready = resolve));
@@ -75,21 +76,17 @@ export async function launch(programs: readonly Program[], timeoutMs = 60_000): 
         if (program.ready?.test(line)) ready();
       }
     });
-    const exited = new Promise<boolean>((resolve) => child.on("exit", (code) => resolve(code === 0)));
-    if (program.awaited) awaited.push(exited);
-    if (program.ready) await Promise.race([isReady, exited]);
+    // "close", not "exit": by then everything it printed has been passed on.
+    const closed = new Promise<boolean>((resolve) => child.on("close", (code) => resolve(code === 0)));
+    children.push({ child, closed });
+    if (program.awaited) awaited.push(closed);
+    if (program.ready) await Promise.race([isReady, closed, timedOut]);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   const ok = await Promise.race([Promise.all(awaited).then((codes) => codes.every(Boolean)), timedOut]);
   clearTimeout(timer);
-  for (const child of children) if (child.exitCode === null) child.kill();
-  await Promise.all(children.map((c) => c.exitCode === null && c.signalCode === null ? once(c) : undefined));
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill();
+  await Promise.all(children.map(({ closed }) => closed));
   if (dir) rmSync(dir, { recursive: true, force: true });
   if (!ok) console.log(`launch: a program failed or did not finish within ${timeoutMs} ms`);
   return ok;
-}
-
-function once(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => child.once("exit", () => resolve()));
 }
