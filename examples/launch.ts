@@ -63,7 +63,7 @@ export async function launch(programs: readonly Program[], timeoutMs = 60_000): 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   for (const program of programs) {
-    const [cmd, ...args] = command(fileURLToPath(new URL(`./${program.script}.ts`, import.meta.url)));
+    const [cmd, ...args] = command(fileURLToPath(new URL(`./${program.script}.ts`, import.meta.url).href));
     const child = spawn(cmd, [...args, ...program.args], { stdio: ["ignore", "pipe", "inherit"] });
     let partial = "";
     let ready!: () => void;
