@@ -95,6 +95,26 @@ const expected: Record<string, (out: string) => void> = {
     assert.match(out, /World from worker 1/);
     assert.match(out, /World from worker 2/);
   },
+  "examples/client-server.ts": (out) => {
+    for (let i = 0; i < 3; i++) assert.match(out, new RegExp(`client ${i}: "hello, client ${i}"`));
+    assert.match(out, /server: "client 0" from routing id \d+/);
+  },
+  "examples/radio-dish.ts": (out) => {
+    assert.match(out, /weather: 19 degrees/);
+    assert.match(out, /traffic: jam on road 4/);
+    assert.doesNotMatch(out, /sport|goal/);
+  },
+  "examples/radio-dish-udp.ts": (out) => {
+    assert.match(out, /^dish bound at udp:\/\/127\.0\.0\.1:\d+$/m);
+    assert.match(out, /traffic: jam on road 4/);
+    assert.doesNotMatch(out, /sport|goal/);
+  },
+  "examples/scatter-gather.ts": (out) => {
+    assert.match(out, /worker 0: task \d, task \d/);
+    assert.match(out, /worker 1: task \d, task \d/);
+  },
+  "examples/peer-to-peer.ts": (out) => assert.match(out, /bob got "hi bob" from routing id \d+/),
+  "examples/channel.ts": (out) => assert.equal(out, "pong 0\npong 1\npong 2\n"),
 };
 
 const g = globalThis as { Deno?: { execPath(): string }; Bun?: unknown };
