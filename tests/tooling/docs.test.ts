@@ -12,6 +12,8 @@ import * as omq from "../../mod.ts";
 import { type OptionSpec, optionSpecsOf } from "../../src/options.ts";
 import { SOCKET_OPTIONS } from "../../src/socket-options.ts";
 import { finished, killAll, startProcess } from "../support/processes.ts";
+import { RemoteSocket } from "../support/threads.ts";
+import { tempIpcPath, withTimeout } from "../support/util.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url).href);
 const docsDir = join(root, "docs");
@@ -154,6 +156,33 @@ for (const { page, lines } of runs) {
     }
   });
 }
+
+// --- README's runtime table: a worker thread has its runtime's sockets ---
+
+test("README: in a worker thread, tcp, ipc and ws bind and connect as in the main thread", async () => {
+  const pull = await RemoteSocket.start("Pull");
+  const push = await RemoteSocket.start("Push");
+  const here = { pull: new omq.Pull({ linger: 0 }), push: new omq.Push({ linger: 0 }) };
+  try {
+    for (const [k, endpoint] of ["tcp://127.0.0.1:*", tempIpcPath("docs"), "ws://127.0.0.1:*/docs"].entries()) {
+      // Bound in the worker, connected from here.
+      await pull.bind(endpoint);
+      const bound = (await pull.event("bind", k + 1) as { address: string }[])[k].address;
+      here.push.connect(bound);
+      await here.push.send(`to ${bound}`);
+      assert.deepEqual(await pull.receive(), [`to ${bound}`]);
+      here.push.disconnect(bound);
+      // Bound here, connected from the worker.
+      await here.pull.bind(endpoint.replace("docs", "docs-main"));
+      await push.connect(here.pull.lastEndpoint!);
+      await push.send([`from ${endpoint.split(":")[0]}`]);
+      const [got] = await withTimeout(here.pull.receive(), 10_000, endpoint);
+      assert.equal(new TextDecoder().decode(got), `from ${endpoint.split(":")[0]}`);
+    }
+  } finally {
+    await Promise.all([pull.terminate(), push.terminate(), here.pull.close(), here.push.close()]);
+  }
+});
 
 // --- docs/options.md against the option definitions ---
 
