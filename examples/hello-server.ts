@@ -13,8 +13,13 @@ import { Reply } from "../mod.ts";
 
 const [endpoint = "tcp://*:5555", count = "10"] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const responder = new Reply();
-if (process.argv.includes("--connect")) responder.connect(endpoint);
-else await responder.bind(endpoint);
+if (process.argv.includes("--connect")) {
+  responder.connect(endpoint);
+  for await (const event of responder.events) if (event.type === "handshake") break;
+  console.log(`Connected to ${endpoint}`);
+} else {
+  await responder.bind(endpoint);
+}
 
 for (let served = 0; served < Number(count); served++) {
   const [request] = await responder.receive();

@@ -27,6 +27,7 @@ export interface MtServer {
   stop(): Promise<void>;
 }
 
+// #region server
 /** Starts the server: the frontend bound at `endpoint`, `workers` worker threads behind it. */
 export async function mtserver(endpoint: string, workers: number): Promise<MtServer> {
   const clients = new Router({ linger: 0 });
@@ -52,6 +53,7 @@ export async function mtserver(endpoint: string, workers: number): Promise<MtSer
     },
   };
 }
+// #endregion server
 
 if (import.meta.url === new URL(process.argv[1] ?? "", "file://").href || (import.meta as { main?: boolean }).main) {
   const [workers = "2", endpoint = "tcp://*:5555", requests] = process.argv.slice(2);

@@ -2,15 +2,16 @@
  * Task ventilator (the guide's taskvent): pushes tasks to the workers and
  * tells the sink how many to expect.
  *
- *   node --import tsx examples/ventilator.ts [tasks-endpoint] [sink-endpoint] [tasks]
+ *   node --import tsx examples/ventilator.ts [tasks-endpoint] [sink-endpoint] [tasks] [workers]
  *   deno run -A examples/ventilator.ts …   |   bun examples/ventilator.ts …
  *
- * Start the sink and the workers first; the ventilator waits for a worker.
+ * Start the sink and the workers first; the ventilator waits for `workers`
+ * workers (default 1) to connect before it sends.
  */
 import process from "node:process";
 import { Push } from "../mod.ts";
 
-const [tasksAt = "tcp://*:5557", sinkAt = "tcp://localhost:5558", count = "100"] = process.argv.slice(2);
+const [tasksAt = "tcp://*:5557", sinkAt = "tcp://localhost:5558", count = "100", workers = "1"] = process.argv.slice(2);
 const sender = new Push();
 await sender.bind(tasksAt);
 const sink = new Push();
@@ -19,8 +20,9 @@ sink.connect(sinkAt);
 // Tell the sink how many results to expect, once it is surely connected.
 for await (const event of sink.events) if (event.type === "handshake") break;
 await sink.send(["start", count]);
-// Wait for a worker to be connected; workers that join later get the tasks still queued.
-for await (const event of sender.events) if (event.type === "handshake") break;
+// Wait for the workers to be connected, so the first tasks do not all go to the first one.
+let connected = 0;
+for await (const event of sender.events) if (event.type === "handshake" && ++connected === Number(workers)) break;
 
 let totalMs = 0;
 for (let i = 0; i < Number(count); i++) {

@@ -2,36 +2,14 @@
 // endpoints in a temp dir (no port races), and checks what they print.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { eventually, runtimeCommand, tempIpcPath, withTimeout } from "../support/util.ts";
-
-interface Run {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
+import { eventually, runtimeCommand, tempIpcPath } from "../support/util.ts";
+import { finished, killAll, type Run, startProcess } from "../support/processes.ts";
 
 function start(example: string, ...args: string[]): Run {
   const script = fileURLToPath(new URL(`../../examples/${example}.ts`, import.meta.url).href);
   const [cmd, ...rest] = runtimeCommand(script);
-  const child = spawn(cmd, [...rest, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function finished(run: Run, what: string): Promise<string> {
-  assert.equal(await withTimeout(run.exited, 60_000, what), 0, `${what} exit code; output:\n${run.output()}`);
-  return run.output();
-}
-
-function killAll(): void {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill();
+  return startProcess(cmd, [...rest, ...args]);
 }
 
 test("hello-world: client and server (REQ/REP)", async () => {
