@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { delimiterProblem } from "./format.ts";
 
 /** Socket types the CLI offers, by their lower-case ZeroMQ names. */
 export const SOCKET_TYPES = [
@@ -88,9 +89,11 @@ options:
   -c, --connect               connect (the default)
   -s, --subscribe PREFIX      subscribe (repeatable; same as a positional PREFIX)
   -j, --join GROUP            dish: join a group (repeatable; same as a positional GROUP)
-  -d, --delimiter STR         frame separator on a line (default: tab)
+  -d, --delimiter STR         frame separator on a line (default: tab; "\\t" is a tab)
   -f, --format auto|text|hex  how frames print: text, hex, or auto (text unless
-                              binary, then 0x-hex); "0x…" input frames are hex in auto
+                              binary or holding the delimiter, then 0x-hex, so a
+                              printed line reads back as the same message);
+                              "0x…" input frames are hex in auto
   -n, --count N               exit after receiving N messages
       --delay MS              wait before sending the first line (slow joiners)
       --echo                  rep, server: answer each request with itself
@@ -202,7 +205,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case "--delimiter":
         delimiter = value(arg).replace(/\\t/g, "\t");
-        if (delimiter === "") throw new UsageError("--delimiter cannot be empty");
         break;
       case "--format": {
         const f = value(arg);
@@ -252,6 +254,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         }
     }
   }
+  const problem = delimiterProblem(delimiter, format);
+  if (problem) throw new UsageError(problem);
   if (command === "socket") {
     if (type === null) throw new UsageError("which socket? omq TYPE ENDPOINT... (see omq --help)");
     if (endpoints.length === 0) throw new UsageError(`omq ${type} needs an endpoint, e.g. tcp://127.0.0.1:5555`);

@@ -70,7 +70,7 @@ export async function draftSession(
     await using dish = new Dish(options);
     await openEndpoints(dish, o, (line) => io.error(line));
     dish.join(...o.subscribe);
-    await receiveAll(dish, o.count, (frame, { group }) => print(formatFrame(group, o.format), frame));
+    await receiveAll(dish, o.count, (frame, { group }) => print(formatFrame(group, o.format, o.delimiter), frame));
     return 0;
   }
 

@@ -85,10 +85,50 @@ export function isIPv6(host: string): boolean {
   return bare.includes(":") && /^[0-9a-fA-F:.]+$/.test(bare) && bare.split("::").length <= 2;
 }
 
+/** A dotted quad as inet_pton reads it: no leading zeros (which a resolver may read as octal). */
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const STRICT_IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+/** What may follow `%` in an IPv6 address (an interface name or index), as Node's `net.isIP`. */
+const ZONE = /^[0-9a-zA-Z.:-]+$/;
+
+/** An IPv4 address exactly as inet_pton (and Node's `net.isIP`) accepts it. */
+function isStrictIPv4(host: string): boolean {
+  return STRICT_IPV4.test(host);
+}
+
+/**
+ * An IPv6 address exactly as inet_pton accepts it (eight groups, or fewer around one `::`, the last
+ * two may be a dotted quad), with an optional `%zone` as Node's `net.isIP` takes.
+ */
+function isStrictIPv6(host: string): boolean {
+  const zone = host.indexOf("%");
+  if (zone >= 0 && !ZONE.test(host.slice(zone + 1))) return false;
+  let bare = zone < 0 ? host : host.slice(0, zone);
+  if (bare.includes(".")) {
+    const tail = bare.lastIndexOf(":");
+    if (tail < 0 || !isStrictIPv4(bare.slice(tail + 1))) return false;
+    bare = `${bare.slice(0, tail + 1)}0:0`; // the dotted quad is two groups
+  }
+  const halves = bare.split("::");
+  if (halves.length > 2) return false;
+  let groups = 0;
+  for (const half of halves) {
+    if (half === "") continue;
+    for (const group of half.split(":")) {
+      if (!HEX_GROUP.test(group)) return false;
+      groups++;
+    }
+  }
+  return halves.length === 2 ? groups <= 7 : groups === 8;
+}
+
 /**
  * Parses a DGRAM address frame: `"host:port"` with a numeric host (IPv6 in brackets) and a port
- * from 1 to 65535, as libzmq's `resolve_raw_address` (which takes IPv4 only); null otherwise.
- * A trailing NUL is allowed: libzmq's DGRAM ends the address frames it hands out with one.
+ * from 1 to 65535, as libzmq's `resolve_raw_address` (which takes IPv4 only, through inet_pton);
+ * null otherwise. The host must be numeric as inet_pton reads it, so sending to it never asks a
+ * resolver (which reads "010.0.0.1" as octal). A trailing NUL is allowed: libzmq's DGRAM ends the
+ * address frames it hands out with one.
  *
  * @example
  * ```ts
@@ -106,9 +146,9 @@ export function parseDatagramAddress(text: string): DatagramPeer | null {
   if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) return null;
   if (host.startsWith("[") && host.endsWith("]")) {
     host = host.slice(1, -1);
-    return isIPv6(host) ? { host, port } : null;
+    return isStrictIPv6(host) ? { host, port } : null;
   }
-  return isIPv4(host) ? { host, port } : null;
+  return isStrictIPv4(host) ? { host, port } : null;
 }
 
 /**

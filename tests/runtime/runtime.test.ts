@@ -391,6 +391,21 @@ test(`${runtime.name}: a 5 MB write arrives intact and in order`, async () => {
   });
 });
 
+// Deno's adapter starts a connection's own read buffer small (a silent peer must cost little) and
+// doubles it while reads fill it: a bulk transfer must still come in large reads.
+test(`${runtime.name}: a bulk transfer without the decoder's buffers is read in large chunks`, async () => {
+  await withPair(tcp("127.0.0.1"), async (p) => {
+    const rx = track(p.server);
+    const tx = track(p.client);
+    const big = pattern(4 * 1024 * 1024, 3);
+    if (!p.client.write([big])) await tx.until(() => tx.drains > 0, "drain");
+    await rx.until(() => rx.bytes >= big.byteLength, "4 MB received");
+    const largest = Math.max(...rx.received.map((c) => c.byteLength));
+    assert.ok(largest >= 32 * 1024, `largest read ${largest} bytes`);
+    assertSameBytes(rx.joined(), big);
+  });
+});
+
 test(`${runtime.name}: 10,000 small writes arrive in order`, async () => {
   await inTempDir(async (dir) => {
     await withPair(ipc(join(dir, "small.sock")), async (p) => {

@@ -49,6 +49,24 @@ test("format: text frames print as text, binary ones as 0x-hex, and parse back t
   assert.throws(() => parseLine("zz", "\t", "hex"), /not hex/);
 });
 
+test("format: a text frame holding the delimiter prints as hex, so the line reads back as the same message", () => {
+  const message = [bytes("a\tb"), bytes("plain text"), bytes("\uFEFFbom")];
+  const line = formatMessage(message, "\t", "auto");
+  assert.equal(line, "0x610962\tplain text\t0xefbbbf626f6d");
+  assert.deepEqual(parseLine(line, "\t", "auto"), message);
+  // The tail of a frame and the head of the delimiter must not make one earlier: "a:" + "::" + "b".
+  assert.equal(formatMessage([bytes("a:"), bytes("b")], "::", "auto"), "0x613a::b");
+  assert.equal(formatMessage([bytes("a,b")], "::", "auto"), "a,b");
+});
+
+test("parseArgs: a delimiter that a hex frame could hold is refused, except in text format", () => {
+  assert.throws(() => parseArgs(["pull", "tcp://a:1", "-d", "0"]), /starts with a hex digit or x/);
+  assert.throws(() => parseArgs(["pull", "tcp://a:1", "-f", "hex", "--delimiter=x"]), /starts with a hex digit or x/);
+  assert.throws(() => parseArgs(["pull", "tcp://a:1", "-d", ""]), /--delimiter cannot be empty/);
+  assert.equal(parseArgs(["pull", "tcp://a:1", "-d", "0", "-f", "text"]).delimiter, "0");
+  assert.equal(parseArgs(["pull", "tcp://a:1", "-d", "\\t"]).delimiter, "\t");
+});
+
 test("omq push connects to a libzmq Pull: each stdin line is a message, tabs split frames", async () => {
   const pull = await zmq.socket("pull");
   const endpoint = await pull.bind(TCP);

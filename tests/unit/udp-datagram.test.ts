@@ -46,6 +46,15 @@ test("DGRAM address frames: host:port with a numeric host, IPv6 in brackets", ()
   for (const bad of ["256.0.0.1:5", "1.2.3:5", "[nothex]:5", "127.0.0.1:5x", "127.0.0.1:-5"]) {
     assert.equal(parseDatagramAddress(bad), null, JSON.stringify(bad));
   }
+  // Numeric as inet_pton reads it: a leading zero (octal to a resolver), a short or long IPv6, an empty zone.
+  for (
+    const bad of ["010.0.0.1:5", "[1:2]:5", "[0:]:1", "[1:2:3:4:5:6:7:1.2.3.4]:5", "[fe80::1%]:5", "[::01.2.3.4]:5"]
+  ) {
+    assert.equal(parseDatagramAddress(bad), null, JSON.stringify(bad));
+  }
+  assert.deepEqual(parseDatagramAddress("[fe80::1%lo]:5"), { host: "fe80::1%lo", port: 5 });
+  assert.deepEqual(parseDatagramAddress("[::ffff:10.0.0.1]:5"), { host: "::ffff:10.0.0.1", port: 5 });
+  assert.deepEqual(parseDatagramAddress("[1:2:3:4:5:6:7::]:5"), { host: "1:2:3:4:5:6:7::", port: 5 });
 });
 
 test("DatagramAddresses parses a frame once while the same bytes repeat, and sees a change", () => {

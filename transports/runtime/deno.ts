@@ -34,8 +34,15 @@ interface DenoApi {
 }
 const deno = (): DenoApi => (globalThis as unknown as { Deno: DenoApi }).Deno;
 
-/** Bytes asked of the kernel per read (what Node reads too). */
+/** Bytes asked of the kernel per read at most (what Node reads too). */
 const READ_SIZE = 64 * 1024;
+/**
+ * The adapter's own read buffer starts this small and doubles while reads fill it. A pending
+ * read pins its buffer until bytes arrive, and Node's and Bun's allocate theirs only then: a
+ * connection that has sent nothing (1,000 silent attackers) must not hold 64 KiB each. A
+ * ZMTP greeting is 64 bytes; after it the engine's decoder hands out its own buffers.
+ */
+const FIRST_READ = 256;
 /**
  * Reads up to this size are copied out and the read buffer is reused: the core keeps
  * received chunks as message frames, and a 7-byte message must not pin 64 KiB.
@@ -97,6 +104,7 @@ class DenoConnection implements ByteConnection {
   async #readLoop(): Promise<void> {
     // Only for reads the engine has no buffer for (the greeting): its decoder's buffers take the rest.
     let buf: Uint8Array | null = null;
+    let size = FIRST_READ;
     try {
       for (;;) {
         // Not reading while paused is what makes the peer feel TCP backpressure.
@@ -105,9 +113,12 @@ class DenoConnection implements ByteConnection {
         // Where the engine's decoder wants the bytes: back to back in its arena, or a large
         // frame's own buffer. Nothing else touches the decoder until this read is pushed.
         const target = this.#ending ? null : this.#handlers?.readBuffer?.() ?? null;
-        const into = target ?? (buf ??= new Uint8Array(READ_SIZE));
+        if (target) buf = null; // the decoder's buffers took over: a quiet connection keeps none of ours
+        const into = target ?? (buf ??= new Uint8Array(size));
         const n = await this.#conn.read(into);
         if (n === null) break;
+        // A full buffer says more was waiting: ask for more next time (the next buffer made).
+        if (into === buf && n === buf.byteLength && n < READ_SIZE) size = Math.min(2 * n, READ_SIZE);
         if (this.#ending) continue; // after end() bytes are read only to reach the peer's FIN
         // A read already in flight at pause() still completes: hold its bytes until resume().
         for (let wait = this.#unpaused(); wait; wait = this.#unpaused()) await wait;
@@ -115,8 +126,10 @@ class DenoConnection implements ByteConnection {
         if (this.#ending) continue;
         let chunk: Uint8Array;
         if (into !== buf) chunk = into.subarray(0, n);
-        else if (n < COPY_BELOW) chunk = buf.slice(0, n);
-        else {
+        else if (n < COPY_BELOW) {
+          chunk = buf.slice(0, n);
+          if (buf.byteLength < size) buf = null; // outgrown: the next read makes a larger one
+        } else {
           chunk = buf.subarray(0, n);
           buf = null; // the receiver owns it now
         }
