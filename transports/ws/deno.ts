@@ -56,10 +56,11 @@ export const denoWs: WsRuntime = {
     }
     const listener: WsListener = {
       address: { ...address, port: server.addr.port },
-      close: () => {
-        // Aborting stops accepting; upgraded WebSockets live on, as a tcp listener's connections do.
+      close: async () => {
+        // Aborting stops accepting (and, on Deno, ends the upgraded WebSockets too); the port is
+        // free only once the server has finished, and a rebind right after must work.
         abort.abort();
-        return Promise.resolve();
+        await server.finished;
       },
     };
     return Promise.resolve(listener);
