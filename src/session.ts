@@ -255,7 +255,7 @@ export class Session {
       dialer: new Dialer(endpoint, ep.address, {
         connect: (address) =>
           address.kind === "ws"
-            ? connectWs(address, this.#security().name)
+            ? connectWs(address, this.#security().name, o)
             : address.kind === "udp"
             ? connectUdp(address, udpOptions(owner.socketType, o), endpoint)
             : address.kind === "epgm"

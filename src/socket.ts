@@ -179,6 +179,32 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare receiveBufferSize: number;
   /** Maximum TCP retransmit timeout in ms [ZMQ_TCP_MAXRT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
   declare tcpMaxRetransmitTimeout: number;
+  /**
+   * The certificate (PEM text; a chain: the server's first) a `wss://` bind presents [ZMQ_WSS_CERT_PEM].
+   * Read when the endpoint is bound.
+   *
+   * @example
+   * ```ts ignore
+   * const pub = new Publisher({ wssCertPem: await Deno.readTextFile("cert.pem"), wssKeyPem: await Deno.readTextFile("key.pem") });
+   * await pub.bind("wss://*:8443/feed");
+   * ```
+   */
+  declare wssCertPem: string | Uint8Array | null;
+  /** The private key (PEM text) of `wssCertPem` [ZMQ_WSS_KEY_PEM]. */
+  declare wssKeyPem: string | Uint8Array | null;
+  /**
+   * A certificate (PEM text: a CA, or the server's own self-signed one) a `wss://` connect trusts,
+   * besides the system's roots unless `wssTrustSystem` is off [ZMQ_WSS_TRUST_PEM]. Not in a browser,
+   * which trusts only its own store (connecting with it set fails with EPROTONOSUPPORT there).
+   */
+  declare wssTrustPem: string | Uint8Array | null;
+  /** The name a `wss://` server's certificate must carry; null: the endpoint's host [ZMQ_WSS_HOSTNAME]. */
+  declare wssHostname: string | null;
+  /**
+   * Whether a `wss://` connect trusts the runtime's root certificates [ZMQ_WSS_TRUST_SYSTEM, default true].
+   * Deno's TLS always adds them, so there off is refused (EPROTONOSUPPORT) rather than ignored.
+   */
+  declare wssTrustSystem: boolean;
   /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
   declare plainServer: boolean;
   /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */

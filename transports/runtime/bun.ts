@@ -261,8 +261,9 @@ function listenNow(options: Record<string, unknown>): ReturnType<BunApi["listen"
 export const bunRuntime: Runtime = {
   name: "bun",
 
-  async listen(address, onConnection): Promise<Listener> {
-    const options = { ...where(address), socket: handlersFor(address, onConnection) };
+  async listen(address, onConnection, _onAcceptError, listenOptions): Promise<Listener> {
+    const tls = listenOptions?.tls;
+    const options = { ...where(address), socket: handlersFor(address, onConnection), ...(tls ? { tls } : {}) };
     // Bun has no lstat/unlink of its own: node:fs and node:net are its API for them. Bun reports a
     // full backlog (EAGAIN) as ECONNREFUSED, so a live but busy listener can look dead here.
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);

@@ -27,7 +27,9 @@ interface DenoListener {
 }
 interface DenoApi {
   listen(options: Record<string, unknown>): DenoListener;
+  listenTls(options: Record<string, unknown>): DenoListener;
   connect(options: Record<string, unknown>): Promise<DenoConn>;
+  startTls(conn: DenoConn, options: Record<string, unknown>): Promise<DenoConn>;
   lstat(path: string): Promise<{ isSocket: boolean | null }>;
   remove(path: string, options?: { recursive?: boolean }): Promise<void>;
   makeTempDir(options?: { prefix?: string }): Promise<string>;
@@ -251,9 +253,9 @@ const denoSocketFiles: SocketFiles = {
     }),
 };
 
-function listenNow(address: SocketAddress): DenoListener {
+function listenNow(address: SocketAddress, tls?: { cert: string; key: string }): DenoListener {
   try {
-    return deno().listen(options(address));
+    return tls ? deno().listenTls({ ...options(address), cert: tls.cert, key: tls.key }) : deno().listen(options(address));
   } catch (err) {
     throw withErrno(err);
   }
@@ -263,9 +265,9 @@ function listenNow(address: SocketAddress): DenoListener {
 export const denoRuntime: Runtime = {
   name: "deno",
 
-  async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
+  async listen(address, onConnection, onAcceptError = () => {}, listenOptions): Promise<Listener> {
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, denoSocketFiles);
-    const listener = listenNow(address);
+    const listener = listenNow(address, listenOptions?.tls);
     let open = true;
     let pending: Promise<unknown> = Promise.resolve();
     // A hand-written loop, not `for await`: Deno's iterator ends on the first accept error,
@@ -323,7 +325,15 @@ export const denoRuntime: Runtime = {
     // Deno.connect cannot bind a source address; node:net on Deno can (measured), so that one goes there.
     if (dial?.source) return await nodeRuntime.connect(address, dial);
     try {
-      return wrap(await deno().connect(options(address)), address);
+      const conn = await deno().connect(options(address));
+      if (!dial?.tls) return wrap(conn, address);
+      const { hostname, caCerts } = dial.tls;
+      try {
+        return wrap(await deno().startTls(conn, { hostname, caCerts: [...caCerts] }), address);
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
     } catch (err) {
       throw withErrno(err);
     }

@@ -77,12 +77,22 @@ export interface Listener {
 export interface ListenOptions {
   /** Connections the kernel queues before they are accepted (listen(2)'s backlog) [ZMQ_BACKLOG]. */
   readonly backlog?: number;
+  /**
+   * TCP only: serve TLS with this certificate and key (PEM text); the connections carry the
+   * decrypted bytes. The Deno and Bun adapters (for wss://; Node's ws server is node:https).
+   */
+  readonly tls?: { readonly cert: string; readonly key: string } | undefined;
 }
 
 /** How to connect, beyond the address. */
 export interface DialOptions {
   /** The local address (port 0: any) to connect from, as libzmq's `tcp://source;destination`. */
   readonly source?: { readonly host: string; readonly port: number };
+  /**
+   * TCP only: speak TLS, checking the server's certificate against `hostname`, trusting the
+   * runtime's roots and `caCerts` (PEM text). The Deno adapter (for wss:// there).
+   */
+  readonly tls?: { readonly hostname: string; readonly caCerts: readonly string[] };
 }
 
 /** A runtime's sockets and scheduling, as the core needs them. */

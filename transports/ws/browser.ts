@@ -5,7 +5,8 @@
  * @module
  */
 import { ZmqError } from "../../src/errors.ts";
-import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsClientTls, WsListener, WsRuntime } from "./types.ts";
+import { customTrust } from "./tls.ts";
 import { openWebSocket, type WebSocketConstructor, wsUrl } from "./web.ts";
 
 /** The browser's ws transport (also right for any runtime with a global `WebSocket` and no server). */
@@ -15,7 +16,16 @@ export const browserWs: WsRuntime = {
       new ZmqError("EPROTONOSUPPORT", `cannot bind ${wsUrl(address)}: a web page cannot accept connections`),
     );
   },
-  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
+  connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
+    if (address.secure && customTrust(tls)) {
+      return Promise.reject(
+        new ZmqError(
+          "EPROTONOSUPPORT",
+          `cannot connect ${wsUrl(address)}: a web page's WebSocket trusts the browser's certificates only ` +
+            `(wssTrustPem, wssHostname and wssTrustSystem cannot apply)`,
+        ),
+      );
+    }
     const Ctor = (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) {
       return Promise.reject(new ZmqError("EPROTONOSUPPORT", `cannot connect ${wsUrl(address)}: no WebSocket here`));
