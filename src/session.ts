@@ -9,7 +9,7 @@
  */
 import type { Listener } from "../transports/runtime/types.ts";
 import { formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
-import { connectWs } from "../transports/ws/listen.ts";
+import { checkConnectWs, connectWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
 import { bindUdp, checkTransport, connectUdp, type UdpListener, udpOptions } from "../transports/udp.ts";
 import { acceptedBy, parseAcceptFilter } from "../transports/accept-filter.ts";
@@ -233,6 +233,7 @@ export class Session {
     const ep = parseEndpoint(endpoint, false);
     checkTransport(owner.socketType, ep, false, endpoint);
     if (ep.transport === "epgm") checkEpgm(owner.socketType, ep.address, "connect", endpoint);
+    if (ep.transport === "ws") checkConnectWs(ep.address, owner.options);
     if (this.#connected.has(endpoint)) return;
     // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
     if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);

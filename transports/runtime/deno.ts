@@ -27,7 +27,6 @@ interface DenoListener {
 }
 interface DenoApi {
   listen(options: Record<string, unknown>): DenoListener;
-  listenTls(options: Record<string, unknown>): DenoListener;
   connect(options: Record<string, unknown>): Promise<DenoConn>;
   startTls(conn: DenoConn, options: Record<string, unknown>): Promise<DenoConn>;
   lstat(path: string): Promise<{ isSocket: boolean | null }>;
@@ -253,9 +252,9 @@ const denoSocketFiles: SocketFiles = {
     }),
 };
 
-function listenNow(address: SocketAddress, tls?: { cert: string; key: string }): DenoListener {
+function listenNow(address: SocketAddress): DenoListener {
   try {
-    return tls ? deno().listenTls({ ...options(address), cert: tls.cert, key: tls.key }) : deno().listen(options(address));
+    return deno().listen(options(address));
   } catch (err) {
     throw withErrno(err);
   }
@@ -265,9 +264,9 @@ function listenNow(address: SocketAddress, tls?: { cert: string; key: string }):
 export const denoRuntime: Runtime = {
   name: "deno",
 
-  async listen(address, onConnection, onAcceptError = () => {}, listenOptions): Promise<Listener> {
+  async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, denoSocketFiles);
-    const listener = listenNow(address, listenOptions?.tls);
+    const listener = listenNow(address);
     let open = true;
     let pending: Promise<unknown> = Promise.resolve();
     // A hand-written loop, not `for await`: Deno's iterator ends on the first accept error,

@@ -79,9 +79,11 @@ export interface ListenOptions {
   readonly backlog?: number;
   /**
    * TCP only: serve TLS with this certificate and key (PEM text); the connections carry the
-   * decrypted bytes. The Deno and Bun adapters (for wss://; Node's ws server is node:https).
+   * decrypted bytes. `handshakeTimeout` (ms, 0: none) bounds the TLS handshake where the adapter
+   * delivers connections only after it (Node). The Node and Bun adapters (wss:// on Deno and Bun:
+   * a Deno TLS connection closed before its handshake keeps its TCP socket open, measured in 2.9).
    */
-  readonly tls?: { readonly cert: string; readonly key: string } | undefined;
+  readonly tls?: { readonly cert: string; readonly key: string; readonly handshakeTimeout?: number } | undefined;
 }
 
 /** How to connect, beyond the address. */

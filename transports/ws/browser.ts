@@ -17,19 +17,25 @@ export const browserWs: WsRuntime = {
     );
   },
   connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
-    if (address.secure && customTrust(tls)) {
-      return Promise.reject(
-        new ZmqError(
-          "EPROTONOSUPPORT",
-          `cannot connect ${wsUrl(address)}: a web page's WebSocket trusts the browser's certificates only ` +
-            `(wssTrustPem, wssHostname and wssTrustSystem cannot apply)`,
-        ),
-      );
+    if (address.secure && tls) {
+      try {
+        browserWs.checkClientTls!(address, tls);
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
     const Ctor = (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) {
       return Promise.reject(new ZmqError("EPROTONOSUPPORT", `cannot connect ${wsUrl(address)}: no WebSocket here`));
     }
     return openWebSocket(Ctor, address, protocols);
+  },
+  checkClientTls(address: WsAddress, tls: WsClientTls): void {
+    if (!customTrust(tls)) return;
+    throw new ZmqError(
+      "EPROTONOSUPPORT",
+      `cannot connect ${wsUrl(address)}: a web page's WebSocket trusts the browser's certificates only ` +
+        `(wssTrustPem, wssHostname and wssTrustSystem cannot apply)`,
+    );
   },
 };

@@ -8,6 +8,7 @@ import { offeredProtocols, wsRuntime } from "#omq/ws";
 import { ZmqError } from "../../src/errors.ts";
 import type { MessageConnection, WsAddress, WsClientTls, WsListener, WsServerTls } from "./types.ts";
 import { wsUrl } from "./web.ts";
+import { checkClientTls } from "./tls.ts";
 
 /**
  * Serves ZWS 2.0 at `address`, speaking the mechanism `mechanism()` names. A wildcard host
@@ -50,6 +51,23 @@ export async function listenWs(
  */
 export function connectWs(address: WsAddress, mechanism: string, o: Record<string, unknown>): Promise<MessageConnection> {
   return wsRuntime.connect(address, offeredProtocols(mechanism), address.secure ? clientTls(o) : undefined);
+}
+
+/**
+ * Checks a `wss://` connect's trust options before the first attempt, so that settings that
+ * cannot work throw from `connect()`: EINVAL when nothing is trusted, EPROTONOSUPPORT for what
+ * this runtime's client cannot apply.
+ *
+ * @example
+ * ```ts ignore
+ * checkConnectWs(address, socketOptions); // in Socket.connect, before dialing
+ * ```
+ */
+export function checkConnectWs(address: WsAddress, o: Record<string, unknown>): void {
+  if (!address.secure) return;
+  const tls = clientTls(o);
+  checkClientTls(wsUrl(address), tls);
+  wsRuntime.checkClientTls?.(address, tls);
 }
 
 /** The certificate and key of a `wss://` bind, or EINVAL naming the options it lacks. */

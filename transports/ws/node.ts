@@ -127,6 +127,9 @@ export const nodeWs: WsRuntime = {
         handshakeTimeout: options.handshakeInterval() || 120_000,
       }, notWebSocket)
       : (await import("node:http")).createServer(notWebSocket);
+    // A client that fails its TLS handshake (or times out) loses its connection: node:tls reports
+    // it and leaves the socket open.
+    if (tls) http.on("tlsClientError", (_err: Error, socket: import("node:tls").TLSSocket) => socket.destroy());
     // libzmq's ws engine counts the upgrade as part of the handshake: a connection that has not
     // upgraded within handshakeInterval of its accept (of its TLS handshake for wss) is closed.
     const upgrading = new Map<unknown, ReturnType<typeof setTimeout>>();

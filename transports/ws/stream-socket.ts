@@ -154,7 +154,9 @@ export async function listenStreamWs(
   onConnection: (conn: MessageConnection) => void,
 ): Promise<WsListener> {
   const tcp: SocketAddress = { kind: "tcp", host: address.host, port: address.port };
-  const tls = options.tls && { cert: options.tls.certPem, key: options.tls.keyPem };
+  // The TLS handshake's bound where the adapter hands over connections after it (read at bind).
+  const tls = options.tls &&
+    { cert: options.tls.certPem, key: options.tls.keyPem, handshakeTimeout: options.handshakeInterval() };
   const open = new Set<ByteConnection>();
   const listener = await runtime.listen(tcp, (conn) => serveUpgrade(conn, address, options, onConnection, open), () => {
     // A failed accept costs that one connection; the listener keeps going.

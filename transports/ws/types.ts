@@ -144,4 +144,6 @@ export interface WsRuntime {
    * `tls` applies to `wss://` only.
    */
   connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection>;
+  /** Throws (EPROTONOSUPPORT) for `wss://` trust settings this runtime's client cannot apply; absent: all apply. */
+  checkClientTls?(address: WsAddress, tls: WsClientTls): void;
 }
