@@ -42,4 +42,5 @@ test("restart: a PULL closed and bound again at once on tcp is reached again", (
 
 test("restart: a PULL closed and bound again at once on ipc is reached again", () => restart(tempIpcPath()));
 
-test("restart: a PULL closed and bound again at once on ws is reached again", () => restart("ws://127.0.0.1:*/restart"));
+test("restart: a PULL closed and bound again at once on ws is reached again", () =>
+  restart("ws://127.0.0.1:*/restart"));

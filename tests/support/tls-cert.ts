@@ -74,11 +74,57 @@ async function make(): Promise<TestCertificates> {
   try {
     await writeFile(join(dir, "openssl.cnf"), CONFIG);
     const ca = (name: string) =>
-      openssl(["req", "-x509", ...EC, "-keyout", `${name}.key`, "-out", `${name}.pem`, "-days", "2", "-config", "openssl.cnf", "-extensions", "ca", "-subj", `/CN=${name}`], dir);
+      openssl([
+        "req",
+        "-x509",
+        ...EC,
+        "-keyout",
+        `${name}.key`,
+        "-out",
+        `${name}.pem`,
+        "-days",
+        "2",
+        "-config",
+        "openssl.cnf",
+        "-extensions",
+        "ca",
+        "-subj",
+        `/CN=${name}`,
+      ], dir);
     await ca("ca");
     await ca("other");
-    await openssl(["req", "-new", ...EC, "-keyout", "key.pem", "-out", "leaf.csr", "-config", "openssl.cnf", "-subj", "/CN=localhost"], dir);
-    await openssl(["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "cert.pem", "-days", "2", "-extfile", "openssl.cnf", "-extensions", "leaf"], dir);
+    await openssl([
+      "req",
+      "-new",
+      ...EC,
+      "-keyout",
+      "key.pem",
+      "-out",
+      "leaf.csr",
+      "-config",
+      "openssl.cnf",
+      "-subj",
+      "/CN=localhost",
+    ], dir);
+    await openssl([
+      "x509",
+      "-req",
+      "-in",
+      "leaf.csr",
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      "cert.pem",
+      "-days",
+      "2",
+      "-extfile",
+      "openssl.cnf",
+      "-extensions",
+      "leaf",
+    ], dir);
     const read = (name: string) => readFile(join(dir, name), "utf8");
     await openssl(["pkey", "-in", "key.pem", "-pubout", "-outform", "DER", "-out", "spki.der"], dir);
     const spkiDer = await readFile(join(dir, "spki.der"));

@@ -7,7 +7,6 @@ import { Pull, Push, Reply, Request, type Socket, type SocketEvent, type ZmqErro
 import { testCertificates } from "../support/tls-cert.ts";
 import { texts, withTimeout } from "../support/util.ts";
 
-
 async function closeAll(...sockets: Socket[]): Promise<void> {
   for (const s of sockets) s.linger = 0;
   await Promise.all(sockets.map((s) => s.close()));

@@ -49,7 +49,11 @@ export async function listenWs(
  * const conn = await connectWs(address, "NULL", socketOptions);
  * ```
  */
-export function connectWs(address: WsAddress, mechanism: string, o: Record<string, unknown>): Promise<MessageConnection> {
+export function connectWs(
+  address: WsAddress,
+  mechanism: string,
+  o: Record<string, unknown>,
+): Promise<MessageConnection> {
   return wsRuntime.connect(address, offeredProtocols(mechanism), address.secure ? clientTls(o) : undefined);
 }
 

@@ -8,16 +8,8 @@
  */
 import type { ByteConnection, ConnectionHandlers, Runtime, SocketAddress } from "../runtime/types.ts";
 import { WsConnection } from "./connection.ts";
-import { applyMask, closePayload, FrameReader, frameHeader, OPCODE } from "./frames.ts";
-import {
-  acceptKey,
-  type HttpHead,
-  lists,
-  newKey,
-  readHead,
-  requestBytes,
-  responseBytes,
-} from "./http-upgrade.ts";
+import { applyMask, closePayload, frameHeader, FrameReader, OPCODE } from "./frames.ts";
+import { acceptKey, type HttpHead, lists, newKey, readHead, requestBytes, responseBytes } from "./http-upgrade.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
 import type { MessageConnection, MessageSocket, WsAddress, WsClientTls, WsListener, WsServerOptions } from "./types.ts";
 import { hostPort } from "../address.ts";
@@ -122,7 +114,11 @@ function openOver(conn: ByteConnection, client: boolean, mechanism: string, remo
     ping: (data) => socket.pong(data),
     close: (code, reason) => {
       socket.close(code === 1005 ? 1000 : code);
-      ws.closed(code === 1000 || code === 1005 ? undefined : new Error(`WebSocket closed with code ${code}${reason ? ` (${reason})` : ""}`));
+      ws.closed(
+        code === 1000 || code === 1005
+          ? undefined
+          : new Error(`WebSocket closed with code ${code}${reason ? ` (${reason})` : ""}`),
+      );
     },
     error: (code, message) => {
       socket.close(code);
