@@ -123,3 +123,18 @@ test("ws upgrade: RFC 6455's example accept key, and a request head read back", 
   assert.equal(readHead(bytes.subarray(0, 20)), "more");
   assert.equal(readHead(new Uint8Array(9000).fill(65)), "too long");
 });
+
+test("ws frames: masking word by word equals masking byte by byte, at every offset and alignment", () => {
+  const mask = new Uint8Array([0x12, 0x34, 0x56, 0x78]);
+  const buffer = new Uint8Array(64).map((_, i) => i * 31);
+  for (let start = 0; start < 5; start++) {
+    for (let length = 0; length < 20; length++) {
+      for (let offset = 0; offset < 4; offset++) {
+        const data = buffer.slice().subarray(start, start + length);
+        const expected = data.map((b, i) => b ^ mask[(offset + i) & 3]);
+        applyMask(data, mask, offset);
+        assert.deepEqual(data, expected, `start ${start} length ${length} offset ${offset}`);
+      }
+    }
+  }
+});

@@ -53,9 +53,30 @@ export function frameHeader(opcode: number, length: number, mask: Uint8Array | n
   return header;
 }
 
-/** XORs `data` in place with `mask`, starting at mask byte `offset` (0..3). */
+/** Whether this machine stores a Uint32 low byte first (every platform the runtimes ship for). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * XORs `data` in place with `mask`, starting at mask byte `offset` (0..3). Four bytes at a time
+ * over the aligned middle: a byte loop held Bun's 1 MB messages to about half the speed.
+ */
 export function applyMask(data: Uint8Array, mask: Uint8Array, offset = 0): void {
-  for (let i = 0; i < data.length; i++) data[i] ^= mask[(offset + i) & 3];
+  const length = data.length;
+  let i = 0;
+  // Bytes up to the first 4-aligned address (and all of a short payload).
+  const head = Math.min(length, (4 - (data.byteOffset & 3)) & 3);
+  for (; i < head; i++) data[i] ^= mask[(offset + i) & 3];
+  const words = (length - i) >>> 2;
+  if (words > 0) {
+    const m = (k: number) => mask[(offset + i + k) & 3];
+    const word = LITTLE_ENDIAN
+      ? (m(0) | (m(1) << 8) | (m(2) << 16) | (m(3) << 24))
+      : ((m(0) << 24) | (m(1) << 16) | (m(2) << 8) | m(3));
+    const view = new Uint32Array(data.buffer, data.byteOffset + i, words);
+    for (let w = 0; w < words; w++) view[w] ^= word;
+    i += words * 4;
+  }
+  for (; i < length; i++) data[i] ^= mask[(offset + i) & 3];
 }
 
 /** A close frame's payload: the status code, then the reason (§5.5.1). */
