@@ -138,3 +138,18 @@ test("ws frames: masking word by word equals masking byte by byte, at every offs
     }
   }
 });
+
+test("ws frames: a message over the limit fails from its header (1009), fragments counted together", () => {
+  const { seen } = reader(true);
+  const limited = new FrameReader(true, {
+    message: (data) => void seen.messages.push(data),
+    ping() {},
+    close() {},
+    error: (code, message) => void seen.events.push(`error ${code} ${message}`),
+  }, () => 10);
+  limited.push(clientFrame(OPCODE.binary, new Uint8Array(10)));
+  limited.push(clientFrame(OPCODE.binary, new Uint8Array(6), false));
+  limited.push(frameHeader(OPCODE.continuation, 5, new Uint8Array(4))); // 6 + 5 > 10: no payload needed
+  assert.equal(seen.messages.length, 1);
+  assert.match(seen.events[0], /^error 1009 /);
+});

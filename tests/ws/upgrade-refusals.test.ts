@@ -76,3 +76,29 @@ test("ws listener: a good upgrade is 101 with the chosen ZWS subprotocol", async
   assert.match(answer, /\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK\+xOo=\r\n/i);
   assert.match(answer, /\r\nSec-WebSocket-Protocol: ZWS2\.0\/NULL\r\n/i);
 });
+
+test("ws listener: a peer announcing a message over maxMessageSize is dropped before sending it", async () => {
+  await using pull = new Pull({ linger: 0, maxMessageSize: 1000 });
+  await pull.bind("ws://127.0.0.1:*/zmq");
+  const port = Number(/:(\d+)\//.exec(pull.lastEndpoint!)![1]);
+  const closed = await withTimeout(
+    new Promise<boolean>((resolve, reject) => {
+      const socket = connect({ host: "127.0.0.1", port }, () => socket.write(upgrade("/zmq", "ZWS2.0")));
+      let got = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => {
+        got += chunk;
+        if (!got.includes("\r\n\r\n")) return;
+        got = "-";
+        // A masked binary frame header announcing 100 MB (64-bit length), then nothing more.
+        const header = new Uint8Array([0x82, 0xff, 0, 0, 0, 0, 0x06, 0x40, 0, 0, 1, 2, 3, 4]);
+        socket.write(header);
+      });
+      socket.on("close", () => resolve(true));
+      socket.on("error", reject);
+    }),
+    5000,
+    "the server dropping the oversized message",
+  );
+  assert.equal(closed, true);
+});

@@ -118,11 +118,18 @@ export class FrameReader {
   /** The data message being assembled from fragments: its opcode (0: none) and finished frames. */
   #messageOpcode = 0;
   #fragments: Uint8Array[] = [];
+  #fragmentBytes = 0;
   #failed = false;
+  readonly #maxMessage: () => number;
 
-  constructor(server: boolean, events: FrameEvents) {
+  /**
+   * `maxMessage()` (-1: none) bounds a data message's length, checked from each frame's header,
+   * so that a peer announcing a huge message is dropped before it is held in memory.
+   */
+  constructor(server: boolean, events: FrameEvents, maxMessage: () => number = () => -1) {
     this.#server = server;
     this.#events = events;
+    this.#maxMessage = maxMessage;
   }
 
   /** Reads what `chunk` holds; a server's reader may change the chunk's bytes (unmasking). */
@@ -202,6 +209,10 @@ export class FrameReader {
     } else if (opcode === OPCODE.text || opcode === OPCODE.binary) {
       if (this.#messageOpcode !== 0) return this.#fail(1002, "a new message inside a fragmented one");
     } else return this.#fail(1002, `unknown data opcode ${opcode}`);
+    const max = opcode < 8 ? this.#maxMessage() : -1;
+    if (max >= 0 && this.#fragmentBytes + length > max) {
+      return this.#fail(1009, `a message of ${this.#fragmentBytes + length} bytes or more exceeds the limit of ${max}`);
+    }
     this.#remaining = length;
     this.#payloadRead = 0;
     this.#parts = [];
@@ -222,12 +233,14 @@ export class FrameReader {
     if (opcode !== OPCODE.continuation) this.#messageOpcode = opcode;
     if (!this.#fin) {
       this.#fragments.push(payload);
+      this.#fragmentBytes += payload.length;
       return;
     }
     const fragments = this.#fragments;
     const message = fragments.length === 0 ? payload : join([...fragments, payload]);
     const binary = this.#messageOpcode === OPCODE.binary;
     this.#fragments = [];
+    this.#fragmentBytes = 0;
     this.#messageOpcode = 0;
     events.message(message, binary);
   }

@@ -30,6 +30,7 @@ export async function listenWs(
   const options = {
     mechanism,
     handshakeInterval: () => o.handshakeInterval as number,
+    maxMessage: () => (o.maxMessageSize as number) < 0 ? -1 : (o.maxMessageSize as number) + 1,
     tls: address.secure ? serverTls(address, o) : undefined,
   };
   try {

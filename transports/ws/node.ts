@@ -112,6 +112,8 @@ export const nodeWs: WsRuntime = {
     const mechanism = options.mechanism;
     const wss = new WebSocketServer({
       ...WS_OPTIONS,
+      // A message over maxMessageSize (as set at bind) is refused from its header: never held whole.
+      maxPayload: Math.max(0, options.maxMessage()),
       noServer: true,
       handleProtocols: (_offered: Set<string>, req: UpgradeRequest) => req.zwsProtocol ?? false,
     });

@@ -103,7 +103,13 @@ class StreamWebSocket implements MessageSocket {
 }
 
 /** Joins a byte connection that finished its upgrade to a `WsConnection`, `rest` being its first frame bytes. */
-function openOver(conn: ByteConnection, client: boolean, mechanism: string, remote: string): {
+function openOver(
+  conn: ByteConnection,
+  client: boolean,
+  mechanism: string,
+  remote: string,
+  maxMessage?: () => number,
+): {
   ws: WsConnection;
   handlers: ConnectionHandlers;
 } {
@@ -124,7 +130,7 @@ function openOver(conn: ByteConnection, client: boolean, mechanism: string, remo
       socket.close(code);
       ws.closed(new Error(`WebSocket protocol error from ${remote}: ${message}`));
     },
-  });
+  }, maxMessage);
   const handlers: ConnectionHandlers = {
     data: (chunk) => reader.push(chunk),
     drain: () => socket.drained(),
@@ -219,7 +225,7 @@ function serveUpgrade(
           "Sec-WebSocket-Accept": accept,
           "Sec-WebSocket-Protocol": chosen,
         })]);
-        const opened = openOver(conn, false, mechanism, conn.remoteAddress);
+        const opened = openOver(conn, false, mechanism, conn.remoteAddress, options.maxMessage);
         upgraded = opened.handlers;
         onConnection(opened.ws);
         for (const bytes of early!) upgraded.data(bytes);

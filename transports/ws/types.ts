@@ -124,6 +124,11 @@ export interface WsServerOptions {
    * else it is closed; 0: no limit. libzmq counts the upgrade as part of the handshake.
    */
   handshakeInterval(): number;
+  /**
+   * Longest WebSocket message taken, -1 none: a ZWS message is one ZMTP frame and its flags byte,
+   * so maxMessageSize + 1. Where the server reads frames itself, a longer one is refused from its header.
+   */
+  maxMessage(): number;
   /** For `wss://`: what the server presents. */
   readonly tls?: WsServerTls;
 }
