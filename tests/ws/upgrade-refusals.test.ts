@@ -102,3 +102,33 @@ test("ws listener: a peer announcing a message over maxMessageSize is dropped be
   );
   assert.equal(closed, true);
 });
+
+test("ws listener: a refused peer that keeps its connection open is cut off at handshakeInterval", async () => {
+  await using pull = new Pull({ linger: 0, handshakeInterval: 300 });
+  await pull.bind("ws://127.0.0.1:*/zmq");
+  const port = Number(/:(\d+)\//.exec(pull.lastEndpoint!)![1]);
+  const answer = await withTimeout(
+    new Promise<string>((resolve) => {
+      // allowHalfOpen: the server's FIN does not make this peer close its side. It keeps writing
+      // after the deadline: a server still holding the connection takes the bytes, one that let go
+      // answers with a reset.
+      const socket = connect(
+        { host: "127.0.0.1", port, allowHalfOpen: true },
+        () => socket.write("GET /zmq HTTP/1.1\r\nHost: x\r\n\r\n"),
+      );
+      let got = "";
+      let timer: ReturnType<typeof setInterval> | undefined;
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => void (got += chunk));
+      socket.on("error", () => {});
+      socket.on("close", () => {
+        clearInterval(timer);
+        resolve(got);
+      });
+      setTimeout(() => (timer = setInterval(() => socket.write("x"), 50)), 600);
+    }),
+    5000,
+    "the server letting go of the refused connection",
+  );
+  assert.match(answer, /^HTTP\/1\.1 426 /);
+});

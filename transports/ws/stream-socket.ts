@@ -196,25 +196,29 @@ function serveUpgrade(
     clearTimeout(timer);
     pending.delete(conn);
   };
+  let refused = false;
+  // The timer stays: a refused peer that never closes its side is cut off at the deadline all the same.
   const refuse = (status: number, reason: string, body: string, headers: Record<string, string> = {}) => {
-    done();
+    refused = true;
+    received = new Uint8Array(0);
     conn.write([responseBytes(status, reason, headers, body)]);
     conn.end();
   };
   conn.start({
     data(chunk) {
       if (upgraded) return upgraded.data(chunk);
+      if (refused) return; // what a refused peer sends after its request is dropped
       if (early) return void early.push(chunk);
       received = received.length === 0 ? chunk : concat(received, chunk);
       const got = readHead(received);
       if (got === "more") return;
       if (got === "too long") return refuse(431, "Request Header Fields Too Large", "request head too long\n");
-      early = got.rest.length > 0 ? [got.rest] : [];
-      received = new Uint8Array(0);
       const answer = checkRequest(got.head, address, options.mechanism());
       if (typeof answer !== "object" || !("chosen" in answer)) {
         return refuse(answer.status, answer.reason, answer.body, answer.headers);
       }
+      early = got.rest.length > 0 ? [got.rest] : [];
+      received = new Uint8Array(0);
       const { chosen, mechanism, key } = answer;
       acceptKey(key).then((accept) => {
         if (!pending.has(conn)) return; // closed meanwhile
