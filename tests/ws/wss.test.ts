@@ -140,3 +140,20 @@ test("wss: unbind frees the port for a wss:// bind at once", async () => {
     await closeAll(first, second);
   }
 });
+
+test("wss: wssTrustSystem off trusts wssTrustPem alone (Node, Bun); Deno, which cannot leave its roots out, refuses it", async () => {
+  const { caPem } = await testCertificates();
+  const pull = await wssPull("alone");
+  const push = new Push({ wssTrustPem: caPem, wssTrustSystem: false });
+  try {
+    if ("Deno" in globalThis) {
+      assert.throws(() => push.connect(pull.lastEndpoint!), (err: ZmqError) => err.code === "EPROTONOSUPPORT");
+      return;
+    }
+    push.connect(pull.lastEndpoint!);
+    await push.send("trusted alone");
+    assert.deepEqual(texts(await withTimeout(pull.receive(), 10_000, "message")), ["trusted alone"]);
+  } finally {
+    await closeAll(push, pull);
+  }
+});
