@@ -110,7 +110,10 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare reconnectMaxInterval: number;
   /** Milliseconds a connection attempt may take; 0 leaves it to the OS [ZMQ_CONNECT_TIMEOUT]. */
   declare connectTimeout: number;
-  /** Milliseconds the ZMTP handshake may take; 0 no limit [ZMQ_HANDSHAKE_IVL]. */
+  /**
+   * Milliseconds the ZMTP handshake may take; 0 no limit [ZMQ_HANDSHAKE_IVL]. A ws or wss listener
+   * also gives an accepted connection this long for its TLS handshake and WebSocket upgrade, as libzmq.
+   */
   declare handshakeInterval: number;
   /** Milliseconds between ZMTP PINGs on each connection; 0 sends none [ZMQ_HEARTBEAT_IVL]. */
   declare heartbeatInterval: number;
