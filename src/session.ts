@@ -8,6 +8,7 @@
  * @module
  */
 import { formatEndpoint, parseEndpoint } from "../transports/endpoint.ts";
+import { checkConnectWs } from "../transports/ws/listen.ts";
 import { checkTransport } from "../transports/udp.ts";
 import { acceptRefusal } from "../transports/accept-filter.ts";
 import { checkEpgm } from "../transports/epgm.ts";
@@ -181,6 +182,7 @@ export class Session {
     const ep = parseEndpoint(endpoint, false);
     checkTransport(owner.socketType, ep, false, endpoint);
     if (ep.transport === "epgm") checkEpgm(owner.socketType, ep.address, "connect", endpoint);
+    if (ep.transport === "ws") checkConnectWs(ep.address, owner.options);
     if (this.#connected.has(endpoint)) return;
     // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
     if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);

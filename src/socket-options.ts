@@ -98,6 +98,16 @@ export interface SocketOptions {
   receiveBufferSize?: number;
   /** See {@linkcode Socket.tcpMaxRetransmitTimeout}. */
   tcpMaxRetransmitTimeout?: number;
+  /** See {@linkcode Socket.wssCertPem}. */
+  wssCertPem?: string | Uint8Array | null;
+  /** See {@linkcode Socket.wssKeyPem}. */
+  wssKeyPem?: string | Uint8Array | null;
+  /** See {@linkcode Socket.wssTrustPem}. */
+  wssTrustPem?: string | Uint8Array | null;
+  /** See {@linkcode Socket.wssHostname}. */
+  wssHostname?: string | null;
+  /** See {@linkcode Socket.wssTrustSystem}. */
+  wssTrustSystem?: boolean;
 }
 
 /** Options of `connect` (ROUTER and STREAM name the peer they connect to). */
@@ -173,6 +183,33 @@ function checkMetadata(name: string, value: unknown): unknown {
   return Object.freeze(out);
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * A PEM option (libzmq's ZMQ_WSS_*_PEM): PEM text, as a string or its UTF-8 bytes, holding a
+ * block of the kind `label` names ("CERTIFICATE", "PRIVATE KEY"); kept as a string.
+ */
+function pemCheck(label: string): (name: string, value: unknown) => unknown {
+  return (name, value) => {
+    if (value === null) return null;
+    const text = typeof value === "string" ? value : value instanceof Uint8Array ? decoder.decode(value) : null;
+    if (text === null) throw new TypeError(`option ${name} must be PEM text (a string or Uint8Array), or null`);
+    if (!new RegExp(`-----BEGIN [A-Z ]*${label}-----`).test(text)) {
+      throw new RangeError(`option ${name} must be PEM text with a "-----BEGIN ...${label}-----" block`);
+    }
+    return text;
+  };
+}
+
+/** ZMQ_WSS_HOSTNAME: a host name or address, or null. */
+function checkHostname(name: string, value: unknown): unknown {
+  if (value === null) return null;
+  if (typeof value !== "string" || value === "" || /[\s/]/.test(value)) {
+    throw new TypeError(`option ${name} must be a host name, or null`);
+  }
+  return value;
+}
+
 /** Why an option cannot take effect: Node's, Deno's and Bun's tcp sockets have no way to set it. */
 function NO_TCP_OPTION(sockopt: string): string {
   return `Node, Deno and Bun give a program no way to set ${sockopt} on a tcp socket`;
@@ -224,4 +261,10 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   sendBufferSize: { kind: "int", default: -1, min: -1, unsupported: NO_TCP_OPTION("SO_SNDBUF") },
   receiveBufferSize: { kind: "int", default: -1, min: -1, unsupported: NO_TCP_OPTION("SO_RCVBUF") },
   tcpMaxRetransmitTimeout: { kind: "int", default: 0, min: 0, unsupported: NO_TCP_OPTION("TCP_MAXRT") },
+  // libzmq's draft wss:// options (ZMQ_WSS_CERT_PEM, _KEY_PEM, _TRUST_PEM, _HOSTNAME, _TRUST_SYSTEM).
+  wssCertPem: { kind: "custom", default: null, check: pemCheck("CERTIFICATE") },
+  wssKeyPem: { kind: "custom", default: null, check: pemCheck("PRIVATE KEY") },
+  wssTrustPem: { kind: "custom", default: null, check: pemCheck("CERTIFICATE") },
+  wssHostname: { kind: "custom", default: null, check: checkHostname },
+  wssTrustSystem: { kind: "bool", default: true },
 };

@@ -110,7 +110,10 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare reconnectMaxInterval: number;
   /** Milliseconds a connection attempt may take; 0 leaves it to the OS [ZMQ_CONNECT_TIMEOUT]. */
   declare connectTimeout: number;
-  /** Milliseconds the ZMTP handshake may take; 0 no limit [ZMQ_HANDSHAKE_IVL]. */
+  /**
+   * Milliseconds the ZMTP handshake may take; 0 no limit [ZMQ_HANDSHAKE_IVL]. A ws or wss listener
+   * also gives an accepted connection this long for its TLS handshake and WebSocket upgrade, as libzmq.
+   */
   declare handshakeInterval: number;
   /** Milliseconds between ZMTP PINGs on each connection; 0 sends none [ZMQ_HEARTBEAT_IVL]. */
   declare heartbeatInterval: number;
@@ -179,6 +182,32 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   declare receiveBufferSize: number;
   /** Maximum TCP retransmit timeout in ms [ZMQ_TCP_MAXRT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
   declare tcpMaxRetransmitTimeout: number;
+  /**
+   * The certificate (PEM text; a chain: the server's first) a `wss://` bind presents [ZMQ_WSS_CERT_PEM].
+   * Read when the endpoint is bound.
+   *
+   * @example
+   * ```ts ignore
+   * const pub = new Publisher({ wssCertPem: await Deno.readTextFile("cert.pem"), wssKeyPem: await Deno.readTextFile("key.pem") });
+   * await pub.bind("wss://*:8443/feed");
+   * ```
+   */
+  declare wssCertPem: string | Uint8Array | null;
+  /** The private key (PEM text) of `wssCertPem` [ZMQ_WSS_KEY_PEM]. */
+  declare wssKeyPem: string | Uint8Array | null;
+  /**
+   * A certificate (PEM text: a CA, or the server's own self-signed one) a `wss://` connect trusts,
+   * besides the system's roots unless `wssTrustSystem` is off [ZMQ_WSS_TRUST_PEM]. Not in a browser,
+   * which trusts only its own store (connecting with it set fails with EPROTONOSUPPORT there).
+   */
+  declare wssTrustPem: string | Uint8Array | null;
+  /** The name a `wss://` server's certificate must carry; null: the endpoint's host [ZMQ_WSS_HOSTNAME]. */
+  declare wssHostname: string | null;
+  /**
+   * Whether a `wss://` connect trusts the runtime's root certificates (default true) [ZMQ_WSS_TRUST_SYSTEM].
+   * Deno's TLS always adds them, so there off is refused (EPROTONOSUPPORT) rather than ignored.
+   */
+  declare wssTrustSystem: boolean;
   /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
   declare plainServer: boolean;
   /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */

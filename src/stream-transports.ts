@@ -34,7 +34,7 @@ export async function listenStream(
   acceptError: (err: Error) => void,
 ): Promise<Listener | WsListener> {
   if (ep.transport === "inproc" || ep.transport === "udp" || ep.transport === "epgm") throw new Error("unreachable");
-  if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, mechanism, accept);
+  if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, mechanism, o, accept);
   if (ep.transport === "ipc" && ep.address.path === "*") return await listenIpcWildcard(runtime, accept, acceptError);
   const listenOptions = { backlog: o.backlog as number };
   if (ep.transport === "ipc") return await runtime.listen(ep.address, accept, acceptError, listenOptions);

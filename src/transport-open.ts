@@ -64,7 +64,7 @@ export async function listenOn(
 export function dialerFor(ep: Endpoint, endpoint: string, on: OpenContext): DialerHost["connect"] {
   return (address) =>
     address.kind === "ws"
-      ? connectWs(address, on.mechanism())
+      ? connectWs(address, on.mechanism(), on.options)
       : address.kind === "udp"
       ? connectUdp(address, udpOptions(on.socketType, on.options), endpoint)
       : address.kind === "epgm"

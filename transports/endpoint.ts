@@ -100,9 +100,6 @@ function parseTcp(endpoint: string, rest: string, forBind: boolean): Endpoint {
 
 /** `ws://host:port/path` (RFC 45; libzmq's ws_address_t): the path defaults to "/". */
 function parseWs(endpoint: string, rest: string, secure: boolean, forBind: boolean): Endpoint {
-  if (secure && forBind) {
-    throw new ZmqError("EPROTONOSUPPORT", `cannot bind "${endpoint}": wss:// needs a TLS certificate; bind ws://`);
-  }
   const slash = rest.indexOf("/", rest.startsWith("[") ? rest.indexOf("]") : 0);
   const path = slash < 0 ? "/" : rest.slice(slash);
   const tcp = parseTcp(endpoint, slash < 0 ? rest : rest.slice(0, slash), forBind);

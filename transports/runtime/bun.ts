@@ -33,6 +33,7 @@ interface BunHandlers {
   end(s: BunSocket): void;
   close(s: BunSocket, error?: Error): void;
   error(s: BunSocket, error: Error): void;
+  handshake(s: BunSocket, success: boolean, authorizationError: Error | null): void;
 }
 interface BunListener {
   readonly port?: number;
@@ -230,6 +231,10 @@ function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => vo
     // (Bun then fires `close`). Unflushed bytes are dropped; the peer is not reading them.
     end: (s) => s.end(),
     close: (s, error) => s.data?.onClose(error),
+    // With a handshake handler, a TLS listener's `open` comes at the TCP accept (measured: without
+    // one, only once the TLS handshake ends), so a client that never starts TLS can be timed out.
+    // A failed handshake closes the socket; nothing to do here.
+    handshake: () => {},
     error: (s, error) => s.data?.onError(error),
   };
 }
@@ -261,8 +266,9 @@ function listenNow(options: Record<string, unknown>): ReturnType<BunApi["listen"
 export const bunRuntime: Runtime = {
   name: "bun",
 
-  async listen(address, onConnection): Promise<Listener> {
-    const options = { ...where(address), socket: handlersFor(address, onConnection) };
+  async listen(address, onConnection, _onAcceptError, listenOptions): Promise<Listener> {
+    const tls = listenOptions?.tls;
+    const options = { ...where(address), socket: handlersFor(address, onConnection), ...(tls ? { tls } : {}) };
     // Bun has no lstat/unlink of its own: node:fs and node:net are its API for them. Bun reports a
     // full backlog (EAGAIN) as ECONNREFUSED, so a live but busy listener can look dead here.
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);

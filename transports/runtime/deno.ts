@@ -28,6 +28,7 @@ interface DenoListener {
 interface DenoApi {
   listen(options: Record<string, unknown>): DenoListener;
   connect(options: Record<string, unknown>): Promise<DenoConn>;
+  startTls(conn: DenoConn, options: Record<string, unknown>): Promise<DenoConn>;
   lstat(path: string): Promise<{ isSocket: boolean | null }>;
   remove(path: string, options?: { recursive?: boolean }): Promise<void>;
   makeTempDir(options?: { prefix?: string }): Promise<string>;
@@ -336,7 +337,15 @@ export const denoRuntime: Runtime = {
     // Deno.connect cannot bind a source address; node:net on Deno can (measured), so that one goes there.
     if (dial?.source) return await nodeRuntime.connect(address, dial);
     try {
-      return wrap(await deno().connect(options(address)), address);
+      const conn = await deno().connect(options(address));
+      if (!dial?.tls) return wrap(conn, address);
+      const { hostname, caCerts } = dial.tls;
+      try {
+        return wrap(await deno().startTls(conn, { hostname, caCerts: [...caCerts] }), address);
+      } catch (err) {
+        conn.close();
+        throw err;
+      }
     } catch (err) {
       throw withErrno(err);
     }

@@ -77,12 +77,24 @@ export interface Listener {
 export interface ListenOptions {
   /** Connections the kernel queues before they are accepted (listen(2)'s backlog) [ZMQ_BACKLOG]. */
   readonly backlog?: number;
+  /**
+   * TCP only: serve TLS with this certificate and key (PEM text); the connections carry the
+   * decrypted bytes. `handshakeTimeout` (ms, 0: none) bounds the TLS handshake where the adapter
+   * delivers connections only after it (Node). The Node and Bun adapters (wss:// on Deno and Bun:
+   * a Deno TLS connection closed before its handshake keeps its TCP socket open, measured in 2.9).
+   */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly handshakeTimeout?: number } | undefined;
 }
 
 /** How to connect, beyond the address. */
 export interface DialOptions {
   /** The local address (port 0: any) to connect from, as libzmq's `tcp://source;destination`. */
   readonly source?: { readonly host: string; readonly port: number };
+  /**
+   * TCP only: speak TLS, checking the server's certificate against `hostname`, trusting the
+   * runtime's roots and `caCerts` (PEM text). The Deno adapter (for wss:// there).
+   */
+  readonly tls?: { readonly hostname: string; readonly caCerts: readonly string[] };
 }
 
 /** A runtime's sockets and scheduling, as the core needs them. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { ZmqError } from "../../src/errors.ts";
-import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsClientTls, WsListener, WsRuntime } from "./types.ts";
+import { customTrust } from "./tls.ts";
 import { openWebSocket, type WebSocketConstructor, wsUrl } from "./web.ts";
 
 /** The browser's ws transport (also right for any runtime with a global `WebSocket` and no server). */
@@ -15,11 +16,26 @@ export const browserWs: WsRuntime = {
       new ZmqError("EPROTONOSUPPORT", `cannot bind ${wsUrl(address)}: a web page cannot accept connections`),
     );
   },
-  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
+  connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
+    if (address.secure && tls) {
+      try {
+        browserWs.checkClientTls!(address, tls);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     const Ctor = (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) {
       return Promise.reject(new ZmqError("EPROTONOSUPPORT", `cannot connect ${wsUrl(address)}: no WebSocket here`));
     }
     return openWebSocket(Ctor, address, protocols);
+  },
+  checkClientTls(address: WsAddress, tls: WsClientTls): void {
+    if (!customTrust(tls)) return;
+    throw new ZmqError(
+      "EPROTONOSUPPORT",
+      `cannot connect ${wsUrl(address)}: a web page's WebSocket trusts the browser's certificates only ` +
+        `(wssTrustPem, wssHostname and wssTrustSystem cannot apply)`,
+    );
   },
 };

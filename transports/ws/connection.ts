@@ -15,7 +15,7 @@ const HIGH_WATER = 256 * 1024;
 /** How often a blocked writer looks at `bufferedAmount` where the runtime has no drain event. */
 const DRAIN_POLL_MS = 2;
 
-/** Most bytes held for a paused engine when the WebSocket cannot pause (Deno, Bun, browsers). */
+/** Most bytes held for a paused engine when the WebSocket cannot pause (the standard client: Deno, Bun, browsers). */
 export const MAX_BACKLOG_BYTES: number = 64 << 20;
 
 /**
@@ -61,7 +61,7 @@ export class WsConnection implements MessageConnection {
     if (handlers !== null && !this.#paused && this.#backlog.length === 0) return handlers.message(data);
     this.#backlog.push(data);
     this.#backlogBytes += data.byteLength;
-    // Deno's and Bun's server WebSockets cannot stop reading: a peer that keeps sending past our
+    // A standard WebSocket client (Deno, Bun, browsers) cannot stop reading: a peer that keeps sending past our
     // receive high-water mark would grow this queue without end. Bounded memory wins: drop it.
     if (this.#backlogBytes > MAX_BACKLOG_BYTES && this.#socket.pause === undefined) {
       this.#fail(

@@ -1,72 +1,45 @@
 /**
- * ZWS on Deno: `Deno.serve` + `Deno.upgradeWebSocket` for the server, the
- * global `WebSocket` for the client.
+ * ZWS on Deno: omq's own WebSocket server over `Deno.listen` (node:tls for `wss://`; through the
+ * runtime adapters), so that the time to the upgrade is bounded and the port is free once the
+ * listener is closed; the global `WebSocket` as the client, or omq's own over `Deno.startTls`
+ * where a `wss://` connect trusts a certificate of its own (Deno's WebSocket takes no CA).
  *
  * @module
  */
-import { withErrno } from "../runtime/errors.ts";
-import { chooseProtocol, mechanismOf } from "./protocol.ts";
-import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
-import { openWebSocket, type StandardWebSocket, type WebSocketConstructor, zwsOverWebSocket } from "./web.ts";
-import { hostPort } from "../address.ts";
-
-/** The slice of the Deno namespace used here (typed here so the file loads on every runtime). */
-interface DenoServeApi {
-  serve(
-    options: Record<string, unknown>,
-    handler: (req: Request, info: { remoteAddr: { hostname: string; port: number } }) => Response,
-  ): { readonly addr: { port: number }; shutdown(): Promise<void>; readonly finished: Promise<void> };
-  upgradeWebSocket(req: Request, options: { protocol?: string }): { socket: StandardWebSocket; response: Response };
-}
-const deno = (): DenoServeApi => (globalThis as unknown as { Deno: DenoServeApi }).Deno;
+import { ZmqError } from "../../src/errors.ts";
+import { denoRuntime } from "../runtime/deno.ts";
+import { nodeRuntime } from "../runtime/node.ts";
+import { connectStreamWs, listenStreamWs } from "./stream-socket.ts";
+import { checkClientTls, customTrust } from "./tls.ts";
+import type { MessageConnection, WsAddress, WsClientTls, WsRuntime, WsServerOptions } from "./types.ts";
+import { openWebSocket, type WebSocketConstructor, wsUrl } from "./web.ts";
 
 /** Deno's ws transport. */
 export const denoWs: WsRuntime = {
-  listen(address: WsAddress, mechanism: () => string, onConnection: (conn: MessageConnection) => void) {
-    const abort = new AbortController();
-    let server: ReturnType<DenoServeApi["serve"]>;
-    try {
-      server = deno().serve(
-        { hostname: address.host, port: address.port, signal: abort.signal, onListen: () => {} },
-        (req, info) => {
-          if (new URL(req.url).pathname !== address.path) return new Response("not found", { status: 404 });
-          if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-            return new Response("a ZWS 2.0 endpoint: WebSocket only", { status: 426 });
-          }
-          const chosen = chooseProtocol([req.headers.get("sec-websocket-protocol") ?? ""], mechanism());
-          const negotiated = chosen === null ? null : mechanismOf(chosen);
-          if (chosen === null || negotiated === null) {
-            return new Response("no ZWS 2.0 subprotocol for this socket's mechanism", { status: 400 });
-          }
-          // The request (and its remoteAddr) is gone once upgraded.
-          const { hostname: host, port } = info.remoteAddr;
-          const remote = hostPort(host, port);
-          // Deno checks `protocol` against the offer split at ", " only, so libzmq's
-          // "ZWS2.0/NULL,ZWS2.0" never matches: the header is set on the response instead.
-          const { socket, response } = deno().upgradeWebSocket(req, {});
-          response.headers.set("sec-websocket-protocol", chosen);
-          const conn = zwsOverWebSocket(socket, negotiated, remote);
-          // Sending is possible once open; the engine starts then.
-          socket.addEventListener("open", () => onConnection(conn));
-          return response;
-        },
-      );
-    } catch (err) {
-      return Promise.reject(withErrno(err));
-    }
-    const listener: WsListener = {
-      address: { ...address, port: server.addr.port },
-      close: () => {
-        // Aborting stops accepting; upgraded WebSockets live on, as a tcp listener's connections do.
-        abort.abort();
-        return Promise.resolve();
-      },
-    };
-    return Promise.resolve(listener);
+  listen(address: WsAddress, options: WsServerOptions, onConnection: (conn: MessageConnection) => void) {
+    // wss:// through node:tls: a Deno.listenTls connection closed before its TLS handshake keeps
+    // its TCP socket open (Deno 2.9, measured), so a silent client could not be timed out.
+    return listenStreamWs(options.tls ? nodeRuntime : denoRuntime, address, options, onConnection);
   },
 
-  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
+  async connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
+    if (address.secure && customTrust(tls)) {
+      checkClientTls(wsUrl(address), tls);
+      denoWs.checkClientTls!(address, tls);
+      return await connectStreamWs(denoRuntime, address, protocols, tls);
+    }
     const Ctor = (globalThis as unknown as { WebSocket: WebSocketConstructor }).WebSocket;
-    return openWebSocket(Ctor, address, protocols);
+    return await openWebSocket(Ctor, address, protocols);
+  },
+
+  checkClientTls(address: WsAddress, tls: WsClientTls): void {
+    // Deno.startTls adds caCerts to its roots; it has no way to leave them out.
+    if (!tls.trustSystem) {
+      throw new ZmqError(
+        "EPROTONOSUPPORT",
+        `cannot connect ${wsUrl(address)}: Deno's TLS always trusts its root certificates, ` +
+          `so wssTrustSystem cannot be turned off here`,
+      );
+    }
   },
 };

@@ -7,7 +7,8 @@
  */
 import { WsConnection } from "./connection.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
-import type { MessageConnection, WsAddress, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsClientTls, WsListener, WsRuntime, WsServerOptions } from "./types.ts";
+import { checkClientTls } from "./tls.ts";
 import { offering, wsUrl } from "./web.ts";
 import { hostPort } from "../address.ts";
 
@@ -86,23 +87,66 @@ function zwsOverNodeWs(ws: NodeWs, mechanism: string, remoteAddress: string): Ws
   return conn;
 }
 
+/**
+ * node:tls's client options for the `wss*` options: `ca` replaces Node's roots, so with
+ * `wssTrustSystem` the bundled roots go with the trusted PEM; `servername` is the name checked.
+ */
+async function nodeTlsOptions(url: string, tls: WsClientTls): Promise<Record<string, unknown>> {
+  checkClientTls(url, tls);
+  const out: Record<string, unknown> = {};
+  if (tls.hostname !== null) out.servername = tls.hostname;
+  if (tls.trustPem !== null) {
+    const { rootCertificates } = await import("node:tls");
+    out.ca = tls.trustSystem ? [...rootCertificates, tls.trustPem] : [tls.trustPem];
+  }
+  return out;
+}
+
 const header = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Node's ws transport. */
 export const nodeWs: WsRuntime = {
-  async listen(address: WsAddress, mechanism: () => string, onConnection: (conn: MessageConnection) => void) {
+  async listen(address: WsAddress, options: WsServerOptions, onConnection: (conn: MessageConnection) => void) {
     const { WebSocketServer } = await loadWs();
-    const { createServer } = await import("node:http");
+    const mechanism = options.mechanism;
     const wss = new WebSocketServer({
       ...WS_OPTIONS,
+      // A message over maxMessageSize (as set at bind) is refused from its header: never held whole.
+      maxPayload: Math.max(0, options.maxMessage()),
       noServer: true,
       handleProtocols: (_offered: Set<string>, req: UpgradeRequest) => req.zwsProtocol ?? false,
     });
-    const http = createServer((_req, res) => {
+    const notWebSocket = (_req: unknown, res: import("node:http").ServerResponse) => {
       res.writeHead(426, { "content-type": "text/plain" }).end("a ZWS 2.0 endpoint: WebSocket only\n");
+    };
+    const tls = options.tls;
+    const http = tls
+      ? (await import("node:https")).createServer({
+        cert: tls.certPem,
+        key: tls.keyPem,
+        // The TLS handshake's share of handshakeInterval (read at bind); the upgrade's is timed below.
+        handshakeTimeout: options.handshakeInterval() || 120_000,
+      }, notWebSocket)
+      : (await import("node:http")).createServer(notWebSocket);
+    // A client that fails its TLS handshake (or times out) loses its connection: node:tls reports
+    // it and leaves the socket open.
+    if (tls) http.on("tlsClientError", (_err: Error, socket: import("node:tls").TLSSocket) => socket.destroy());
+    // libzmq's ws engine counts the upgrade as part of the handshake: a connection that has not
+    // upgraded within handshakeInterval of its accept (of its TLS handshake for wss) is closed.
+    const upgrading = new Map<unknown, ReturnType<typeof setTimeout>>();
+    http.on(tls ? "secureConnection" : "connection", (socket: import("node:net").Socket) => {
+      const limit = options.handshakeInterval();
+      if (limit <= 0) return;
+      upgrading.set(socket, setTimeout(() => socket.destroy(), limit));
+      socket.once("close", () => {
+        clearTimeout(upgrading.get(socket));
+        upgrading.delete(socket);
+      });
     });
     http.on("upgrade", (req, socket, head) => {
+      clearTimeout(upgrading.get(socket));
+      upgrading.delete(socket);
       socket.on("error", () => socket.destroy());
       const path = new URL(req.url ?? "/", "http://host").pathname;
       const chosen = path === address.path
@@ -142,18 +186,25 @@ export const nodeWs: WsRuntime = {
     const listener: WsListener = {
       address: { ...address, port },
       close: () => {
-        // Stops listening at once; upgraded connections stay (as a tcp listener's do).
+        // Stops listening at once; upgraded connections stay (as a tcp listener's do), those
+        // still before their upgrade go.
         http.close();
+        for (const [socket, timer] of upgrading) {
+          clearTimeout(timer);
+          (socket as { destroy(): void }).destroy();
+        }
+        upgrading.clear();
         return Promise.resolve();
       },
     };
     return listener;
   },
 
-  async connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection> {
+  async connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
     const { WebSocket } = await loadWs();
     const url = wsUrl(address);
-    const ws = offering(url, protocols, (offer) => new WebSocket(url, offer, WS_OPTIONS));
+    const options = address.secure && tls ? { ...WS_OPTIONS, ...await nodeTlsOptions(url, tls) } : WS_OPTIONS;
+    const ws = offering(url, protocols, (offer) => new WebSocket(url, offer, options));
     // A failed attempt may report more than one error; none of them may go unhandled.
     ws.on("error", () => {});
     return await new Promise<MessageConnection>((resolve, reject) => {

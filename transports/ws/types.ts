@@ -8,7 +8,7 @@
 /** Where a `ws://` or `wss://` endpoint listens or connects. */
 export interface WsAddress {
   readonly kind: "ws";
-  /** `wss://`: TLS, for connecting where the runtime's WebSocket client provides it. */
+  /** `wss://`: WebSocket over TLS (a bind needs `WsServerOptions.tls`). */
   readonly secure: boolean;
   readonly host: string;
   readonly port: number;
@@ -97,18 +97,58 @@ export interface MessageConnection {
   destroy(): void;
 }
 
+/** The certificate and key a `wss://` listener presents (the socket's `wssCertPem`, `wssKeyPem`). */
+export interface WsServerTls {
+  /** PEM text: the certificate (chain) the server presents. */
+  readonly certPem: string;
+  /** PEM text: its private key. */
+  readonly keyPem: string;
+}
+
+/** How a `wss://` client checks the server (the socket's `wssTrustPem`, `wssHostname`, `wssTrustSystem`). */
+export interface WsClientTls {
+  /** PEM text of a certificate (or CA) trusted besides (or, without `trustSystem`, instead of) the system's. */
+  readonly trustPem: string | null;
+  /** The name the server's certificate must carry; null: the endpoint's host. */
+  readonly hostname: string | null;
+  /** Whether the runtime's own root certificates are trusted too. */
+  readonly trustSystem: boolean;
+}
+
+/** What a listener reads from its socket, per connection where it can (option changes apply). */
+export interface WsServerOptions {
+  /** The mechanism whose subprotocol a client must offer ("NULL", "PLAIN", "CURVE"). */
+  mechanism(): string;
+  /**
+   * Milliseconds a connection has from its accept to a completed WebSocket upgrade (TLS included),
+   * else it is closed; 0: no limit. libzmq counts the upgrade as part of the handshake.
+   */
+  handshakeInterval(): number;
+  /**
+   * Longest WebSocket message taken, -1 none: a ZWS message is one ZMTP frame and its flags byte,
+   * so maxMessageSize + 1. Where the server reads frames itself, a longer one is refused from its header.
+   */
+  maxMessage(): number;
+  /** For `wss://`: what the server presents. */
+  readonly tls?: WsServerTls;
+}
+
 /** A runtime's WebSocket client and server, as the ws transport needs them. */
 export interface WsRuntime {
   /**
    * Serves WebSocket upgrades at `address.path`, accepting a client whose
-   * `Sec-WebSocket-Protocol` list offers the subprotocol of `mechanism()` (read per connection,
-   * so option changes apply).
+   * `Sec-WebSocket-Protocol` list offers the subprotocol of `options.mechanism()`.
    */
   listen(
     address: WsAddress,
-    mechanism: () => string,
+    options: WsServerOptions,
     onConnection: (conn: MessageConnection) => void,
   ): Promise<WsListener>;
-  /** Opens a WebSocket offering `protocols`; resolves once open with the message connection. */
-  connect(address: WsAddress, protocols: readonly string[]): Promise<MessageConnection>;
+  /**
+   * Opens a WebSocket offering `protocols`; resolves once open with the message connection.
+   * `tls` applies to `wss://` only.
+   */
+  connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection>;
+  /** Throws (EPROTONOSUPPORT) for `wss://` trust settings this runtime's client cannot apply; absent: all apply. */
+  checkClientTls?(address: WsAddress, tls: WsClientTls): void;
 }

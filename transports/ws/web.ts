@@ -1,6 +1,6 @@
 /**
  * ZWS over a standard (WHATWG) `WebSocket`: the client in browsers, Deno and
- * Bun, and the server side of `Deno.upgradeWebSocket`. Web platform only.
+ * Bun. Web platform only.
  *
  * @module
  */
