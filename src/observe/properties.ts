@@ -28,7 +28,7 @@ export class MessageProperties {
   /** @internal Built by the socket from the peer the message came from. */
   constructor(peer: Peer) {
     const values = this.#values;
-    if (peer.metadata) for (const [name, value] of peer.metadata) values.set(name, value);
+    if (peer.metadata) { for (const [name, value] of peer.metadata) values.set(name, value); }
     if (peer.socketType !== null && !values.has("socket-type")) values.set("socket-type", encode(peer.socketType));
     // libzmq 4.3 names the peer's Identity "Routing-Id" too (ZMTP 3.1 calls it so).
     const identity = values.get("identity") ?? peer.announcedId;

@@ -1,7 +1,7 @@
 // propertiesOf(message): libzmq's zmq_msg_gets properties of the connection a message came in on.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { Context, Dealer, Pull, Push, Router, XPublisher, Subscriber } from "../../mod.ts";
+import { Context, Dealer, Pull, Push, Router, Subscriber, XPublisher } from "../../mod.ts";
 import { type Libzmq, startLibzmq } from "../support/libzmq.ts";
 import { text, withTimeout } from "../support/util.ts";
 
