@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { droppedBy } from "./observe/counters.ts";
+import { retire } from "./observe/counters.ts";
 import { Peer } from "./peer.ts";
 import type { SessionOwner } from "./session.ts";
 import { compatible } from "./zmtp/socket-type.ts";
@@ -78,8 +78,7 @@ export class PeerSet {
     this.#owner.rules().detach(peer);
     peer.inbound.end();
     peer.connectedAt = null;
-    // What its pipes discarded stays in the socket's count after the peer is gone.
-    this.#owner.counters.messagesDropped += droppedBy(peer);
+    retire(this.#owner.counters, peer);
   }
 
   /** Detaches every peer, telling inproc links. */

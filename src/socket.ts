@@ -218,7 +218,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   /**
    * Remember the peer of every message received from now on, so that `propertiesOf` answers for
    * any of them while the application holds it (one WeakMap entry per message). Off (the
-   * default): `propertiesOf` answers for the last message received only, at no cost per message.
+   * default), nothing is recorded and `propertiesOf` throws EINVAL.
    */
   declare receiveProperties: boolean;
 
@@ -242,10 +242,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   #counters = new SocketCounters();
   /** The pipe `canReceive` took `#ready` from. */
   #readyPipe: Pipe | null = null;
-  /** The last message received, and the peer it came from (for `propertiesOf`). */
-  #lastMessage: Message | null = null;
-  #lastPeer: Peer | null = null;
-  /** With `receiveProperties`: the peer of every message received since. */
+  /** With `receiveProperties`: the peer of every message received since (else null: nothing is recorded). */
   #peerOf: WeakMap<Message, Peer> | null = null;
   #readable: ReadableStream<Message> | null = null;
   #writable: WritableStream<MessageLike> | null = null;
@@ -378,18 +375,22 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   /**
    * The properties of a received message, as libzmq's `zmq_msg_gets`: those of the connection it
    * came in on (Socket-Type, Routing-Id, User-Id from ZAP, Peer-Address, the peer's own X-
-   * properties from its `metadata` option). Answers for the last message received, or, with
-   * `receiveProperties` on, for any message received since; null otherwise (and for messages
-   * the socket type made itself, as XPUB's subscription notices).
+   * properties from its `metadata` option). Needs the `receiveProperties` option on when the
+   * message was received (else EINVAL); null for a message received before, or one the socket
+   * type made itself (XPUB's subscription notices).
    *
    * @example
    * ```ts
+   * const router = new Router({ receiveProperties: true });
    * const message = await router.receive();
    * router.propertiesOf(message)?.get("User-Id"); // the id the ZAP handler gave the peer
    * ```
    */
   propertiesOf(message: Message): MessageProperties | null {
-    const peer = message === this.#lastMessage ? this.#lastPeer : this.#peerOf?.get(message);
+    if (this.#peerOf === null) {
+      throw new ZmqError("EINVAL", "propertiesOf: set the receiveProperties option before receiving the message");
+    }
+    const peer = this.#peerOf.get(message);
     return peer ? new MessageProperties(peer) : null;
   }
 
@@ -468,10 +469,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     let frames: Message;
     try {
       frames = toMessage(message);
-      if (this.#senders.length === 0 && this.#send(frames)) {
-        this.#sent(frames);
-        return RESOLVED;
-      }
+      if (this.#senders.length === 0 && this.#send(frames)) return RESOLVED;
     } catch (err) {
       return Promise.reject(err);
     }
@@ -507,12 +505,17 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       const ready = this.#ready;
       if (ready !== undefined) {
         this.#ready = undefined;
-        return Promise.resolve(this.#took(ready, this.#readyPipe));
+        if (this.#peerOf !== null) this.#remember(ready, this.#readyPipe);
+        return Promise.resolve(ready);
       }
       try {
-        lastRead.pipe = null;
+        const peerOf = this.#peerOf;
+        if (peerOf !== null) lastRead.pipe = null;
         const message = this.#receive();
-        if (message !== undefined) return Promise.resolve(this.#took(message, lastRead.pipe));
+        if (message !== undefined) {
+          if (peerOf !== null) this.#remember(message, lastRead.pipe);
+          return Promise.resolve(message);
+        }
       } catch (err) {
         return Promise.reject(err);
       }
@@ -601,7 +604,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       if (message !== undefined) this.#ready = undefined;
       else {
         try {
-          lastRead.pipe = null;
+          if (this.#peerOf !== null) lastRead.pipe = null;
           message = this.#receive();
           pipe = lastRead.pipe;
         } catch (err) {
@@ -614,31 +617,15 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       if (message === undefined) return;
       const r = receivers.shift()!;
       if (r.timer !== undefined) clearTimeout(r.timer);
-      r.resolve(this.#took(message, pipe));
+      if (this.#peerOf !== null) this.#remember(message, pipe);
+      r.resolve(message);
     }
   }
 
-  /** Counts a message handed to the application, and remembers its peer for `propertiesOf`. */
-  #took(message: Message, pipe: Pipe | null): Message {
-    const counters = this.#counters;
-    counters.messagesReceived++;
-    let bytes = 0;
-    for (let i = 0; i < message.length; i++) bytes += message[i].byteLength;
-    counters.bytesReceived += bytes;
+  /** `receiveProperties`: `message` came from the peer that reads `pipe` (none: the rules made it). */
+  #remember(message: Message, pipe: Pipe | null): void {
     const peer = pipe === null ? null : pipe.reader;
-    this.#lastMessage = message;
-    this.#lastPeer = peer;
-    if (this.#peerOf !== null && peer !== null) this.#peerOf.set(message, peer);
-    return message;
-  }
-
-  /** Counts a message the rules took. */
-  #sent(message: Message): void {
-    const counters = this.#counters;
-    counters.messagesSent++;
-    let bytes = 0;
-    for (let i = 0; i < message.length; i++) bytes += message[i].byteLength;
-    counters.bytesSent += bytes;
+    if (peer !== null) this.#peerOf!.set(message, peer);
   }
 
   /** Follows `receiveProperties`: a map from each message received to its peer, while it is on. */
@@ -661,7 +648,6 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
         continue;
       }
       senders.shift();
-      this.#sent(s.message);
       if (s.timer !== undefined) clearTimeout(s.timer);
       s.resolve();
     }

@@ -1,7 +1,8 @@
 /**
- * What a socket counts as it works: plain number fields that the send and
- * receive paths and the session add to, and the snapshot `socket.stats`
- * makes of them (with the gauges read off the live peers at that moment).
+ * What a socket counts: the pipes count the messages and bytes through them
+ * (the only per-message work), the session counts connections, and the
+ * snapshot `socket.stats` sums what its live peers' pipes counted with what
+ * the peers it let go had counted.
  *
  * @module
  */
@@ -9,14 +10,16 @@ import type { Peer } from "../peer.ts";
 
 /**
  * @internal
- * The running totals of one socket. Fields only ever grow; nothing here allocates.
+ * The running totals of one socket that no live pipe holds: the traffic of the peers it let go,
+ * the drops of its rules, its connections. Fields only ever grow.
  */
 export class SocketCounters {
+  /** Of the peers let go (the live ones' are in their pipes). */
   messagesSent = 0;
   bytesSent = 0;
   messagesReceived = 0;
   bytesReceived = 0;
-  /** Discarded by the socket: by its rules (PUB at a full queue, ROUTER unroutable) and by retired pipes. */
+  /** Discarded by the socket's rules (PUB at a full queue, ROUTER unroutable) and by the pipes of peers let go. */
   messagesDropped = 0;
   accepted = 0;
   connected = 0;
@@ -30,11 +33,14 @@ export class SocketCounters {
  * as `socket.stats` returns it: plain numbers a metrics library can export as they are.
  */
 export interface SocketStats {
-  /** Messages `send()` accepted (queued to a peer, or routed nowhere as the type allows). */
+  /**
+   * Messages queued to peers: each message `send()` routed, once per peer it went to (a PUB's copy
+   * for each subscriber), with the socket's own (subscriptions, hello messages).
+   */
   readonly messagesSent: number;
   /** Bytes of the frames of those messages. */
   readonly bytesSent: number;
-  /** Messages `receive()` (iteration, `readable`) handed to the application. */
+  /** Messages that arrived from peers, read by the application or still queued (`queuedIn`). */
   readonly messagesReceived: number;
   /** Bytes of the frames of those messages. */
   readonly bytesReceived: number;
@@ -68,17 +74,25 @@ export function statsOf(counters: SocketCounters, peers: Iterable<Peer>): Socket
   let queuedIn = 0;
   let queuedOut = 0;
   let dropped = counters.messagesDropped;
+  let messagesSent = counters.messagesSent;
+  let bytesSent = counters.bytesSent;
+  let messagesReceived = counters.messagesReceived;
+  let bytesReceived = counters.bytesReceived;
   for (const peer of peers) {
+    messagesSent += peer.outbound.messages;
+    bytesSent += peer.outbound.bytes;
+    messagesReceived += peer.inbound.messages;
+    bytesReceived += peer.inbound.bytes;
     if (peer.connectedAt !== null) connections++;
     queuedIn += peer.inbound.size;
     queuedOut += peer.outbound.size;
     dropped += droppedBy(peer);
   }
   return Object.freeze({
-    messagesSent: counters.messagesSent,
-    bytesSent: counters.bytesSent,
-    messagesReceived: counters.messagesReceived,
-    bytesReceived: counters.bytesReceived,
+    messagesSent,
+    bytesSent,
+    messagesReceived,
+    bytesReceived,
     messagesDropped: dropped,
     connections,
     accepted: counters.accepted,
@@ -94,6 +108,15 @@ export function statsOf(counters: SocketCounters, peers: Iterable<Peer>): Socket
 /** What `peer`'s pipes discarded on this socket's side (an inproc pipe's drops are its reader's). */
 export function droppedBy(peer: Peer): number {
   return peer.inbound.dropped + (peer.link ? 0 : peer.outbound.dropped);
+}
+
+/** The socket lets go of `peer`: what its pipes counted stays in the socket's totals. */
+export function retire(counters: SocketCounters, peer: Peer): void {
+  counters.messagesSent += peer.outbound.messages;
+  counters.bytesSent += peer.outbound.bytes;
+  counters.messagesReceived += peer.inbound.messages;
+  counters.bytesReceived += peer.inbound.bytes;
+  counters.messagesDropped += droppedBy(peer);
 }
 
 /** The sum of the stats of several sockets (a Context's), gauges included. */
