@@ -16,6 +16,7 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
+ * const router = new Router({ receiveProperties: true });
  * const message = await router.receive();
  * const props = router.propertiesOf(message);
  * props?.get("Socket-Type"); // "DEALER"
