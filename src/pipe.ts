@@ -88,7 +88,8 @@ export class Pipe {
   write(message: Message): void {
     this.messages++;
     let bytes = 0;
-    for (let i = 0; i < message.length; i++) bytes += message[i].byteLength;
+    // A frame is a Uint8Array, whose length is its size: cheaper to read than byteLength (measured, inproc).
+    for (let i = 0; i < message.length; i++) bytes += message[i].length;
     this.bytes += bytes;
     if (this.conflate && this.#items.length > this.#head) {
       this.dropped += this.#items.length - this.#head;
