@@ -19,7 +19,12 @@ after(async () => {
 test("properties from READY: Socket-Type, Routing-Id, Peer-Address and the peer's X- metadata, any case", async () => {
   const router = new Router({ linger: 0, receiveProperties: true });
   await router.bind(TCP);
-  const dealer = new Dealer({ linger: 0, receiveProperties: true, routingId: "d1", metadata: { "X-Service": "billing", "X-Shard": "7" } });
+  const dealer = new Dealer({
+    linger: 0,
+    receiveProperties: true,
+    routingId: "d1",
+    metadata: { "X-Service": "billing", "X-Shard": "7" },
+  });
   dealer.connect(router.lastEndpoint!);
   await dealer.send("hi");
   const message = await withTimeout(router.receive(), 5000, "receive");
