@@ -57,6 +57,10 @@ export type { SubscribingSocket } from "./src/sockets/subscribing.ts";
 export type { SocketType } from "./src/zmtp/socket-type.ts";
 export { Proxy, proxy, type ProxyCounters, type ProxyStatistics } from "./src/proxy.ts";
 export { Context, context, type ContextOptions } from "./src/context.ts";
+export type { SocketStats } from "./src/observe/counters.ts";
+export type { PeerInfo } from "./src/observe/peer-info.ts";
+export type { MessageProperties } from "./src/observe/properties.ts";
+export { contextStats } from "./src/observe/context-stats.ts";
 export type {
   ByteConnection,
   ConnectionHandlers,

@@ -102,6 +102,11 @@ export function joinContext(context: Context, socket: Closable): () => void {
   return () => set.delete(ref);
 }
 
+/** @internal The open sockets of `context` (those still held). */
+export function socketsOf(context: Context): object[] {
+  return [...sockets.get(context)!].map((ref) => ref.deref()).filter((s) => s !== undefined);
+}
+
 /** @internal The option values a socket created in `context` starts from (its own options override them). */
 export function socketDefaults(context: Context): Record<string, unknown> {
   const o = optionValues(context);

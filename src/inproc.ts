@@ -363,6 +363,7 @@ export class InprocRegistry {
     const b = binder.inprocOptions();
     peer.socketType = binder.socketType;
     peer.announcedId = b.routingId;
+    peer.connectedAt ??= Date.now();
     // As libzmq once the bind completes: the HWMs of both sockets.
     const c2 = c.connector.inprocOptions();
     if (peer.outbound instanceof LinkPipe) peer.outbound.setLimit(sumHwm(c2.sendHighWaterMark, b.receiveHighWaterMark));

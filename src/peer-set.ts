@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { retire } from "./observe/counters.ts";
 import { Peer } from "./peer.ts";
 import type { SessionOwner } from "./session.ts";
 import { compatible } from "./zmtp/socket-type.ts";
@@ -18,6 +19,11 @@ export class PeerSet {
   constructor(owner: SessionOwner) {
     this.#owner = owner;
     this.#onWritable = () => owner.writable();
+  }
+
+  /** The peers attached now. */
+  get live(): ReadonlySet<Peer> {
+    return this.#peers;
   }
 
   /** A peer for `endpoint` with the socket's marks, not yet attached. */
@@ -71,6 +77,8 @@ export class PeerSet {
     // The socket type first (STREAM queues a disconnect notice), then the end the fair queue waits for.
     this.#owner.rules().detach(peer);
     peer.inbound.end();
+    peer.connectedAt = null;
+    retire(this.#owner.counters, peer);
   }
 
   /** Detaches every peer, telling inproc links. */

@@ -31,11 +31,22 @@ export class Peer {
   link: Peer | null = null;
   /** Set by the owning socket: tells it the peer is gone (the other inproc end closed). */
   onGone: (() => void) | null = null;
+  /** Where the live connection comes from: tcp "ip:port", an ipc path, a ws URL, an inproc name; null unknown. */
+  remoteAddress: string | null = null;
+  /** When the live connection's handshake completed (ms since the epoch); null while not connected. */
+  connectedAt: number | null = null;
+  /** The security mechanism of the live (or last) connection: "NULL", "PLAIN" or "CURVE". */
+  mechanism = "NULL";
+  /** The user id the ZAP handler gave the peer (its User-Id property), if one authenticated it. */
+  userId: Uint8Array | null = null;
+  /** The properties the peer's READY (or INITIATE) carried, names in lowercase; null for inproc. */
+  metadata: ReadonlyMap<string, Uint8Array> | null = null;
 
   constructor(outbound: Pipe, inbound: Pipe, endpoint: string) {
     this.outbound = outbound;
     this.inbound = inbound;
     this.endpoint = endpoint;
+    inbound.reader = this;
   }
 
   /** A peer with a fresh pipe pair, for an engine-backed connection. */

@@ -21,8 +21,16 @@ export type MechanismName = "NULL" | "PLAIN" | "CURVE";
 /** A socket's security: the mechanism's name, and a maker of one mechanism per connection. */
 export interface Security {
   readonly name: MechanismName;
-  /** The mechanism for a new connection from `remoteAddress` (given to ZAP). */
-  create(remoteAddress: string, gone?: AbortSignal): Mechanism;
+  /**
+   * The mechanism for a new connection from `remoteAddress` (given to ZAP); the user id a ZAP
+   * handler grants is put in `auth` (libzmq's User-Id property).
+   */
+  create(remoteAddress: string, gone?: AbortSignal, auth?: Authenticated): Mechanism;
+}
+
+/** What ZAP said of a connection's peer. */
+export interface Authenticated {
+  userId: Uint8Array | null;
 }
 
 /**
@@ -47,18 +55,27 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
   // libzmq 4.3 (mechanism_base_t::zap_required): ZAP is "required" when a domain is set.
   const domainSet = o.zapDomain !== null && (o.zapDomain as Uint8Array).byteLength > 0;
   const enforce = o.zapEnforceDomain === true;
-  const zap = (remoteAddress: string, gone?: AbortSignal): ZapAsk | null =>
-    zapFor(context, {
+  const zap = (remoteAddress: string, gone?: AbortSignal, auth?: Authenticated): ZapAsk | null => {
+    const ask = zapFor(context, {
       domain: o.zapDomain as Uint8Array | null,
       address: zapAddress(remoteAddress),
       routingId: o.routingId as Uint8Array | null,
-    }, gone) ?? (enforce ? noHandler : null);
+    }, gone);
+    if (!ask) return enforce ? noHandler : null;
+    if (!auth) return ask;
+    return (mechanism, credentials) =>
+      ask(mechanism, credentials).then((outcome) => {
+        if (outcome.ok && outcome.userId.byteLength > 0) auth.userId = outcome.userId;
+        return outcome;
+      });
+  };
   if (o.curveServer) {
     // ZMQ_ZAP_ENFORCE_DOMAIN: CURVE asks ZAP only with a domain, and without a handler then refuses.
     const asks = domainSet || !enforce;
     return {
       name: "CURVE",
-      create: (address, gone) => new CurveServer(metadata, key("curveSecretKey"), asks ? zap(address, gone) : null),
+      create: (address, gone, auth) =>
+        new CurveServer(metadata, key("curveSecretKey"), asks ? zap(address, gone, auth) : null),
     };
   }
   if (o.curveServerKey !== null) {
@@ -68,7 +85,7 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
     };
   }
   if (o.plainServer) {
-    return { name: "PLAIN", create: (address, gone) => new PlainServer(metadata, zap(address, gone)) };
+    return { name: "PLAIN", create: (address, gone, auth) => new PlainServer(metadata, zap(address, gone, auth)) };
   }
   if (o.plainUsername !== null || o.plainPassword !== null) {
     const empty = new Uint8Array(0);
@@ -85,7 +102,7 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
   // NULL asks ZAP only when a domain is set; without a handler it goes on, unless ZAP_ENFORCE_DOMAIN.
   return {
     name: "NULL",
-    create: (address, gone) => new NullMechanism(metadata, domainSet ? zap(address, gone) : null),
+    create: (address, gone, auth) => new NullMechanism(metadata, domainSet ? zap(address, gone, auth) : null),
   };
 }
 

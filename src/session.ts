@@ -19,6 +19,7 @@ import { type Connection, createEngine, type EngineEnd, type TransportConnection
 import { closedError, ZmqError } from "./errors.ts";
 import type { SocketEvent } from "./events.ts";
 import { inprocOf } from "./inproc.ts";
+import type { SocketCounters } from "./observe/counters.ts";
 import type { Peer } from "./peer.ts";
 import { PeerSet } from "./peer-set.ts";
 import { securityOf } from "./security.ts";
@@ -44,6 +45,8 @@ export interface SessionOwner {
   writable(): void;
   /** Some peer has messages: resolve waiting receives. */
   readable(): void;
+  /** The socket's counters; the session adds its connections to them. */
+  readonly counters: SocketCounters;
 }
 
 interface Binding {
@@ -64,6 +67,8 @@ interface Connected {
   /** Outlives its connection (queued messages wait for the reconnect), unless `immediate`. */
   peer: Peer | null;
   engine: Connection | null;
+  /** Connections made to it so far: past the first, each is a reconnect. */
+  connects: number;
 }
 
 /** ZMQ_RECONNECT_STOP bits (libzmq's draft ZMQ_RECONNECT_STOP_*). */
@@ -91,6 +96,11 @@ export class Session {
   /** Whether any endpoint is bound or connected (a proxy needs both its sockets to be). */
   get inUse(): boolean {
     return this.#bindings.size > 0 || this.#connected.size > 0;
+  }
+
+  /** The peers the socket routes over now. */
+  get peers(): ReadonlySet<Peer> {
+    return this.#peers.live;
   }
 
   /** The endpoint of the last successful bind, as resolved (the port the OS chose for `:*`). */
@@ -172,6 +182,7 @@ export class Session {
       return;
     }
     this.#owner.emit({ type: "accept", address: endpoint });
+    this.#owner.counters.accepted++;
     this.#startEngine(conn, endpoint, null, accepted);
   }
 
@@ -187,7 +198,15 @@ export class Session {
     // As libzmq's ZMQ_CONNECT_ROUTING_ID, which refuses an empty one.
     if (assignedId?.byteLength === 0) throw new RangeError(`connect ${endpoint}: option routingId must not be empty`);
     if (ep.transport === "inproc") {
-      const record: Connected = { endpoint, dialer: null, inproc: ep.name, assignedId, peer: null, engine: null };
+      const record: Connected = {
+        endpoint,
+        dialer: null,
+        inproc: ep.name,
+        assignedId,
+        peer: null,
+        engine: null,
+        connects: 0,
+      };
       this.#connected.set(endpoint, record);
       record.peer = inprocOf(owner.context).connect(ep.name, this, assignedId);
       return;
@@ -204,6 +223,7 @@ export class Session {
       assignedId,
       peer,
       engine: null,
+      connects: 0,
       dialer: new Dialer(endpoint, ep.address, {
         connect: dialerFor(ep, endpoint, this.#opening()),
         start: (conn) => this.#startEngine(conn, endpoint, record),
@@ -282,9 +302,16 @@ export class Session {
       const idle = o.tcpKeepaliveIdle as number;
       conn.setKeepAlive(o.tcpKeepalive === 1, idle > 0 ? idle * 1000 : 0);
     }
+    const counters = this.#owner.counters;
+    if (record) {
+      counters.connected++;
+      if (record.connects++ > 0) counters.reconnects++;
+    }
     // Aborted when the connection ends: a ZAP request still waiting for its handler is forgotten.
     const gone = new AbortController();
-    const mechanism = this.#security().create(conn.remoteAddress, gone.signal);
+    const security = this.#security();
+    const auth = { userId: null as Uint8Array | null };
+    const mechanism = security.create(conn.remoteAddress, gone.signal, auth);
     const dialer = record?.dialer ?? null;
     const options = {
       mechanism,
@@ -302,6 +329,11 @@ export class Session {
       ready: (_engine: Connection, metadata: Metadata) => {
         peer = this.#peerReady(metadata, endpoint, record);
         if (peer) {
+          peer.remoteAddress = conn.remoteAddress || null;
+          peer.mechanism = security.name;
+          peer.userId = auth.userId;
+          peer.metadata = metadata;
+          peer.connectedAt = Date.now();
           dialer?.established();
           this.#owner.emit({ type: "handshake", address: endpoint });
           this.#wakeHandshakeWaiters();
@@ -373,6 +405,7 @@ export class Session {
     this.#engines.delete(engine);
     if (record?.engine === engine) record.engine = null;
     if (end.handshake) {
+      owner.counters.handshakeFailures++;
       const error = end.error ?? new Error(`${endpoint}: connection closed during the handshake`);
       // Every protocol failure carries a name a program can match (libzmq's ZMQ_PROTOCOL_ERROR_*).
       if (end.handshake === "protocol" && typeof (error as { code?: unknown }).code !== "string") {
@@ -382,6 +415,10 @@ export class Session {
     }
     // Every connection that ends, handshake or not, as libzmq's engine reports it.
     owner.emit({ type: "disconnect", address: endpoint });
+    if (peer) {
+      owner.counters.disconnects++;
+      peer.connectedAt = null;
+    }
     if (peer && !peer.detached) {
       owner.rules().disconnected?.(peer);
       // libzmq's session: an accepted connection that ends leaves its disconnect message (ROUTER,
@@ -453,6 +490,9 @@ export class Session {
       peer.link?.onGone?.();
       return;
     }
+    // Linked now when the other end is known (a connect that waits for its bind is linked later).
+    if (peer.socketType !== null) peer.connectedAt = Date.now();
+    peer.remoteAddress = peer.endpoint.slice("inproc://".length);
     // As libzmq's inproc link: each side's hello message first, the binder's disconnect message when
     // the connecting side leaves.
     const hello = this.#owner.options.helloMessage as Uint8Array | null | undefined;

@@ -72,6 +72,8 @@ export interface SocketOptions {
   zapDomain?: string | Uint8Array | null;
   /** See {@linkcode Socket.metadata}. */
   metadata?: Record<string, string | Uint8Array> | null;
+  /** See {@linkcode Socket.receiveProperties}. */
+  receiveProperties?: boolean;
   /** See {@linkcode Socket.reconnectStop}. */
   reconnectStop?: number;
   /** See {@linkcode Socket.zapEnforceDomain}. */
@@ -247,6 +249,7 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   curveServerKey: { kind: "key", default: null },
   zapDomain: { kind: "bytes", default: null, maxLength: 255 },
   metadata: { kind: "custom", default: null, check: checkMetadata },
+  receiveProperties: { kind: "bool", default: false },
   reconnectStop: { kind: "int", default: 0, min: 0, max: 7 },
   zapEnforceDomain: { kind: "bool", default: false },
   backlog: { kind: "int", default: 100, min: 0 },

@@ -12,6 +12,12 @@ import { emitEvent, SocketEvents } from "./events.ts";
 import { type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
 import { type Context, context as defaultContext, joinContext, socketDefaults } from "./context.ts";
 import { defineOptions, initialOptions, watchOptions } from "./options.ts";
+import { SocketCounters, type SocketStats, statsOf } from "./observe/counters.ts";
+import { retireStats } from "./observe/context-stats.ts";
+import { type PeerInfo, peerInfo } from "./observe/peer-info.ts";
+import { MessageProperties } from "./observe/properties.ts";
+import type { Peer } from "./peer.ts";
+import { lastRead, type Pipe } from "./pipe.ts";
 import { Session } from "./session.ts";
 import { type ConnectOptions, SOCKET_OPTIONS, type SocketOptions } from "./socket-options.ts";
 import type { SocketCore, SocketRules } from "./socket-rules.ts";
@@ -70,6 +76,8 @@ export let canReceive: (socket: Socket) => boolean;
 export let canSend: (socket: Socket) => boolean;
 /** @internal How many `send()` calls wait for room, and how many `receive()` calls for a message. */
 export let pendingCalls: (socket: Socket) => { readonly sends: number; readonly receives: number };
+/** @internal A socket type's rules discarded `count` messages (PUB at a full queue, ROUTER unroutable). */
+export let countDropped: (socket: Socket, count: number) => void;
 
 /**
  * The base of every socket type: a ZeroMQ socket that carries whole
@@ -236,6 +244,12 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
    * Values read back as bytes.
    */
   declare metadata: Readonly<Record<string, Uint8Array | string>> | null;
+  /**
+   * Remember the peer of every message received from now on, so that `propertiesOf` answers for
+   * any of them while the application holds it (one WeakMap entry per message). Off (the
+   * default), nothing is recorded and `propertiesOf` throws EINVAL.
+   */
+  declare receiveProperties: boolean;
 
   /** The ZMTP socket type name, e.g. "PUSH". */
   readonly socketType: SocketType;
@@ -254,6 +268,11 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
   /** A message `canReceive` took: the next receive returns it. */
   #ready: Message | undefined = undefined;
   #senders: PendingSend[] = [];
+  #counters = new SocketCounters();
+  /** The pipe `canReceive` took `#ready` from. */
+  #readyPipe: Pipe | null = null;
+  /** With `receiveProperties`: the peer of every message received since (else null: nothing is recorded). */
+  #peerOf: WeakMap<Message, Peer> | null = null;
   #readable: ReadableStream<Message> | null = null;
   #writable: WritableStream<MessageLike> | null = null;
   #markClosed!: () => void;
@@ -275,7 +294,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       if (socket.#ready !== undefined) return true;
       if (socket.#receivers.length > 0) return false;
       try {
+        lastRead.pipe = null;
         socket.#ready = socket.#receive();
+        socket.#readyPipe = lastRead.pipe;
       } catch {
         return false; // a receive the socket type forbids now (REQ before its request)
       }
@@ -287,6 +308,9 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       return rules.canSend ? rules.canSend() : socketTypeInfo(socket.socketType).sends;
     };
     pendingCalls = (socket) => ({ sends: socket.#senders.length, receives: socket.#receivers.length });
+    countDropped = (socket, count) => {
+      socket.#counters.messagesDropped += count;
+    };
   }
 
   /** Socket types call this with their ZMTP type name, then install their routing rules. */
@@ -304,8 +328,13 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       closed: () => this.#closed,
       writable: () => this.#retrySends(),
       readable: () => this.#deliver(),
+      counters: this.#counters,
     });
-    watchOptions(this, (name) => this.#session.optionChanged(name));
+    this.#rememberPeers();
+    watchOptions(this, (name) => {
+      if (name === "receiveProperties") this.#rememberPeers();
+      this.#session.optionChanged(name);
+    });
     this.#leaveContext = joinContext(this.context, this);
   }
 
@@ -341,6 +370,57 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     if (o.curveServer || o.curveServerKey !== null) return "curve";
     if (o.plainServer || o.plainUsername !== null || o.plainPassword !== null) return "plain";
     return null;
+  }
+
+  /**
+   * A snapshot of every peer this socket routes over: its endpoint and remote address, what it
+   * announced, its security, when it connected, the messages and bytes each way and what waits
+   * in each queue. A fresh array of frozen objects on each read; counting costs the hot path a
+   * few additions per message.
+   *
+   * @example
+   * ```ts
+   * for (const p of router.peers) console.log(p.remoteAddress, p.socketType, p.queuedOut);
+   * ```
+   */
+  get peers(): PeerInfo[] {
+    return Array.from(this.#session.peers, peerInfo);
+  }
+
+  /**
+   * This socket's counters (messages and bytes sent, received and dropped; connections accepted,
+   * made, lost, failed) and gauges (live connections, queued messages), as a frozen snapshot a
+   * metrics library can export.
+   *
+   * @example
+   * ```ts
+   * const { messagesSent, messagesDropped, connections } = pub.stats;
+   * ```
+   */
+  get stats(): SocketStats {
+    return statsOf(this.#counters, this.#session.peers);
+  }
+
+  /**
+   * The properties of a received message, as libzmq's `zmq_msg_gets`: those of the connection it
+   * came in on (Socket-Type, Routing-Id, User-Id from ZAP, Peer-Address, the peer's own X-
+   * properties from its `metadata` option). Needs the `receiveProperties` option on when the
+   * message was received (else EINVAL); null for a message received before, or one the socket
+   * type made itself (XPUB's subscription notices).
+   *
+   * @example
+   * ```ts
+   * const router = new Router({ receiveProperties: true });
+   * const message = await router.receive();
+   * router.propertiesOf(message)?.get("User-Id"); // the id the ZAP handler gave the peer
+   * ```
+   */
+  propertiesOf(message: Message): MessageProperties | null {
+    if (this.#peerOf === null) {
+      throw new ZmqError("EINVAL", "propertiesOf: set the receiveProperties option before receiving the message");
+    }
+    const peer = this.#peerOf.get(message);
+    return peer ? new MessageProperties(peer) : null;
   }
 
   /**
@@ -454,11 +534,17 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       const ready = this.#ready;
       if (ready !== undefined) {
         this.#ready = undefined;
+        if (this.#peerOf !== null) this.#remember(ready, this.#readyPipe);
         return Promise.resolve(ready);
       }
       try {
+        const peerOf = this.#peerOf;
+        if (peerOf !== null) lastRead.pipe = null;
         const message = this.#receive();
-        if (message !== undefined) return Promise.resolve(message);
+        if (message !== undefined) {
+          if (peerOf !== null) this.#remember(message, lastRead.pipe);
+          return Promise.resolve(message);
+        }
       } catch (err) {
         return Promise.reject(err);
       }
@@ -543,10 +629,13 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     const receivers = this.#receivers;
     while (receivers.length > 0) {
       let message = this.#ready;
+      let pipe = this.#readyPipe;
       if (message !== undefined) this.#ready = undefined;
       else {
         try {
+          if (this.#peerOf !== null) lastRead.pipe = null;
           message = this.#receive();
+          pipe = lastRead.pipe;
         } catch (err) {
           const r = receivers.shift()!;
           clearTimeout(r.timer);
@@ -557,8 +646,21 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       if (message === undefined) return;
       const r = receivers.shift()!;
       if (r.timer !== undefined) clearTimeout(r.timer);
+      if (this.#peerOf !== null) this.#remember(message, pipe);
       r.resolve(message);
     }
+  }
+
+  /** `receiveProperties`: `message` came from the peer that reads `pipe` (none: the rules made it). */
+  #remember(message: Message, pipe: Pipe | null): void {
+    const peer = pipe === null ? null : pipe.reader;
+    if (peer !== null) this.#peerOf!.set(message, peer);
+  }
+
+  /** Follows `receiveProperties`: a map from each message received to its peer, while it is on. */
+  #rememberPeers(): void {
+    if (this.#options.receiveProperties !== true) this.#peerOf = null;
+    else this.#peerOf ??= new WeakMap();
   }
 
   /** Sends that waited for room, in order, while there is room. */
@@ -593,6 +695,7 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
     }
     await this.#session.closeBindings();
     await this.#session.close(this.linger);
+    retireStats(this.context, this.stats);
     this.#leaveContext();
     emitEvent(this.#events, { type: "end" });
   }

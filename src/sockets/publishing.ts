@@ -11,7 +11,7 @@ import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { Distributor } from "../routing/distributor.ts";
 import { type RemovedSubscription, SubscriptionTrie } from "../routing/trie.ts";
-import { Socket, type SocketOptions } from "../socket.ts";
+import { countDropped, Socket, type SocketOptions } from "../socket.ts";
 import type { SocketRules } from "../socket-rules.ts";
 import { offerPgm, type PgmOptions } from "../pgm/socket-options.ts";
 
@@ -185,8 +185,9 @@ export class PublishingRules implements SocketRules {
     // Otherwise a slow subscriber loses messages at its high-water mark; the publisher never blocks (RFC 29).
     const outer = this.#matching;
     this.#matching = true;
-    this.out.send(message, targets);
+    const sent = this.out.send(message, targets);
     this.#matching = outer;
+    if (sent < targets.length) countDropped(this.socket, targets.length - sent);
     return true;
   }
 }
