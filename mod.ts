@@ -21,6 +21,7 @@ export {
   type ConnectOptions,
   type PeerMessageOptions,
   Socket,
+  type SocketOptionFields,
   type SocketOptions,
 } from "./src/socket.ts";
 export { Pair } from "./src/sockets/pair.ts";
@@ -57,7 +58,7 @@ export type { SubscribingSocket } from "./src/sockets/subscribing.ts";
 export type { SocketType } from "./src/zmtp/socket-type.ts";
 export { Proxy, proxy, type ProxyCounters, type ProxyStatistics } from "./src/proxy.ts";
 export { Context, context, type ContextOptions } from "./src/context.ts";
-export type { SocketStats } from "./src/observe/counters.ts";
+export type { SocketStats } from "./src/observe/stats.ts";
 export type { PeerInfo } from "./src/observe/peer-info.ts";
 export type { MessageProperties } from "./src/observe/properties.ts";
 export { contextStats } from "./src/observe/context-stats.ts";

@@ -12,7 +12,8 @@ import { emitEvent, SocketEvents } from "./events.ts";
 import { type Message, type MessageLike, toFrame, toMessage } from "./message.ts";
 import { type Context, context as defaultContext, joinContext, socketDefaults } from "./context.ts";
 import { defineOptions, initialOptions, watchOptions } from "./options.ts";
-import { SocketCounters, type SocketStats, statsOf } from "./observe/counters.ts";
+import { SocketCounters, statsOf } from "./observe/counters.ts";
+import type { SocketStats } from "./observe/stats.ts";
 import { retireStats } from "./observe/context-stats.ts";
 import { type PeerInfo, peerInfo } from "./observe/peer-info.ts";
 import { MessageProperties } from "./observe/properties.ts";
@@ -21,6 +22,9 @@ import { lastRead, type Pipe } from "./pipe.ts";
 import { Session } from "./session.ts";
 import { type ConnectOptions, SOCKET_OPTIONS, type SocketOptions } from "./socket-options.ts";
 import type { SocketCore, SocketRules } from "./socket-rules.ts";
+import type { SocketOptionFields } from "./socket-option-fields.ts";
+
+export type { SocketOptionFields } from "./socket-option-fields.ts";
 import { type SocketType, socketTypeInfo } from "./zmtp/socket-type.ts";
 
 export {
@@ -80,6 +84,12 @@ export let pendingCalls: (socket: Socket) => { readonly sends: number; readonly 
 export let countDropped: (socket: Socket, count: number) => void;
 
 /**
+ * Every socket's option properties ({@linkcode SocketOptionFields}), merged into the class: they
+ * are declared in their own file, and `defineOptions` puts their accessors on the prototype.
+ */
+export interface Socket extends SocketOptionFields {}
+
+/**
  * The base of every socket type: a ZeroMQ socket that carries whole
  * multipart messages over tcp, ipc and inproc, to any number of peers.
  *
@@ -95,162 +105,6 @@ export let countDropped: (socket: Socket, count: number) => void;
  * ```
  */
 export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable {
-  /** Most messages queued towards one peer; `send` waits beyond it [ZMQ_SNDHWM]. 0: no limit. */
-  declare sendHighWaterMark: number;
-  /** Most messages queued from one peer before reading from it pauses [ZMQ_RCVHWM]. 0: no limit. */
-  declare receiveHighWaterMark: number;
-  /** Milliseconds `send` may wait for room; -1 forever, 0 fails at once with EAGAIN [ZMQ_SNDTIMEO]. */
-  declare sendTimeout: number;
-  /** Milliseconds `receive` may wait; -1 forever, 0 fails at once with EAGAIN [ZMQ_RCVTIMEO]. */
-  declare receiveTimeout: number;
-  /** Milliseconds `close` waits for queued messages to be written; -1 forever, 0 drops them [ZMQ_LINGER]. */
-  declare linger: number;
-  /** Milliseconds before reconnecting; -1 never reconnects [ZMQ_RECONNECT_IVL]. */
-  declare reconnectInterval: number;
-  /**
-   * When a connected endpoint stops reconnecting, as libzmq's bits [ZMQ_RECONNECT_STOP]: 1, a tcp
-   * connection is refused (the endpoint is then dropped, with what was queued for it); 2, a
-   * connection fails its handshake (likewise); 4, an ipc connection is refused after this socket's
-   * `disconnect()` was called. 0 (the default): always reconnect.
-   */
-  declare reconnectStop: number;
-  /** Upper bound of the doubling reconnect interval; 0 keeps it constant [ZMQ_RECONNECT_IVL_MAX]. */
-  declare reconnectMaxInterval: number;
-  /** Milliseconds a connection attempt may take; 0 leaves it to the OS [ZMQ_CONNECT_TIMEOUT]. */
-  declare connectTimeout: number;
-  /**
-   * Milliseconds the ZMTP handshake may take; 0 no limit [ZMQ_HANDSHAKE_IVL]. A ws or wss listener
-   * also gives an accepted connection this long for its TLS handshake and WebSocket upgrade, as libzmq.
-   */
-  declare handshakeInterval: number;
-  /** Milliseconds between ZMTP PINGs on each connection; 0 sends none [ZMQ_HEARTBEAT_IVL]. */
-  declare heartbeatInterval: number;
-  /** Milliseconds of silence after which a connection is dropped (and a connected one retried); -1: the interval [ZMQ_HEARTBEAT_TIMEOUT]. */
-  declare heartbeatTimeout: number;
-  /** Milliseconds a peer should wait for our traffic before dropping us, sent in our PINGs (resolution 100 ms) [ZMQ_HEARTBEAT_TTL]. */
-  declare heartbeatTimeToLive: number;
-  /** TCP keepalive: -1 leaves the OS default, 0 off, 1 on [ZMQ_TCP_KEEPALIVE]. */
-  declare tcpKeepalive: number;
-  /** Seconds idle before the first keepalive probe; -1 the OS default (Node and Bun; Deno cannot set it) [ZMQ_TCP_KEEPALIVE_IDLE]. */
-  declare tcpKeepaliveIdle: number;
-  /** Keepalive probes before dropping [ZMQ_TCP_KEEPALIVE_CNT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
-  declare tcpKeepaliveCount: number;
-  /** Seconds between keepalive probes [ZMQ_TCP_KEEPALIVE_INTVL]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
-  declare tcpKeepaliveInterval: number;
-  /** Queue messages only on completed connections [ZMQ_IMMEDIATE]. */
-  declare immediate: boolean;
-  /** Largest frame accepted from a peer in bytes, -1 no limit; a bigger one drops that connection [ZMQ_MAXMSGSIZE]. */
-  declare maxMessageSize: number;
-  /**
-   * The identity announced to peers (REQ, DEALER, ROUTER), up to 255 bytes [ZMQ_ROUTING_ID].
-   * Set as a string or bytes; always read back as bytes.
-   */
-  declare routingId: Uint8Array | string | null;
-  /**
-   * IPv6 on tcp endpoints [ZMQ_IPV6]. Off, as libzmq's default: `tcp://*` binds every IPv4
-   * address and host names resolve to IPv4 addresses; an IPv6 address written out (`tcp://[::1]:p`)
-   * is used as given either way (libzmq would refuse it). On: `*` is dual-stack and host names
-   * resolve to either family. Read when an endpoint is bound or connected (each reconnect resolves again).
-   */
-  declare ipv6: boolean;
-  /**
-   * Connections the kernel queues for a listener before they are accepted [ZMQ_BACKLOG]; Node's
-   * listeners take it, Deno's and Bun's own have no such setting (the OS default applies there).
-   */
-  declare backlog: number;
-  /**
-   * The peers a tcp listener accepts: addresses (`"10.0.0.7"`) or networks (`"10.0.0.0/8"`,
-   * `"fd00::/8"`), one or a list; a connection from anywhere else is closed at once, with an
-   * `accept:error` event. null (the default) accepts everyone [ZMQ_TCP_ACCEPT_FILTER]. Read
-   * back as a list.
-   */
-  declare tcpAcceptFilter: string | readonly string[] | null;
-  /**
-   * A SOCKS5 proxy ("host:port") that tcp connections go through; the proxy resolves the
-   * endpoint's host [ZMQ_SOCKS_PROXY]. null: connect directly.
-   */
-  declare socksProxy: string | null;
-  /** The user name for the SOCKS5 proxy (RFC 1929); set, it is the only method offered [ZMQ_SOCKS_USERNAME]. */
-  declare socksUsername: Uint8Array | string | null;
-  /** The password for the SOCKS5 proxy [ZMQ_SOCKS_PASSWORD]. */
-  declare socksPassword: Uint8Array | string | null;
-  /**
-   * IP type of service of tcp connections [ZMQ_TOS]. Like the options that refer here, it is
-   * accepted and read back but cannot take effect: Node, Deno and Bun give a program no way to set
-   * it on a tcp socket. Setting any of them to another value than its default warns once per process.
-   */
-  declare typeOfService: number;
-  /** Socket priority (SO_PRIORITY) [ZMQ_PRIORITY]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
-  declare priority: number;
-  /** The network device to bind connections to (SO_BINDTODEVICE) [ZMQ_BINDTODEVICE]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
-  declare interface: Uint8Array | string | null;
-  /** Kernel send buffer in bytes, -1 the OS default [ZMQ_SNDBUF]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
-  declare sendBufferSize: number;
-  /** Kernel receive buffer in bytes, -1 the OS default [ZMQ_RCVBUF]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
-  declare receiveBufferSize: number;
-  /** Maximum TCP retransmit timeout in ms [ZMQ_TCP_MAXRT]. Cannot take effect: see {@linkcode Socket.typeOfService}. */
-  declare tcpMaxRetransmitTimeout: number;
-  /**
-   * The certificate (PEM text; a chain: the server's first) a `wss://` bind presents [ZMQ_WSS_CERT_PEM].
-   * Read when the endpoint is bound.
-   *
-   * @example
-   * ```ts ignore
-   * const pub = new Publisher({ wssCertPem: await Deno.readTextFile("cert.pem"), wssKeyPem: await Deno.readTextFile("key.pem") });
-   * await pub.bind("wss://*:8443/feed");
-   * ```
-   */
-  declare wssCertPem: string | Uint8Array | null;
-  /** The private key (PEM text) of `wssCertPem` [ZMQ_WSS_KEY_PEM]. */
-  declare wssKeyPem: string | Uint8Array | null;
-  /**
-   * A certificate (PEM text: a CA, or the server's own self-signed one) a `wss://` connect trusts,
-   * besides the system's roots unless `wssTrustSystem` is off [ZMQ_WSS_TRUST_PEM]. Not in a browser,
-   * which trusts only its own store (connecting with it set fails with EPROTONOSUPPORT there).
-   */
-  declare wssTrustPem: string | Uint8Array | null;
-  /** The name a `wss://` server's certificate must carry; null: the endpoint's host [ZMQ_WSS_HOSTNAME]. */
-  declare wssHostname: string | null;
-  /**
-   * Whether a `wss://` connect trusts the runtime's root certificates (default true) [ZMQ_WSS_TRUST_SYSTEM].
-   * Deno's TLS always adds them, so there off is refused (EPROTONOSUPPORT) rather than ignored.
-   */
-  declare wssTrustSystem: boolean;
-  /** Be the PLAIN server (RFC 24): clients' credentials go to the ZAP handler, without one all are refused [ZMQ_PLAIN_SERVER]. */
-  declare plainServer: boolean;
-  /** PLAIN client user name; setting it makes connections use PLAIN [ZMQ_PLAIN_USERNAME]. Read back as bytes. */
-  declare plainUsername: Uint8Array | string | null;
-  /** PLAIN client password [ZMQ_PLAIN_PASSWORD]. Read back as bytes. */
-  declare plainPassword: Uint8Array | string | null;
-  /** Be the CURVE server (RFC 26); needs `curveSecretKey` [ZMQ_CURVE_SERVER]. */
-  declare curveServer: boolean;
-  /** This socket's long-term CURVE public key (client side), Z85 or 32 bytes; read back as Z85 [ZMQ_CURVE_PUBLICKEY]. */
-  declare curvePublicKey: string | Uint8Array | null;
-  /** This socket's long-term CURVE secret key, Z85 or 32 bytes; read back as Z85 [ZMQ_CURVE_SECRETKEY]. */
-  declare curveSecretKey: string | Uint8Array | null;
-  /** The server's long-term public key; setting it makes connections CURVE clients [ZMQ_CURVE_SERVERKEY]. */
-  declare curveServerKey: string | Uint8Array | null;
-  /** The ZAP domain sent with each authentication request (RFC 27) [ZMQ_ZAP_DOMAIN]. Read back as bytes. */
-  declare zapDomain: Uint8Array | string | null;
-  /**
-   * libzmq's strict ZAP rule [ZMQ_ZAP_ENFORCE_DOMAIN]: a NULL or CURVE server with a `zapDomain` fails
-   * every handshake while no ZAP handler is bound (instead of letting everyone in), and a CURVE
-   * server without a domain does not ask the handler at all.
-   */
-  declare zapEnforceDomain: boolean;
-  /**
-   * The application's own properties, sent to every peer in the handshake's READY (or INITIATE)
-   * after ZMTP's: names start with "X-", e.g. `{ "X-Service": "billing" }` [ZMQ_METADATA].
-   * Values read back as bytes.
-   */
-  declare metadata: Readonly<Record<string, Uint8Array | string>> | null;
-  /**
-   * Remember the peer of every message received from now on, so that `propertiesOf` answers for
-   * any of them while the application holds it (one WeakMap entry per message). Off (the
-   * default), nothing is recorded and `propertiesOf` throws EINVAL.
-   */
-  declare receiveProperties: boolean;
-
   /** The ZMTP socket type name, e.g. "PUSH". */
   readonly socketType: SocketType;
   /** The context this socket's inproc endpoints live in. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { type Context, context as defaultContext, socketsOf } from "../context.ts";
-import { type SocketStats, sumStats } from "./counters.ts";
+import { sumStats } from "./counters.ts";
+import type { SocketStats } from "./stats.ts";
 
 /** The totals of the sockets of each context that have closed; their gauges count as zero. */
 const retired = new WeakMap<Context, SocketStats>();

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Peer } from "../peer.ts";
+import type { SocketStats } from "./stats.ts";
 
 /**
  * @internal
@@ -26,46 +27,6 @@ export class SocketCounters {
   reconnects = 0;
   disconnects = 0;
   handshakeFailures = 0;
-}
-
-/**
- * A snapshot of one socket's counters (totals since it was created) and gauges (values now),
- * as `socket.stats` returns it: plain numbers a metrics library can export as they are.
- */
-export interface SocketStats {
-  /**
-   * Messages queued to peers: each message `send()` routed, once per peer it went to (a PUB's copy
-   * for each subscriber), with the socket's own (subscriptions, hello messages).
-   */
-  readonly messagesSent: number;
-  /** Bytes of the frames of those messages. */
-  readonly bytesSent: number;
-  /** Messages that arrived from peers, read by the application or still queued (`queuedIn`). */
-  readonly messagesReceived: number;
-  /** Bytes of the frames of those messages. */
-  readonly bytesReceived: number;
-  /**
-   * Messages the socket discarded: a copy PUB/XPUB/RADIO could not queue to a subscriber at its
-   * high-water mark, a ROUTER message for an unknown or full peer (without `mandatory`), a message
-   * replaced under `conflate`, messages still queued to or from a peer when it was let go.
-   */
-  readonly messagesDropped: number;
-  /** Peers with a live connection (handshake done) or inproc link now. */
-  readonly connections: number;
-  /** Connections accepted on bound endpoints, ever. */
-  readonly accepted: number;
-  /** Connections made to connected endpoints (tcp/ipc/ws connect done), ever. */
-  readonly connected: number;
-  /** Of `connected`: connections made again to an endpoint that had been connected before. */
-  readonly reconnects: number;
-  /** Connections whose handshake had completed and that then ended. */
-  readonly disconnects: number;
-  /** Connections that ended before their handshake completed (refused by ZAP, bad peer, lost). */
-  readonly handshakeFailures: number;
-  /** Messages received from peers and not yet read by the application, summed over peers. */
-  readonly queuedIn: number;
-  /** Messages queued to peers and not yet handed to their connections (inproc: not yet read), summed over peers. */
-  readonly queuedOut: number;
 }
 
 /** The stats of a socket from its counters and its live peers. */
