@@ -210,10 +210,16 @@ export class Session {
         connectTimeout: () => o.connectTimeout as number,
         emit: (event) => owner.emit(event),
         givesUp: (error) => this.#givesUp(record, error),
+        unrefTimer: this.#unrefTimer(),
       }),
     };
     this.#connected.set(endpoint, record);
     record.dialer!.start();
+  }
+
+  /** The runtime's `unrefTimer` when the socket does not hold the process (`holdsProcess` false). */
+  #unrefTimer(): ((timer: ReturnType<typeof setTimeout>) => void) | undefined {
+    return this.#owner.options.holdsProcess === false ? runtimeOf(this.#owner.context).unrefTimer : undefined;
   }
 
   /**
@@ -295,6 +301,7 @@ export class Session {
       heartbeatTimeToLive: o.heartbeatTimeToLive as number,
       helloMessage: (o.helloMessage as Uint8Array | null | undefined) ?? null,
       defer: runtimeOf(this.#owner.context).defer,
+      unrefTimer: this.#unrefTimer(),
     };
     const host = {
       ready: (_engine: Connection, metadata: Metadata) => {

@@ -234,12 +234,14 @@ function listenOnce(
   onConnection: (conn: ByteConnection) => void,
   onAcceptError: (error: Error) => void,
   backlog: number | undefined,
+  unref: boolean,
 ): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: true }, (accepted) => {
       const reader = new NodeReader();
       const socket = adoptAccepted(accepted, reader);
       if (address.kind === "tcp") socket.setNoDelay(true);
+      if (unref) socket.unref();
       onConnection(new NodeConnection(socket, remoteOf(socket, address), socket === accepted ? null : reader));
     });
     server.once("error", reject);
@@ -262,7 +264,8 @@ export const nodeRuntime: Runtime = {
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);
     let server: net.Server;
     try {
-      server = await listenOnce(address, onConnection, onAcceptError, options?.backlog);
+      server = await listenOnce(address, onConnection, onAcceptError, options?.backlog, options?.unref === true);
+      if (options?.unref) server.unref();
     } catch (err) {
       throw missingDirectory(address, err);
     }
@@ -290,6 +293,7 @@ export const nodeRuntime: Runtime = {
       const socket = address.kind === "tcp"
         ? net.connect({ host: address.host, port: address.port, noDelay: true, onread, ...from })
         : net.connect({ path: address.path, onread });
+      if (options?.unref) socket.unref();
       socket.once("connect", () => {
         socket.off("error", reject);
         resolve(new NodeConnection(socket, remoteOf(socket, address), reader));
@@ -301,6 +305,8 @@ export const nodeRuntime: Runtime = {
   defer(fn: () => void): void {
     setImmediate(fn);
   },
+
+  unrefTimer: (timer) => (timer as unknown as { unref(): void }).unref(),
 
   lookup: lookupHost,
   interfaceAddress: interfaceAddressOf,

@@ -77,12 +77,16 @@ export interface Listener {
 export interface ListenOptions {
   /** Connections the kernel queues before they are accepted (listen(2)'s backlog) [ZMQ_BACKLOG]. */
   readonly backlog?: number;
+  /** The listener and every connection it accepts let the process exit (`unref`): an idle socket holds nothing. */
+  readonly unref?: boolean;
 }
 
 /** How to connect, beyond the address. */
 export interface DialOptions {
   /** The local address (port 0: any) to connect from, as libzmq's `tcp://source;destination`. */
   readonly source?: { readonly host: string; readonly port: number };
+  /** The connection lets the process exit (`unref`) once it is connected. */
+  readonly unref?: boolean;
 }
 
 /** A runtime's sockets and scheduling, as the core needs them. */
@@ -115,6 +119,11 @@ export interface Runtime {
   interfaceAddress?(name: string, family: 4 | 6): string | null;
   /** Runs `fn` once after the current turn of the event loop, after pending I/O callbacks (like `setImmediate`). */
   defer(fn: () => void): void;
+  /**
+   * Lets the process exit while `timer` (a `setTimeout`/`setInterval` handle) is pending: Node's and
+   * Bun's `unref()`, Deno's `Deno.unrefTimer`. Absent where a timer never holds anything (a browser).
+   */
+  unrefTimer?(timer: ReturnType<typeof setTimeout>): void;
   /**
    * A fresh private directory for `ipc://*` (libzmq binds such an endpoint in a new
    * temporary directory); `remove` deletes it with what is in it. Absent: no file system.
