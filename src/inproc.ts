@@ -42,6 +42,8 @@ export interface InprocSocket {
     conflate: boolean;
     linger?: number;
     reconnect?: boolean;
+    /** False: its endpoints let the thread end (`holdsProcess`); the threads directory's channel then does too. */
+    holdsProcess?: boolean;
   };
   /** Takes one end of a new link. */
   inprocAttach(peer: Peer): void;
@@ -51,6 +53,8 @@ export interface InprocSocket {
 
 interface Binding {
   readonly socket: InprocSocket;
+  /** Whether the binder holds the process (`holdsProcess`) */
+  readonly holds: boolean;
   /** When it was bound (ms since the epoch): the earlier of two binds in different threads wins. */
   readonly stamp: number;
 }
@@ -73,6 +77,8 @@ interface Connect {
   state: "waiting" | "linking" | "local" | "remote" | "done";
   /** Counted as a user of the directory (while waiting or linking). */
   wanting: boolean;
+  /** Whether the connector holds the process (`holdsProcess`), as it was at the connect. */
+  holds: boolean;
   /** Its socket closed before it was linked; it waits to deliver what was queued (see `#linger`). */
   lingering?: boolean;
   /** When the current link request was made (ms since the epoch). */
@@ -176,8 +182,9 @@ export class InprocRegistry {
       throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound in another thread`);
     }
     const stamp = Date.now();
-    this.#bound.set(name, { socket, stamp });
-    this.#directory?.bound(name, stamp);
+    const holds = socket.inprocOptions().holdsProcess !== false;
+    this.#bound.set(name, { socket, stamp, holds });
+    this.#directory?.bound(name, stamp, holds);
     const waiting = this.#waiting.get(name);
     this.#waiting.delete(name);
     for (const c of waiting ?? []) {
@@ -188,9 +195,10 @@ export class InprocRegistry {
 
   /** Removes the binding (existing links stay). */
   unbind(name: string, socket: InprocSocket): void {
-    if (this.#bound.get(name)?.socket !== socket) return;
+    const binding = this.#bound.get(name);
+    if (binding?.socket !== socket) return;
     this.#bound.delete(name);
-    this.#directory?.unbound(name);
+    this.#directory?.unbound(name, binding.holds);
   }
 
   /** Whether a socket in this thread is bound at `inproc://name` (ZAP asks a handler only when one is bound, as libzmq). */
@@ -230,6 +238,7 @@ export class InprocRegistry {
       bridge: null,
       state: "waiting",
       wanting: false,
+      holds: co.holdsProcess !== false,
     };
     this.#connects.set(peer, c);
     this.#pair(c);
@@ -299,6 +308,7 @@ export class InprocRegistry {
       bridge: null,
       state: "waiting",
       wanting: false,
+      holds: connector.inprocOptions().holdsProcess !== false,
     };
     this.#freshPipes(c);
     (c as { first: Peer }).first = c.peer;
@@ -359,7 +369,7 @@ export class InprocRegistry {
     if (!directory) return;
     if (!c.wanting) {
       c.wanting = true;
-      directory.want();
+      directory.want(c.holds);
     }
     const binder = directory.binderOf(c.name);
     if (binder !== undefined) this.#linkThere(c, binder);
@@ -401,7 +411,7 @@ export class InprocRegistry {
   #unwant(c: Connect): void {
     if (!c.wanting) return;
     c.wanting = false;
-    this.#directory!.unwant();
+    this.#directory!.unwant(c.holds);
   }
 
   #unwait(c: Connect): void {

@@ -433,6 +433,7 @@ export class Session {
     conflate: boolean;
     linger: number;
     reconnect: boolean;
+    holdsProcess: boolean;
   } {
     const o = this.#owner.options;
     return {
@@ -441,6 +442,7 @@ export class Session {
       receiveHighWaterMark: o.receiveHighWaterMark as number,
       routingId: o.routingId as Uint8Array | null,
       linger: o.linger as number,
+      holdsProcess: o.holdsProcess !== false,
       reconnect: (o.reconnectInterval as number) >= 0,
     };
   }
