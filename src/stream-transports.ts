@@ -109,7 +109,12 @@ async function listenIpcWildcard(
   if (!runtime.tempDir) throw new ZmqError("EPROTONOSUPPORT", "ipc://* needs a file system");
   const dir = await runtime.tempDir();
   try {
-    const listener = await runtime.listen({ kind: "ipc", path: `${dir.path}/socket` }, accept, acceptError, listenOptions);
+    const listener = await runtime.listen(
+      { kind: "ipc", path: `${dir.path}/socket` },
+      accept,
+      acceptError,
+      listenOptions,
+    );
     return {
       address: listener.address,
       close: async () => {

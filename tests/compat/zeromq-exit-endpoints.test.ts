@@ -40,16 +40,20 @@ test("omq/zeromq: a pending receive on a bound socket keeps the process alive un
   assert.ok(ms < QUICK, `took ${ms} ms`);
 });
 
-test("omq/zeromq: idle sockets with inproc endpoints of the default context (bound, linked, waiting) let the process end", {
-  skip: (globalThis as { Deno?: unknown }).Deno
-    ? "on Deno the default context's threads directory holds a Web Lock while it has endpoints, which keeps the process alive"
-    : false,
-}, async () => {
-  const { code, stdout, stderr, ms } = await run("compat-inproc-idle.ts");
-  assert.equal(code, 0, stderr);
-  assert.equal(stdout.trim(), "received one");
-  assert.ok(ms < QUICK, `took ${ms} ms`);
-});
+test(
+  "omq/zeromq: idle sockets with inproc endpoints of the default context (bound, linked, waiting) let the process end",
+  {
+    skip: (globalThis as { Deno?: unknown }).Deno
+      ? "on Deno the default context's threads directory holds a Web Lock while it has endpoints, which keeps the process alive"
+      : false,
+  },
+  async () => {
+    const { code, stdout, stderr, ms } = await run("compat-inproc-idle.ts");
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout.trim(), "received one");
+    assert.ok(ms < QUICK, `took ${ms} ms`);
+  },
+);
 
 test("omq: an open endpoint keeps the process alive; holdsProcess false (Context or socket) lets it end", async () => {
   const hold = await run("holds-process.ts", "hold");

@@ -60,19 +60,30 @@ async function queued(
 const UNLIMITED = 3000;
 
 // Each case on the default Context (whose pipes may cross threads) and on a Context of its own.
-for (const [label, makeContext] of [["default context", () => defaultContext], ["own context", () => new Context()]] as const) {
+for (
+  const [label, makeContext] of [["default context", () => defaultContext], [
+    "own context",
+    () => new Context(),
+  ]] as const
+) {
   test(`${label}: the pipe's mark is SNDHWM + RCVHWM, bind or connect first`, async () => {
     assert.equal(await queued(makeContext(), bindFirst), 8);
     assert.equal(await queued(makeContext(), connectFirst), 8);
     // PUSH binding, PULL connecting: the same sum.
-    assert.equal(await queued(makeContext(), async (push, pull, name) => {
-      await push.bind(name);
-      pull.connect(name);
-    }), 8);
-    assert.equal(await queued(makeContext(), async (push, pull, name) => {
-      pull.connect(name);
-      await push.bind(name);
-    }), 8);
+    assert.equal(
+      await queued(makeContext(), async (push, pull, name) => {
+        await push.bind(name);
+        pull.connect(name);
+      }),
+      8,
+    );
+    assert.equal(
+      await queued(makeContext(), async (push, pull, name) => {
+        pull.connect(name);
+        await push.bind(name);
+      }),
+      8,
+    );
   });
 
   test(`${label}: before the bind a connect queues up to its SNDHWM, and up to the sum once bound`, async () => {

@@ -295,7 +295,10 @@ export const bunRuntime: Runtime = {
     if (dial?.source) return await nodeRuntime.connect(address, dial);
     let opened: BunConnection | undefined;
     try {
-      const socket = await bun().connect({ ...where(address), socket: handlersFor(address, (c) => (opened = c), dial?.unref) });
+      const socket = await bun().connect({
+        ...where(address),
+        socket: handlersFor(address, (c) => (opened = c), dial?.unref),
+      });
       return opened ?? socket.data!;
     } catch (err) {
       throw withErrno(err);
