@@ -223,7 +223,6 @@ export class InprocRegistry {
     const bo = binding.socket.inprocOptions();
     // Either end asking for conflation makes the shared pipe keep only the newest message.
     const conflate = co.conflate || bo.conflate;
-    // The marks are set as the link is made (`#linkHere`).
     const toBinder = new Pipe(0, conflate);
     const toConnector = new Pipe(0, conflate);
     const peer = new Peer(toBinder, toConnector, endpoint);
@@ -242,6 +241,8 @@ export class InprocRegistry {
     };
     this.#connects.set(peer, c);
     this.#pair(c);
+    // Before the connector takes the peer: a send waiting for a peer goes into it at once.
+    this.#markLink(c, bo);
     // Known before the connector takes the peer: it may refuse the binder's type, and a Router identifies it at once.
     peer.socketType = binding.socket.socketType;
     peer.announcedId = bo.routingId;
@@ -428,13 +429,7 @@ export class InprocRegistry {
     const b = binder.inprocOptions();
     peer.socketType = binder.socketType;
     peer.announcedId = b.routingId;
-    // As libzmq's connect_inproc_sockets (or connect_internal with the binder there): each way the
-    // writer's mark plus the reader's, from the connector's marks as they were at its connect.
-    if (!peer.outbound.conflate) {
-      const { send, receive } = c.marks;
-      setMark(peer.outbound, boosted(send, b.receiveHighWaterMark), b.receiveHighWaterMark);
-      setMark(peer.inbound, boosted(b.sendHighWaterMark, receive), receive);
-    }
+    this.#markLink(c, b);
     binder.inprocAttach(mirror);
     if (c.lingering) {
       // The connector is gone: the binder reads what it left, then lets go of the peer.
@@ -454,6 +449,18 @@ export class InprocRegistry {
       detach?.();
       if (c.state === "local" && c.peer === peer) this.#relink(c);
     };
+  }
+
+  /**
+   * As libzmq's connect_inproc_sockets (or connect_internal with the binder there): each way the
+   * writer's mark plus the reader's, from the connector's marks as they were at its connect.
+   */
+  #markLink(c: Connect, b: { sendHighWaterMark: number; receiveHighWaterMark: number }): void {
+    const { peer } = c;
+    if (peer.outbound.conflate) return;
+    const { send, receive } = c.marks;
+    setMark(peer.outbound, boosted(send, b.receiveHighWaterMark), b.receiveHighWaterMark);
+    setMark(peer.inbound, boosted(b.sendHighWaterMark, receive), receive);
   }
 
   /** Asks the thread that binds the name for a link. */

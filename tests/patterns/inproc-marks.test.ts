@@ -154,3 +154,17 @@ for (
     );
   });
 }
+
+test("sends waiting for a peer fill a new inproc pipe only up to its mark", async () => {
+  const name = `inproc://marks-${n++}-${Math.random()}`;
+  const pull = new Pull({ receiveHighWaterMark: 5, linger: 0 });
+  await pull.bind(name);
+  const push = new Push({ sendHighWaterMark: 3, linger: 0 });
+  let sent = 0;
+  const sends = Array.from({ length: 20 }, () => push.send("x").then(() => sent++, () => {}));
+  push.connect(name);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(sent, 8);
+  await Promise.all([push.close(), pull.close()]);
+  await Promise.all(sends);
+});
