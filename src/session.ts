@@ -191,10 +191,10 @@ export class Session {
       return;
     }
     // As libzmq without `immediate`: the peer (and its queue) exists from now on, so sends are queued.
-    const peer = owner.options.immediate ? null : this.#peers.create(endpoint, assignedId);
-    if (peer && !this.#peers.attach(peer)) {
-      throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
-    }
+    let peer = owner.options.immediate ? null : this.#peers.create(endpoint, assignedId);
+    // A socket that takes no more peers (PAIR) still connects, as libzmq's (which drops the extra
+    // pipe): as with `immediate`, the peer comes with a handshake, and is refused while it has one.
+    if (peer && !this.#peers.attach(peer)) peer = null;
     const o = owner.options;
     const record: Connected = {
       endpoint,
