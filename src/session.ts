@@ -192,9 +192,13 @@ export class Session {
     }
     // As libzmq without `immediate`: the peer (and its queue) exists from now on, so sends are queued.
     let peer = owner.options.immediate ? null : this.#peers.create(endpoint, assignedId);
-    // A socket that takes no more peers (PAIR) still connects, as libzmq's (which drops the extra
-    // pipe): as with `immediate`, the peer comes with a handshake, and is refused while it has one.
-    if (peer && !this.#peers.attach(peer)) peer = null;
+    if (peer && !this.#peers.attach(peer)) {
+      // A routing id already in use (libzmq asserts on it).
+      if (assignedId !== null) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+      // A socket that takes no more peers (PAIR) still connects, as libzmq's (which drops the extra
+      // pipe): as with `immediate`, the peer comes with a handshake, and is refused while it has one.
+      peer = null;
+    }
     const o = owner.options;
     const record: Connected = {
       endpoint,
