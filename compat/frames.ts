@@ -39,11 +39,23 @@ export function toBuffers(message: readonly unknown[]): unknown[] {
   return out;
 }
 
+/**
+ * zeromq.js copies a frame of at most this many bytes when it is sent (its `zero_copy_threshold`)
+ * and shares larger ones: a program may reuse a small buffer once `send()` resolved.
+ */
+const COPY_UP_TO = 128;
+
 /** One frame of a message to send, coerced as zeromq.js does (`null` is empty, other values `String(value)`). */
 export function toFrameLike(value: unknown): FrameLike {
-  if (typeof value === "string" || value instanceof Uint8Array) return value;
+  if (typeof value === "string") return value;
+  // new Uint8Array(view) copies (a Buffer's slice() would not).
+  if (value instanceof Uint8Array) return value.byteLength <= COPY_UP_TO ? new Uint8Array(value) : value;
   if (value === null || value === undefined) return EMPTY;
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (ArrayBuffer.isView(value)) {
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    return bytes.byteLength <= COPY_UP_TO ? new Uint8Array(bytes) : bytes;
+  }
+  if (value instanceof ArrayBuffer) return value.byteLength <= COPY_UP_TO ? value.slice(0) : value;
   if (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer) return new Uint8Array(value);
   return String(value);
 }

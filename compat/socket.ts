@@ -239,7 +239,8 @@ export abstract class Socket {
     countSocket(context, true);
     this.context = context;
     this.#row = row;
-    this.#inner = new Inner({ context: omqContextOf(context) });
+    // zeromq.js's rule: pending calls keep the process alive (keep-alive.ts), idle endpoints do not.
+    this.#inner = new Inner({ context: omqContextOf(context), holdsProcess: false });
     for (const def of SOCKET_OPTIONS) if (def.fallback !== undefined) this.#local[def.name] = def.fallback;
     registerOptionHost(this, {
       target: (def) => this.#optionTarget(def),

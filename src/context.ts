@@ -18,6 +18,8 @@ export interface ContextOptions {
   ipv6?: boolean;
   /** See {@linkcode Context.maxMessageSize}. */
   maxMessageSize?: number;
+  /** See {@linkcode Context.holdsProcess}. */
+  holdsProcess?: boolean;
   /**
    * The sockets adapter its sockets use for tcp and ipc (default: the one for the running
    * runtime). Tests inject a fake one to produce partial writes, EMFILE or slow drains.
@@ -55,6 +57,11 @@ export class Context {
   declare ipv6: boolean;
   /** The `maxMessageSize` sockets created here start with, in bytes; -1 for no limit [ZMQ_MAX_MSGSZ]. */
   declare maxMessageSize: number;
+  /**
+   * The `holdsProcess` sockets created here start with: false makes their listeners, connections
+   * and timers let the process end when nothing else keeps it alive.
+   */
+  declare holdsProcess: boolean;
 
   /** Creates a context; an unknown option or a bad value throws `TypeError`/`RangeError` naming it. */
   constructor(options?: ContextOptions) {
@@ -110,7 +117,11 @@ export function socketsOf(context: Context): object[] {
 /** @internal The option values a socket created in `context` starts from (its own options override them). */
 export function socketDefaults(context: Context): Record<string, unknown> {
   const o = optionValues(context);
-  const defaults: Record<string, unknown> = { ipv6: o.ipv6, maxMessageSize: o.maxMessageSize };
+  const defaults: Record<string, unknown> = {
+    ipv6: o.ipv6,
+    maxMessageSize: o.maxMessageSize,
+    holdsProcess: o.holdsProcess,
+  };
   if (!o.blocky) defaults.linger = 0;
   return defaults;
 }
@@ -124,6 +135,7 @@ defineOptions(Context, {
   blocky: { kind: "bool", default: true },
   ipv6: { kind: "bool", default: false },
   maxMessageSize: { kind: "int", default: -1, min: -1 },
+  holdsProcess: { kind: "bool", default: true },
 });
 
 /** The process-wide default context. */

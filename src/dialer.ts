@@ -24,6 +24,8 @@ export interface DialerHost {
   emit(event: SocketEvent): void;
   /** Whether a failed attempt ends the dialing for good (ZMQ_RECONNECT_STOP); the host then lets go of it. */
   givesUp?(error: unknown): boolean;
+  /** Set when the socket does not hold the process: its timers then let the process end. */
+  unrefTimer?(timer: ReturnType<typeof setTimeout>): void;
 }
 
 /** Keeps one endpoint connected until stopped. */
@@ -82,6 +84,7 @@ export class Dialer {
         this.#failed();
       }, timeoutMs)
       : undefined;
+    if (timer !== undefined) this.#host.unrefTimer?.(timer);
     this.#host.connect(this.address).then(
       (conn) => {
         clearTimeout(timer);
@@ -125,5 +128,6 @@ export class Dialer {
       this.#timer = undefined;
       this.#attempt();
     }, delay);
+    this.#host.unrefTimer?.(this.#timer);
   }
 }

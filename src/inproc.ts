@@ -42,6 +42,8 @@ export interface InprocSocket {
     conflate: boolean;
     linger?: number;
     reconnect?: boolean;
+    /** False: its endpoints let the thread end (`holdsProcess`); the threads directory's channel then does too. */
+    holdsProcess?: boolean;
   };
   /** Takes one end of a new link. */
   inprocAttach(peer: Peer): void;
@@ -51,6 +53,8 @@ export interface InprocSocket {
 
 interface Binding {
   readonly socket: InprocSocket;
+  /** Whether the binder holds the process (`holdsProcess`) */
+  readonly holds: boolean;
   /** When it was bound (ms since the epoch): the earlier of two binds in different threads wins. */
   readonly stamp: number;
 }
@@ -62,6 +66,8 @@ interface Connect {
   readonly assignedId: Uint8Array | null;
   /** The peer `connect` returned: the session knows the connect by it. */
   readonly first: Peer;
+  /** The connector's marks when it connected: libzmq completes a late bind with this copy. */
+  marks: { send: number; receive: number };
   /** The connector's end of the current pipes. */
   peer: Peer;
   /** The other end of the same pipes: the binder's end, or the bridge's. */
@@ -71,6 +77,8 @@ interface Connect {
   state: "waiting" | "linking" | "local" | "remote" | "done";
   /** Counted as a user of the directory (while waiting or linking). */
   wanting: boolean;
+  /** Whether the connector holds the process (`holdsProcess`), as it was at the connect. */
+  holds: boolean;
   /** Its socket closed before it was linked; it waits to deliver what was queued (see `#linger`). */
   lingering?: boolean;
   /** When the current link request was made (ms since the epoch). */
@@ -86,9 +94,51 @@ const LINK_PATIENCE = 5000;
 /** Whether a session refused the peer or let go of it: its pipes are ended then. */
 const ended = (peer: Peer) => peer.detached || peer.outbound.ended;
 
-/** libzmq sums the writer's send and the reader's receive HWM for an inproc pipe; 0 on either side means no limit. */
-function sumHwm(send: number, receive: number): number {
-  return send === 0 || receive === 0 ? 0 : send + receive;
+/**
+ * libzmq's `pipe_t::set_hwms` for one direction: the writer's mark plus its pipe's boost (the
+ * reading socket's receive HWM when the link was made); 0, no limit, when either is 0.
+ */
+function boosted(hwm: number, boost: number): number {
+  return hwm <= 0 || boost === 0 ? 0 : hwm + Math.max(boost, 0);
+}
+
+/**
+ * libzmq's default HWM (`options_t`): before its binder is known, a connect's pipe is boosted by
+ * the marks of a socket with default options, so raising SNDHWM then adds 1000.
+ */
+const DEFAULT_HWM = 1000;
+
+/**
+ * The boost of each pipe of a link in this thread, by the pipe its writer writes (libzmq's
+ * `_out_hwm_boost`). A link to another thread has none: its bridge owns its marks.
+ */
+const boosts = new WeakMap<Pipe, number>();
+
+function setMark(pipe: Pipe, hwm: number, boost: number): void {
+  boosts.set(pipe, boost);
+  if (pipe instanceof LinkPipe) pipe.setLimit(hwm);
+  else pipe.hwm = hwm;
+}
+
+/**
+ * A socket's high-water marks changed: an end of an inproc link in this thread takes them as
+ * libzmq 4.3's `update_pipe_options` sets them. Its own pipe gets its send HWM plus the boost,
+ * and the other socket's pipe gets this socket's receive HWM plus that pipe's boost (libzmq's
+ * `send_hwms_to_peer`, which the other socket applies when it next processes commands; here at
+ * once). False for a peer that is not such an end (a link to another thread, conflation).
+ *
+ * @example
+ * ```ts ignore
+ * inprocMarksChanged(peer, options.sendHighWaterMark, options.receiveHighWaterMark);
+ * ```
+ */
+export function inprocMarksChanged(peer: Peer, send: number, receive: number): boolean {
+  const out = boosts.get(peer.outbound);
+  const into = boosts.get(peer.inbound);
+  if (out === undefined || into === undefined) return false;
+  setMark(peer.outbound, boosted(send, out), out);
+  setMark(peer.inbound, boosted(receive, into), into);
+  return true;
 }
 
 function endInfo(socket: InprocSocket): EndInfo {
@@ -132,8 +182,9 @@ export class InprocRegistry {
       throw new ZmqError("EADDRINUSE", `inproc://${name} is already bound in another thread`);
     }
     const stamp = Date.now();
-    this.#bound.set(name, { socket, stamp });
-    this.#directory?.bound(name, stamp);
+    const holds = socket.inprocOptions().holdsProcess !== false;
+    this.#bound.set(name, { socket, stamp, holds });
+    this.#directory?.bound(name, stamp, holds);
     const waiting = this.#waiting.get(name);
     this.#waiting.delete(name);
     for (const c of waiting ?? []) {
@@ -144,9 +195,10 @@ export class InprocRegistry {
 
   /** Removes the binding (existing links stay). */
   unbind(name: string, socket: InprocSocket): void {
-    if (this.#bound.get(name)?.socket !== socket) return;
+    const binding = this.#bound.get(name);
+    if (binding?.socket !== socket) return;
     this.#bound.delete(name);
-    this.#directory?.unbound(name);
+    this.#directory?.unbound(name, binding.holds);
   }
 
   /** Whether a socket in this thread is bound at `inproc://name` (ZAP asks a handler only when one is bound, as libzmq). */
@@ -171,22 +223,26 @@ export class InprocRegistry {
     const bo = binding.socket.inprocOptions();
     // Either end asking for conflation makes the shared pipe keep only the newest message.
     const conflate = co.conflate || bo.conflate;
-    const toBinder = new Pipe(sumHwm(co.sendHighWaterMark, bo.receiveHighWaterMark), conflate);
-    const toConnector = new Pipe(sumHwm(bo.sendHighWaterMark, co.receiveHighWaterMark), conflate);
+    const toBinder = new Pipe(0, conflate);
+    const toConnector = new Pipe(0, conflate);
     const peer = new Peer(toBinder, toConnector, endpoint);
     const c: Connect = {
       name,
       connector,
       assignedId,
+      marks: { send: co.sendHighWaterMark, receive: co.receiveHighWaterMark },
       first: peer,
       peer,
       mirror: new Peer(toConnector, toBinder, endpoint),
       bridge: null,
       state: "waiting",
       wanting: false,
+      holds: co.holdsProcess !== false,
     };
     this.#connects.set(peer, c);
     this.#pair(c);
+    // Before the connector takes the peer: a send waiting for a peer goes into it at once.
+    this.#markLink(c, bo);
     // Known before the connector takes the peer: it may refuse the binder's type, and a Router identifies it at once.
     peer.socketType = binding.socket.socketType;
     peer.announcedId = bo.routingId;
@@ -246,12 +302,14 @@ export class InprocRegistry {
       name,
       connector,
       assignedId,
+      marks: { send: 0, receive: 0 },
       first: null as unknown as Peer,
       peer: null as unknown as Peer,
       mirror: null as unknown as Peer,
       bridge: null,
       state: "waiting",
       wanting: false,
+      holds: connector.inprocOptions().holdsProcess !== false,
     };
     this.#freshPipes(c);
     (c as { first: Peer }).first = c.peer;
@@ -259,13 +317,21 @@ export class InprocRegistry {
     return c;
   }
 
-  /** New pipes for a connect that waits for its binder, sized as libzmq's before the binder is known. */
+  /**
+   * New pipes for a connect that waits for its binder, as libzmq's before the binder is known:
+   * the connector's own send HWM toward the binder and receive HWM back, boosted as if by a
+   * socket with default marks (the boost only shows when a mark changes before the bind).
+   */
   #freshPipes(c: Connect): void {
     const o = c.connector.inprocOptions();
-    const hwm = sumHwm(o.sendHighWaterMark, o.receiveHighWaterMark);
+    c.marks = { send: o.sendHighWaterMark, receive: o.receiveHighWaterMark };
     // For the default Context the binder may be in another thread: pipes that can take their HWMs later.
-    const toBinder = this.#directory ? new LinkPipe(hwm, o.conflate) : new Pipe(hwm, o.conflate);
-    const toConnector = this.#directory ? new LinkPipe(hwm, o.conflate) : new Pipe(hwm, o.conflate);
+    const toBinder = this.#directory ? new LinkPipe(0, o.conflate) : new Pipe(0, o.conflate);
+    const toConnector = this.#directory ? new LinkPipe(0, o.conflate) : new Pipe(0, o.conflate);
+    if (!o.conflate) {
+      setMark(toBinder, o.sendHighWaterMark, DEFAULT_HWM);
+      setMark(toConnector, o.receiveHighWaterMark, o.receiveHighWaterMark);
+    }
     const endpoint = `inproc://${c.name}`;
     c.peer = new Peer(toBinder, toConnector, endpoint);
     c.mirror = new Peer(toConnector, toBinder, endpoint);
@@ -304,7 +370,7 @@ export class InprocRegistry {
     if (!directory) return;
     if (!c.wanting) {
       c.wanting = true;
-      directory.want();
+      directory.want(c.holds);
     }
     const binder = directory.binderOf(c.name);
     if (binder !== undefined) this.#linkThere(c, binder);
@@ -346,7 +412,7 @@ export class InprocRegistry {
   #unwant(c: Connect): void {
     if (!c.wanting) return;
     c.wanting = false;
-    this.#directory!.unwant();
+    this.#directory!.unwant(c.holds);
   }
 
   #unwait(c: Connect): void {
@@ -364,10 +430,7 @@ export class InprocRegistry {
     peer.socketType = binder.socketType;
     peer.announcedId = b.routingId;
     peer.connectedAt ??= Date.now();
-    // As libzmq once the bind completes: the HWMs of both sockets.
-    const c2 = c.connector.inprocOptions();
-    if (peer.outbound instanceof LinkPipe) peer.outbound.setLimit(sumHwm(c2.sendHighWaterMark, b.receiveHighWaterMark));
-    if (peer.inbound instanceof LinkPipe) peer.inbound.setLimit(sumHwm(b.sendHighWaterMark, c2.receiveHighWaterMark));
+    this.#markLink(c, b);
     binder.inprocAttach(mirror);
     if (c.lingering) {
       // The connector is gone: the binder reads what it left, then lets go of the peer.
@@ -389,11 +452,26 @@ export class InprocRegistry {
     };
   }
 
+  /**
+   * As libzmq's connect_inproc_sockets (or connect_internal with the binder there): each way the
+   * writer's mark plus the reader's, from the connector's marks as they were at its connect.
+   */
+  #markLink(c: Connect, b: { sendHighWaterMark: number; receiveHighWaterMark: number }): void {
+    const { peer } = c;
+    if (peer.outbound.conflate) return;
+    const { send, receive } = c.marks;
+    setMark(peer.outbound, boosted(send, b.receiveHighWaterMark), b.receiveHighWaterMark);
+    setMark(peer.inbound, boosted(b.sendHighWaterMark, receive), receive);
+  }
+
   /** Asks the thread that binds the name for a link. */
   #linkThere(c: Connect, thread: string): void {
     const directory = this.#directory!;
     this.#unwait(c);
     c.state = "linking";
+    // The bridge sets the marks of a link between threads (and no change reaches them later).
+    boosts.delete(c.peer.outbound);
+    boosts.delete(c.peer.inbound);
     const bridge = Bridge.connect(
       linkId(),
       thread,

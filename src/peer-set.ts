@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { inprocMarksChanged } from "./inproc.ts";
 import { retire } from "./observe/counters.ts";
 import { Peer } from "./peer.ts";
 import type { SessionOwner } from "./session.ts";
@@ -88,10 +89,14 @@ export class PeerSet {
 
   /** A high-water mark changed: it applies to live pipes at once, as libzmq 4.3 updates them. */
   markChanged(name: "sendHighWaterMark" | "receiveHighWaterMark"): void {
-    const hwm = this.#owner.options[name] as number;
+    const o = this.#owner.options;
+    const hwm = o[name] as number;
     for (const peer of this.#peers) {
-      // An inproc pipe's mark is both sockets' (the registry's); the rest are ours alone.
-      if (peer.link) continue;
+      if (peer.link) {
+        // An inproc pipe pair is both sockets': libzmq's rule for it is in inproc.ts.
+        inprocMarksChanged(peer, o.sendHighWaterMark as number, o.receiveHighWaterMark as number);
+        continue;
+      }
       if (name === "sendHighWaterMark") peer.outbound.hwm = hwm;
       else peer.inbound.hwm = hwm;
     }

@@ -212,9 +212,13 @@ export class Session {
       return;
     }
     // As libzmq without `immediate`: the peer (and its queue) exists from now on, so sends are queued.
-    const peer = owner.options.immediate ? null : this.#peers.create(endpoint, assignedId);
+    let peer = owner.options.immediate ? null : this.#peers.create(endpoint, assignedId);
     if (peer && !this.#peers.attach(peer)) {
-      throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+      // A routing id already in use (libzmq asserts on it).
+      if (assignedId !== null) throw new ZmqError("EINVAL", `connect ${endpoint}: socket refuses more peers`);
+      // A socket that takes no more peers (PAIR) still connects, as libzmq's (which drops the extra
+      // pipe): as with `immediate`, the peer comes with a handshake, and is refused while it has one.
+      peer = null;
     }
     const o = owner.options;
     const record: Connected = {
@@ -232,10 +236,16 @@ export class Session {
         connectTimeout: () => o.connectTimeout as number,
         emit: (event) => owner.emit(event),
         givesUp: (error) => this.#givesUp(record, error),
+        unrefTimer: this.#unrefTimer(),
       }),
     };
     this.#connected.set(endpoint, record);
     record.dialer!.start();
+  }
+
+  /** The runtime's `unrefTimer` when the socket does not hold the process (`holdsProcess` false). */
+  #unrefTimer(): ((timer: ReturnType<typeof setTimeout>) => void) | undefined {
+    return this.#owner.options.holdsProcess === false ? runtimeOf(this.#owner.context).unrefTimer : undefined;
   }
 
   /**
@@ -324,6 +334,7 @@ export class Session {
       heartbeatTimeToLive: o.heartbeatTimeToLive as number,
       helloMessage: (o.helloMessage as Uint8Array | null | undefined) ?? null,
       defer: runtimeOf(this.#owner.context).defer,
+      unrefTimer: this.#unrefTimer(),
     };
     const host = {
       ready: (_engine: Connection, metadata: Metadata) => {
@@ -465,6 +476,7 @@ export class Session {
     conflate: boolean;
     linger: number;
     reconnect: boolean;
+    holdsProcess: boolean;
   } {
     const o = this.#owner.options;
     return {
@@ -473,6 +485,7 @@ export class Session {
       receiveHighWaterMark: o.receiveHighWaterMark as number,
       routingId: o.routingId as Uint8Array | null,
       linger: o.linger as number,
+      holdsProcess: o.holdsProcess !== false,
       reconnect: (o.reconnectInterval as number) >= 0,
     };
   }

@@ -78,6 +78,13 @@ export interface SocketOptionFields {
    */
   ipv6: boolean;
   /**
+   * Whether the socket's endpoints keep the process (or worker) alive (default true, as a node:net
+   * server does): its listeners, connections and reconnect, handshake and heartbeat timers. False:
+   * they are unreferenced, so an idle socket lets the process end, as zeromq.js's do (`omq/zeromq`
+   * sets it). Read when an endpoint is bound or connected; the Context's `holdsProcess` is the default.
+   */
+  holdsProcess: boolean;
+  /**
    * Connections the kernel queues for a listener before they are accepted [ZMQ_BACKLOG]; Node's
    * listeners take it, Deno's and Bun's own have no such setting (the OS default applies there).
    */

@@ -54,6 +54,8 @@ export interface SocketOptions {
   routingId?: string | Uint8Array | null;
   /** See {@linkcode Socket.ipv6}. */
   ipv6?: boolean;
+  /** See {@linkcode Socket.holdsProcess}. */
+  holdsProcess?: boolean;
   /** See {@linkcode Socket.plainServer}. */
   plainServer?: boolean;
   /** See {@linkcode Socket.plainUsername}. */
@@ -240,6 +242,7 @@ export const SOCKET_OPTIONS: Record<string, OptionSpec> = {
   // 1 to 255 bytes, as libzmq's ZMQ_ROUTING_ID (null: none).
   routingId: { kind: "bytes", default: null, maxLength: 255, minLength: 1 },
   ipv6: { kind: "bool", default: false },
+  holdsProcess: { kind: "bool", default: true },
   plainServer: { kind: "bool", default: false },
   plainUsername: { kind: "bytes", default: null, maxLength: 255 },
   plainPassword: { kind: "bytes", default: null, maxLength: 255 },

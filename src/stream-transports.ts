@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Listener, Runtime } from "../transports/runtime/types.ts";
+import type { Listener, ListenOptions, Runtime } from "../transports/runtime/types.ts";
 import type { Endpoint } from "../transports/endpoint.ts";
 import { listenWs } from "../transports/ws/listen.ts";
 import type { WsListener } from "../transports/ws/types.ts";
@@ -35,8 +35,10 @@ export async function listenStream(
 ): Promise<Listener | WsListener> {
   if (ep.transport === "inproc" || ep.transport === "udp" || ep.transport === "epgm") throw new Error("unreachable");
   if (ep.transport === "ws") return await listenWs(ep.address, ep.wildcardHost, mechanism, o, accept);
-  if (ep.transport === "ipc" && ep.address.path === "*") return await listenIpcWildcard(runtime, accept, acceptError);
-  const listenOptions = { backlog: o.backlog as number };
+  const listenOptions = { backlog: o.backlog as number, unref: o.holdsProcess === false };
+  if (ep.transport === "ipc" && ep.address.path === "*") {
+    return await listenIpcWildcard(runtime, accept, acceptError, listenOptions);
+  }
   if (ep.transport === "ipc") return await runtime.listen(ep.address, accept, acceptError, listenOptions);
   const ipv6 = o.ipv6 as boolean;
   const host = await resolveTcpHost(ep.wildcardHost ? "*" : ep.address.host, ipv6, "bind", runtime, endpoint);
@@ -67,7 +69,8 @@ export async function dialStream(
   o: Record<string, unknown>,
   runtime: Runtime,
 ): Promise<TransportConnection> {
-  if (ep.transport === "ipc") return await runtime.connect(ep.address);
+  const unref = o.holdsProcess === false;
+  if (ep.transport === "ipc") return await runtime.connect(ep.address, { unref });
   if (ep.transport !== "tcp") throw new Error("unreachable");
   const ipv6 = o.ipv6 as boolean;
   if (o.socksProxy !== null) {
@@ -88,12 +91,12 @@ export async function dialStream(
       o.socksUsername as Uint8Array | null,
       o.socksPassword as Uint8Array | null,
     );
-    return await openSocksTunnel(runtime, address, client);
+    return await openSocksTunnel(runtime, address, client, { unref });
   }
   const host = await resolveTcpHost(ep.address.host, ipv6, "connect", runtime, endpoint);
   const source = ep.source &&
     { host: await resolveTcpHost(ep.source.host, ipv6, "source", runtime, endpoint), port: ep.source.port };
-  return await runtime.connect({ kind: "tcp", host, port: ep.address.port }, source ? { source } : undefined);
+  return await runtime.connect({ kind: "tcp", host, port: ep.address.port }, source ? { source, unref } : { unref });
 }
 
 /** `ipc://*`: as libzmq, a socket file in a new temporary directory, removed with the binding. */
@@ -101,11 +104,17 @@ async function listenIpcWildcard(
   runtime: Runtime,
   accept: (conn: TransportConnection) => void,
   acceptError: (err: Error) => void,
+  listenOptions: ListenOptions,
 ): Promise<Listener> {
   if (!runtime.tempDir) throw new ZmqError("EPROTONOSUPPORT", "ipc://* needs a file system");
   const dir = await runtime.tempDir();
   try {
-    const listener = await runtime.listen({ kind: "ipc", path: `${dir.path}/socket` }, accept, acceptError);
+    const listener = await runtime.listen(
+      { kind: "ipc", path: `${dir.path}/socket` },
+      accept,
+      acceptError,
+      listenOptions,
+    );
     return {
       address: listener.address,
       close: async () => {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ByteConnection, ConnectionHandlers, Runtime, SocketAddress } from "./runtime/types.ts";
+import type { ByteConnection, ConnectionHandlers, DialOptions, Runtime, SocketAddress } from "./runtime/types.ts";
 import type { Socks5Client } from "./socks.ts";
 
 /** The proxy connection, carrying the handshake and then the engine's bytes. */
@@ -91,8 +91,9 @@ export async function openSocksTunnel(
   runtime: Runtime,
   proxy: SocketAddress,
   client: Socks5Client,
+  dial?: DialOptions,
 ): Promise<ByteConnection> {
-  const inner = await runtime.connect(proxy);
+  const inner = await runtime.connect(proxy, dial);
   return await new Promise<ByteConnection>((resolve, reject) => {
     let tunnel: SocksTunnel | null = null;
     const failed = (code: string, message: string) => {

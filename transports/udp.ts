@@ -45,6 +45,8 @@ export interface UdpOptions {
   readonly ipv6: boolean;
   /** Whether it sends through a bound endpoint (DGRAM; a DISH does not). */
   readonly sends: boolean;
+  /** The socket lets the process exit (its `holdsProcess` is false). */
+  readonly unref?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export function udpOptions(socketType: SocketType, values: Record<string, unknow
     multicastLoop: (values.multicastLoop as boolean | undefined) ?? true,
     ipv6: values.ipv6 === true,
     sends: socketTypeInfo(socketType).sends,
+    unref: values.holdsProcess === false,
   };
 }
 
@@ -240,6 +243,7 @@ export async function bindUdp(address: UdpAddress, options: UdpOptions, endpoint
   }
   const iface = address.multicast ? resolveInterface(address.iface, family, endpoint) : undefined;
   const socket = await udp.bind({ host: bindHost, port: address.port, family, reuseAddress: address.multicast });
+  if (options.unref) socket.unref?.();
   await orClose(socket, () => {
     if (address.multicast) {
       apply(`join the multicast group ${address.host}`, endpoint, () => socket.addMembership(address.host, iface));
@@ -271,6 +275,7 @@ export async function connectUdp(address: UdpAddress, options: UdpOptions, endpo
   const target = await resolveHost(address.host, options.ipv6, endpoint);
   const iface = address.multicast ? resolveInterface(address.iface, target.family, endpoint) : undefined;
   const socket = await udp.bind({ host: anyHost(target.family), port: 0, family: target.family });
+  if (options.unref) socket.unref?.();
   await orClose(socket, () => {
     if (address.multicast) multicastSender(socket, iface, options, endpoint);
   });

@@ -67,6 +67,8 @@ export interface EngineOptions {
    * socket queues during one turn goes out in one write.
    */
   defer(fn: () => void): void;
+  /** Set when the socket does not hold the process: the handshake and heartbeat timers let it end. */
+  unrefTimer?(timer: ReturnType<typeof setTimeout>): void;
 }
 
 /** Why an engine stopped, as a monitor event would say it. */

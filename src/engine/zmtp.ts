@@ -113,6 +113,7 @@ export abstract class ZmtpEngine extends EngineBase {
         () => this.fail("protocol", new Error(`handshake not done within ${options.handshakeInterval} ms`)),
         options.handshakeInterval,
       );
+      options.unrefTimer?.(this.#handshakeTimer);
     }
   }
 
@@ -305,6 +306,7 @@ export abstract class ZmtpEngine extends EngineBase {
         this.scheduleFlush();
       }
     }, period);
+    this.options.unrefTimer?.(this.#heartbeat);
   }
 
   // --- output ---

@@ -45,6 +45,8 @@ export interface BridgedSocket {
     routingId: Uint8Array | null;
     conflate: boolean;
     linger?: number;
+    /** False: the link lets the thread end (`holdsProcess`). */
+    holdsProcess?: boolean;
   };
   inprocAttach(peer: Peer): void;
   inprocEvent?(event: SocketEvent): void;
@@ -165,6 +167,7 @@ export class Bridge {
       this.#carrier = acceptCarrier(id, rings, host.defer, receiver, host.sharedBytes);
       this.rings = rings;
     }
+    if (socket.inprocOptions().holdsProcess === false) this.#carrier.unref?.();
     peer.outbound.onReadable = this.#schedule;
     // The local socket's session calls this when it lets go of the peer (its end of the pipes).
     mirror.onGone = () => this.#localGone();

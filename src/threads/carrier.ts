@@ -38,6 +38,8 @@ export interface Carrier {
   sendMessages(messages: readonly Message[]): void;
   /** Lets go: `graceful` sends what is still queued first (the other end is alive). */
   close(graceful: boolean): void;
+  /** Lets the thread end while the link is open, where the carrier can (a channel on Node and Bun). */
+  unref?(): void;
 }
 
 /** Bytes of shared memory per direction of a ring-carried link. */
@@ -89,6 +91,10 @@ class ChannelCarrier implements Carrier {
 
   close(): void {
     this.#channel.close();
+  }
+
+  unref(): void {
+    this.#channel.unref?.();
   }
 
   #receive(data: unknown): void {

@@ -15,6 +15,9 @@ export interface Channel {
   postMessage(message: unknown): void;
   close(): void;
   onmessage: ((event: { readonly data: unknown }) => void) | null;
+  /** Node's and Bun's: whether the open channel keeps the thread alive (Deno's and the DOM's have neither). */
+  ref?(): void;
+  unref?(): void;
 }
 
 const BroadcastChannelClass = (globalThis as unknown as { BroadcastChannel?: new (name: string) => Channel })
@@ -28,5 +31,10 @@ export function openChannel(name: string, receive: (data: unknown) => void): Cha
   threads.beforeChannels?.();
   const channel = new BroadcastChannelClass!(name);
   channel.onmessage = (event) => receive(event.data);
+  const refChannel = threads.refChannel;
+  if (typeof channel.unref !== "function" && refChannel) {
+    channel.ref = () => refChannel(channel, true);
+    channel.unref = () => refChannel(channel, false);
+  }
   return channel;
 }

@@ -67,6 +67,10 @@ export class Directory {
   #self = "";
   #remote = new Map<string, RemoteName>();
   #bridges = new Map<string, Bridge>();
+  /** Users whose socket holds the process (`holdsProcess`): the channel keeps the thread alive while any is. */
+  #holders = 0;
+  /** Tracked links whose socket does not hold the process. */
+  #idleLinks = new Set<string>();
   /** With Web Locks: one watch per thread this one has links to. */
   #watches = new Map<string, { count: number; stop: AbortController }>();
 
@@ -107,25 +111,25 @@ export class Directory {
   }
 
   /** A name bound here: the other threads hear of it. */
-  bound(name: string, stamp: number): void {
-    this.#use();
+  bound(name: string, stamp: number, holds = true): void {
+    this.#use(holds);
     this.#post({ t: "bound", from: this.self, name, stamp });
   }
 
   /** A name no longer bound here (its existing links stay). */
-  unbound(name: string): void {
+  unbound(name: string, holds = true): void {
     this.#post({ t: "unbound", from: this.self, name });
-    this.#unuse();
+    this.#unuse(holds);
   }
 
   /** A connect waits for a binder in another thread (this thread keeps taking part meanwhile). */
-  want(): void {
-    this.#use();
+  want(holds = true): void {
+    this.#use(holds);
   }
 
   /** A connect stopped waiting (linked, or gave up). */
-  unwant(): void {
-    this.#unuse();
+  unwant(holds = true): void {
+    this.#unuse(holds);
   }
 
   /** Asks the other threads who binds `name` (the answer is a `bound`, if any binds it). */
@@ -151,7 +155,9 @@ export class Directory {
 
   /** A link starts: this thread keeps taking part, and watches the other end's thread. */
   track(bridge: Bridge): void {
-    this.#use();
+    const holds = bridge.socket.inprocOptions().holdsProcess !== false;
+    if (!holds) this.#idleLinks.add(bridge.id);
+    this.#use(holds);
     this.#bridges.set(bridge.id, bridge);
     const watch = this.#threads.watch;
     if (!watch) return;
@@ -174,15 +180,25 @@ export class Directory {
       this.#watches.delete(bridge.remote);
       watch.stop.abort();
     }
-    this.#unuse();
+    this.#unuse(!this.#idleLinks.delete(bridge.id));
   }
 
-  #use(): void {
+  #use(holds: boolean): void {
+    if (holds) this.#holders++;
     if (this.#users++ === 0) this.#open();
+    this.#holdThread();
   }
 
-  #unuse(): void {
+  #unuse(holds: boolean): void {
+    if (holds) this.#holders--;
     if (--this.#users === 0) this.#close();
+    else this.#holdThread();
+  }
+
+  /** The control channel keeps this thread alive only for users whose socket holds the process. */
+  #holdThread(): void {
+    if (this.#holders > 0) this.#channel?.ref?.();
+    else this.#channel?.unref?.();
   }
 
   #open(): void {

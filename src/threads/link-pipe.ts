@@ -3,8 +3,8 @@
  * when the link is made, and it tells the link how many messages its reader
  * took out.
  *
- * A connect that does not find its binder at once queues up to its own send +
- * receive HWM (libzmq's pipe before the bind); once linked, libzmq sets the
+ * A connect that does not find its binder at once queues up to its own send
+ * HWM (libzmq's pipe before the bind); once linked, libzmq sets the
  * pipe's HWMs from both sockets (`set_hwms` when the bind completes), and so
  * does `setLimit`: to send HWM + the binder's receive HWM in the same thread,
  * or to the send HWM alone when the binder is in another thread, whose receive

@@ -78,6 +78,26 @@ test("what zeromq.js sends as frames: null is empty, numbers and other values be
   pull.close();
 });
 
+test("a frame of up to 128 bytes is copied at send, as zeromq.js copies it; a larger one is shared", async () => {
+  const pull = new zmq.Pull({ linger: 0 });
+  const push = new zmq.Push({ linger: 0 });
+  await pull.bind("inproc://compat-copy-small");
+  push.connect("inproc://compat-copy-small");
+  const small = Buffer.alloc(128, 1);
+  const view = new Uint16Array(4).fill(1);
+  const large = Buffer.alloc(129, 1);
+  await push.send([small, view, large]);
+  // A program may fill its small buffers again once send() resolved.
+  small.fill(2);
+  view.fill(2);
+  const [a, b, c] = await withTimeout(pull.receive(), 5000, "a message");
+  assert.ok(a.every((byte) => byte === 1));
+  assert.deepEqual([...b], [1, 0, 1, 0, 1, 0, 1, 0]);
+  assert.equal(c.buffer, large.buffer);
+  push.close();
+  pull.close();
+});
+
 test("send() without a message throws zeromq.js's TypeError; a type that cannot receive has no receive()", () => {
   const sub = new zmq.Subscriber();
   assert.throws(() => (sub as unknown as { send(): void }).send(), {

@@ -220,7 +220,7 @@ test("events report bind, accept, connect, handshake, disconnect, close and end"
 test("send waits at the high-water mark and fails with EAGAIN after sendTimeout", async () => {
   const push = new Push({ sendHighWaterMark: 5, sendTimeout: 30 });
   push.connect(`inproc://nobody-${Math.random()}`);
-  // inproc with no binder: the pipe HWM is the sender's 5 + the sender's receive HWM 1000 until a bind.
+  // inproc with no binder: the pipe HWM is the sender's 5 until a bind (tests/patterns/inproc-marks.test.ts).
   const push2 = new Push({ sendHighWaterMark: 5, sendTimeout: 30 });
   push2.connect("tcp://127.0.0.1:9"); // nothing listens: queued on the pending peer up to the HWM
   for (let i = 0; i < 5; i++) await push2.send(`${i}`);

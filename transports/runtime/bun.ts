@@ -25,6 +25,7 @@ interface BunSocket {
   resume(): void;
   setNoDelay?(noDelay?: boolean): boolean;
   setKeepAlive?(enable?: boolean, initialDelay?: number): boolean;
+  unref?(): void;
 }
 interface BunHandlers {
   open(s: BunSocket): void;
@@ -40,6 +41,7 @@ interface BunListener {
   /** Fills `into` with the bound address (what Bun's own node:net uses; absent in older Bun). */
   getsockname?(into: { address?: string; port?: number }): unknown;
   stop(closeActive?: boolean): void;
+  unref?(): void;
 }
 interface BunApi {
   listen(options: Record<string, unknown>): BunListener;
@@ -211,9 +213,10 @@ class BunConnection implements ByteConnection {
   }
 }
 
-function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => void): BunHandlers {
+function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => void, unref = false): BunHandlers {
   return {
     open(s) {
+      if (unref) s.unref?.();
       // No data before start(); a pause in `open` holds even bytes that came with the accept.
       s.pause();
       if (address.kind === "tcp") s.setNoDelay?.(true);
@@ -268,11 +271,17 @@ export const bunRuntime: Runtime = {
 
   async listen(address, onConnection, _onAcceptError, listenOptions): Promise<Listener> {
     const tls = listenOptions?.tls;
-    const options = { ...where(address), socket: handlersFor(address, onConnection), ...(tls ? { tls } : {}) };
+    const unref = listenOptions?.unref === true;
+    const options = {
+      ...where(address),
+      socket: handlersFor(address, onConnection, unref),
+      ...(tls ? { tls } : {}),
+    };
     // Bun has no lstat/unlink of its own: node:fs and node:net are its API for them. Bun reports a
     // full backlog (EAGAIN) as ECONNREFUSED, so a live but busy listener can look dead here.
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, nodeSocketFiles);
     const server = listenNow(options);
+    if (unref) server.unref?.();
     const actual: SocketAddress = address.kind === "tcp"
       ? { ...address, host: boundHost(server) ?? address.host, port: server.port ?? address.port }
       : address;
@@ -296,7 +305,10 @@ export const bunRuntime: Runtime = {
     if (dial?.source) return await nodeRuntime.connect(address, dial);
     let opened: BunConnection | undefined;
     try {
-      const socket = await bun().connect({ ...where(address), socket: handlersFor(address, (c) => (opened = c)) });
+      const socket = await bun().connect({
+        ...where(address),
+        socket: handlersFor(address, (c) => (opened = c), dial?.unref),
+      });
       return opened ?? socket.data!;
     } catch (err) {
       throw withErrno(err);
@@ -307,6 +319,7 @@ export const bunRuntime: Runtime = {
     setImmediate(fn);
   },
 
+  unrefTimer: (timer) => (timer as unknown as { unref(): void }).unref(),
   lookup: nodeRuntime.lookup,
   interfaceAddress: nodeRuntime.interfaceAddress,
 

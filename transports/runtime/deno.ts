@@ -19,11 +19,13 @@ interface DenoConn {
   close(): void;
   setNoDelay?(noDelay?: boolean): void;
   setKeepAlive?(keepAlive?: boolean): void;
+  unref?(): void;
 }
 interface DenoListener {
   readonly addr: { hostname?: string; port?: number };
   accept(): Promise<DenoConn>;
   close(): void;
+  unref(): void;
 }
 interface DenoApi {
   listen(options: Record<string, unknown>): DenoListener;
@@ -32,6 +34,7 @@ interface DenoApi {
   lstat(path: string): Promise<{ isSocket: boolean | null }>;
   remove(path: string, options?: { recursive?: boolean }): Promise<void>;
   makeTempDir(options?: { prefix?: string }): Promise<string>;
+  unrefTimer(id: number): void;
 }
 const deno = (): DenoApi => (globalThis as unknown as { Deno: DenoApi }).Deno;
 
@@ -277,9 +280,11 @@ function listenNow(address: SocketAddress): DenoListener {
 export const denoRuntime: Runtime = {
   name: "deno",
 
-  async listen(address, onConnection, onAcceptError = () => {}): Promise<Listener> {
+  async listen(address, onConnection, onAcceptError = () => {}, listenOptions): Promise<Listener> {
     if (address.kind === "ipc") await clearStaleSocketFile(address.path, denoSocketFiles);
     const listener = listenNow(address);
+    const unref = listenOptions?.unref === true;
+    if (unref) listener.unref();
     let open = true;
     let pending: Promise<unknown> = Promise.resolve();
     // A hand-written loop, not `for await`: Deno's iterator ends on the first accept error,
@@ -303,6 +308,7 @@ export const denoRuntime: Runtime = {
           return;
         }
         try {
+          if (unref) conn.unref?.();
           onConnection(wrap(conn, address));
         } catch (err) {
           // The owner's bug: surface it as Node would (uncaught), but keep accepting.
@@ -338,10 +344,13 @@ export const denoRuntime: Runtime = {
     if (dial?.source) return await nodeRuntime.connect(address, dial);
     try {
       const conn = await deno().connect(options(address));
+      if (dial?.unref) conn.unref?.();
       if (!dial?.tls) return wrap(conn, address);
       const { hostname, caCerts } = dial.tls;
       try {
-        return wrap(await deno().startTls(conn, { hostname, caCerts: [...caCerts] }), address);
+        const secure = await deno().startTls(conn, { hostname, caCerts: [...caCerts] });
+        if (dial.unref) secure.unref?.();
+        return wrap(secure, address);
       } catch (err) {
         conn.close();
         throw err;
@@ -358,6 +367,8 @@ export const denoRuntime: Runtime = {
     // Deno 2 has a global setImmediate (measured ~2 µs per hop, like Node's; setTimeout(0) is ~1-4 ms).
     setImmediate(fn);
   },
+
+  unrefTimer: (timer) => deno().unrefTimer(timer as unknown as number),
 
   async tempDir() {
     const path = await deno().makeTempDir({ prefix: "omq-" });

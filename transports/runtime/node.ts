@@ -238,6 +238,7 @@ function listenOnce(
 ): Promise<net.Server> {
   const backlog = options?.backlog;
   const secure = options?.tls;
+  const unref = options?.unref === true;
   return new Promise((resolve, reject) => {
     const server = secure
       // TLS connections come once their handshake is done, within handshakeTimeout (Node's default 120 s).
@@ -248,12 +249,14 @@ function listenOnce(
         handshakeTimeout: secure.handshakeTimeout || 120_000,
       }, (socket) => {
         socket.setNoDelay(true);
+        if (unref) socket.unref();
         onConnection(new NodeConnection(socket, remoteOf(socket, address), null));
       })
       : net.createServer({ allowHalfOpen: false, pauseOnConnect: true }, (accepted) => {
         const reader = new NodeReader();
         const socket = adoptAccepted(accepted, reader);
         if (address.kind === "tcp") socket.setNoDelay(true);
+        if (unref) socket.unref();
         onConnection(new NodeConnection(socket, remoteOf(socket, address), socket === accepted ? null : reader));
       });
     // A client that fails its TLS handshake (or times out) loses its connection: node:tls reports
@@ -280,6 +283,7 @@ export const nodeRuntime: Runtime = {
     let server: net.Server;
     try {
       server = await listenOnce(address, onConnection, onAcceptError, options);
+      if (options?.unref) server.unref();
     } catch (err) {
       throw missingDirectory(address, err);
     }
@@ -307,6 +311,7 @@ export const nodeRuntime: Runtime = {
       const socket = address.kind === "tcp"
         ? net.connect({ host: address.host, port: address.port, noDelay: true, onread, ...from })
         : net.connect({ path: address.path, onread });
+      if (options?.unref) socket.unref();
       socket.once("connect", () => {
         socket.off("error", reject);
         resolve(new NodeConnection(socket, remoteOf(socket, address), reader));
@@ -318,6 +323,8 @@ export const nodeRuntime: Runtime = {
   defer(fn: () => void): void {
     setImmediate(fn);
   },
+
+  unrefTimer: (timer) => (timer as unknown as { unref(): void }).unref(),
 
   lookup: lookupHost,
   interfaceAddress: interfaceAddressOf,

@@ -16,16 +16,18 @@ import type { ThreadsRuntime } from "./threads.ts";
 
 type ChannelWithRef = { [key: symbol]: (ref: boolean) => void };
 
+const Channel = (globalThis as unknown as { BroadcastChannel?: new (name: string) => ChannelWithRef })
+  .BroadcastChannel;
+// Deno's own (unexported) switch between a referenced and an unreferenced channel.
+const refSymbol = Channel &&
+  Object.getOwnPropertySymbols(Channel.prototype).find((s) => s.description === "refBroadcastChannel");
+
 /** Opens the channel that is never closed, unreferenced so that it keeps no thread alive. */
 function anchor(): void {
-  const Channel = (globalThis as unknown as { BroadcastChannel: new (name: string) => ChannelWithRef })
-    .BroadcastChannel;
-  // Deno's own (unexported) switch between a referenced and an unreferenced channel.
-  const ref = Object.getOwnPropertySymbols(Channel.prototype).find((s) => s.description === "refBroadcastChannel");
-  // Without it an anchor would keep the process alive: better to risk the race than to hang.
-  if (!ref) return;
-  const channel = new Channel("omq:anchor");
-  channel[ref](false);
+  // Without the switch an anchor would keep the process alive: better to risk the race than to hang.
+  if (!refSymbol) return;
+  const channel = new Channel!("omq:anchor");
+  channel[refSymbol](false);
 }
 
 /** Deno's threads adapter. */
@@ -34,6 +36,9 @@ export function denoThreads(locks: LockManagerLike): ThreadsRuntime {
   return {
     ...lockThreads(locks, true),
     ringLinks: true,
+    refChannel(channel, ref) {
+      if (refSymbol) (channel as ChannelWithRef)[refSymbol](ref);
+    },
     beforeChannels() {
       if (anchored) return;
       anchored = true;

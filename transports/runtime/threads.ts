@@ -40,6 +40,11 @@ export interface ThreadsRuntime {
   onThreadEnd?(ended: (thread: string) => void): void;
   /** Called before the core opens a BroadcastChannel (Deno works around a bug of its channels here). */
   beforeChannels?(): void;
+  /**
+   * Whether an open BroadcastChannel keeps the thread alive, where the channel itself has no
+   * `ref()`/`unref()` (Node's and Bun's have them): Deno's own switch.
+   */
+  refChannel?(channel: object, ref: boolean): void;
 }
 
 const g = globalThis as {

@@ -84,6 +84,8 @@ export interface ListenOptions {
    * a Deno TLS connection closed before its handshake keeps its TCP socket open, measured in 2.9).
    */
   readonly tls?: { readonly cert: string; readonly key: string; readonly handshakeTimeout?: number } | undefined;
+  /** The listener and every connection it accepts let the process exit (`unref`): an idle socket holds nothing. */
+  readonly unref?: boolean;
 }
 
 /** How to connect, beyond the address. */
@@ -95,6 +97,8 @@ export interface DialOptions {
    * runtime's roots and `caCerts` (PEM text). The Deno adapter (for wss:// there).
    */
   readonly tls?: { readonly hostname: string; readonly caCerts: readonly string[] };
+  /** The connection lets the process exit (`unref`) once it is connected. */
+  readonly unref?: boolean;
 }
 
 /** A runtime's sockets and scheduling, as the core needs them. */
@@ -127,6 +131,11 @@ export interface Runtime {
   interfaceAddress?(name: string, family: 4 | 6): string | null;
   /** Runs `fn` once after the current turn of the event loop, after pending I/O callbacks (like `setImmediate`). */
   defer(fn: () => void): void;
+  /**
+   * Lets the process exit while `timer` (a `setTimeout`/`setInterval` handle) is pending: Node's and
+   * Bun's `unref()`, Deno's `Deno.unrefTimer`. Absent where a timer never holds anything (a browser).
+   */
+  unrefTimer?(timer: ReturnType<typeof setTimeout>): void;
   /**
    * A fresh private directory for `ipc://*` (libzmq binds such an endpoint in a new
    * temporary directory); `remove` deletes it with what is in it. Absent: no file system.

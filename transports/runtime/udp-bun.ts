@@ -24,6 +24,7 @@ interface BunUdp {
   addMembership(multicastAddress: string, interfaceAddress?: string): boolean;
   dropMembership(multicastAddress: string, interfaceAddress?: string): boolean;
   close(): void;
+  unref?(): void;
 }
 
 /** A datagram `send` could not hand over yet (Bun returns false and drops it), kept for `drain`. */
@@ -113,6 +114,10 @@ class BunUdpSocket implements UdpSocket {
 
   setMulticastHops(hops: number): void {
     this.#call(() => this.#socket.setMulticastTTL(hops));
+  }
+
+  unref(): void {
+    this.#socket.unref?.();
   }
 
   setMulticastLoop(loop: boolean): void {

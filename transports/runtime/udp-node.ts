@@ -105,6 +105,10 @@ class DgramSocket implements UdpSocket {
     this.#call(() => this.#socket.setMulticastTTL(hops));
   }
 
+  unref(): void {
+    this.#socket.unref();
+  }
+
   setMulticastLoop(loop: boolean): void {
     this.#call(() => this.#socket.setMulticastLoopback(loop));
   }

@@ -74,6 +74,8 @@ export interface UdpSocket {
   addMembership(group: string, iface?: string): void;
   /** Leaves a group joined with `addMembership` (same arguments). */
   dropMembership(group: string, iface?: string): void;
+  /** Lets the process exit while the socket is open (a socket whose `holdsProcess` is false). */
+  unref?(): void;
   /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS for what this socket sends (libzmq's ZMQ_MULTICAST_HOPS). */
   setMulticastHops(hops: number): void;
   /** IP_MULTICAST_LOOP: whether this host's own sockets receive what this one multicasts. */
