@@ -213,7 +213,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const samples: SoakSample[] = [];
   let lastReceived = 0;
   const sample = async () => {
-    await collectGarbage();
+    await collectGarbage({ shrink: true });
     const m = process.memoryUsage();
     const received = lanes.reduce((n, l) => n + l.stats.received, 0);
     const lost = (promise: LanePromise) =>

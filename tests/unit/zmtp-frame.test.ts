@@ -119,6 +119,31 @@ test("a claimed size above 16 MiB is not allocated up front: memory follows the 
   assert.equal(decoder.idle, false);
 });
 
+test("a claimed 16 MiB body costs a quarter MiB until bytes fill it; a size the connection sent before is allocated whole", () => {
+  const frame = bytes(16 * 1024 * 1024, 5);
+  const encoded = encodeFrames([frame]);
+  for (const foreign of [false, true]) {
+    const allocations: number[] = [];
+    const got: Uint8Array[] = [];
+    const decoder = new FrameDecoder({ frame: (_f, body) => got.push(body) }, undefined, (n) => {
+      allocations.push(n);
+      return new Uint8Array(n);
+    });
+    // The header and 1 kB: what a claim costs.
+    readThrough(decoder, encoded.subarray(0, 9 + 1024), () => ({ size: 64 * 1024, foreign }));
+    const claimed = Math.max(...allocations);
+    assert.ok(claimed <= 256 * 1024, `a claim allocated ${claimed} bytes (${foreign ? "pushed" : "read"} chunks)`);
+    readThrough(decoder, concatBytes([encoded.subarray(9 + 1024), encoded]), () => ({ size: 1 << 20, foreign }));
+    assert.equal(got.length, 2);
+    for (const body of got) {
+      assert.ok(body.byteLength === frame.byteLength && body.every((b, i) => b === frame[i]), "bodies intact");
+      assert.equal(body.buffer.byteLength, frame.byteLength, "a large frame pins no more than itself");
+    }
+    // The second body's buffer was made whole at its header: the connection had sent one that large.
+    assert.equal(allocations.filter((n) => n === frame.byteLength).length, 2);
+  }
+});
+
 test("reads into readBuffer(): frames stay intact while later reads land, in memory that may be uninitialised", () => {
   const sizes = [10, 300, 20_000, 40_000, 100_000, 300_000, 1_000_000, 5, 100_000, 2_000_000, 0, 70_000];
   const frames = sizes.map((n, i) => bytes(n, i + 1));
