@@ -214,7 +214,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   let lastReceived = 0;
   const sample = async () => {
     await collectGarbage({ shrink: true });
-    const m = process.memoryUsage();
+    // The floor of five readings over two seconds: a restart or hostile burst in flight at the
+    // reading moved Bun's RSS by ±10 % from one minute to the next over a flat heap; a leak
+    // raises the floor.
+    let m = process.memoryUsage();
+    for (let k = 0; k < 4; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const again = process.memoryUsage();
+      if (again.rss < m.rss) m = again;
+    }
     const received = lanes.reduce((n, l) => n + l.stats.received, 0);
     const lost = (promise: LanePromise) =>
       lanes.filter((l) => l.promise === promise)
