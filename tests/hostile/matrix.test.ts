@@ -263,7 +263,11 @@ for (const [victimName, spec] of Object.entries(victims)) {
         held - startRss < PEAK_GROWTH,
         `${victimName}, ${name}: RSS grew ${mb(peak - startRss)}, ${mb(held - startRss)} after a full collection`,
       );
-      assert.ok(retained < RETAINED, `${victimName}, ${name}: ${kb(retained)} still live after the attacker left`);
+      assert.ok(
+        retained < RETAINED,
+        `${victimName}, ${name}: ${kb(retained)} still live after the attacker left ` +
+          `(peers ${victim.peers.length}, queued in ${victim.stats.queuedIn}, received ${victim.stats.messagesReceived})`,
+      );
     }
     console.log(
       [
