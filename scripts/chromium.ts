@@ -117,3 +117,15 @@ if (import.meta.url === new URL(process.argv[1] ?? "", "file://").href) {
   const chromium = await findChromium();
   console.log(`${chromium.executablePath} (${chromium.source})`);
 }
+
+/** Chromium's switches for a quiet headless run in a test: no sandbox (root in CI), GPU, QUIC or background traffic. */
+export const HEADLESS_ARGS: readonly string[] = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];

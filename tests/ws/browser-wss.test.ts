@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { Reply } from "../../mod.ts";
 import { bundle } from "../../examples/browser/build.ts";
-import { findChromium } from "../../scripts/chromium.ts";
+import { findChromium, HEADLESS_ARGS } from "../../scripts/chromium.ts";
 import { testCertificates } from "../support/tls-cert.ts";
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
@@ -46,14 +46,7 @@ test(`browser: Chromium's Request reaches a Reply bound on wss:// by omq on ${he
       env: { ...process.env, ...chrome.env },
       headless: true,
       args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        ...HEADLESS_ARGS,
         `--ignore-certificate-errors-spki-list=${spkiHash}`,
       ],
       timeout: 30000,

@@ -14,7 +14,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { runtimeCommand, withTimeout } from "../support/util.ts";
-import { findChromium } from "../../scripts/chromium.ts";
+import { findChromium, HEADLESS_ARGS } from "../../scripts/chromium.ts";
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 const here = g.Bun ? "bun" : g.Deno ? "deno" : "node";
@@ -44,16 +44,7 @@ test(`browser: Chromium shows live weather and a reply from omq on ${here} over 
       executablePath: chrome.executablePath,
       env: { ...process.env, ...chrome.env },
       headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: [...HEADLESS_ARGS],
       viewport: { width: 900, height: 760 },
       timeout: 30000,
     });
