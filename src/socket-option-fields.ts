@@ -127,7 +127,8 @@ export interface SocketOptionFields {
    *
    * @example
    * ```ts ignore
-   * const pub = new Publisher({ wssCertPem: await Deno.readTextFile("cert.pem"), wssKeyPem: await Deno.readTextFile("key.pem") });
+   * // certPem, keyPem: PEM text, read however the application keeps its secrets
+   * const pub = new Publisher({ wssCertPem: certPem, wssKeyPem: keyPem });
    * await pub.bind("wss://*:8443/feed");
    * ```
    */

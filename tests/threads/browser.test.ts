@@ -15,7 +15,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
-import { findChromium } from "../../scripts/chromium.ts";
+import { findChromium, HEADLESS_ARGS } from "../../scripts/chromium.ts";
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 
@@ -60,7 +60,7 @@ test("browser: a page and its Web Worker talk over inproc, both ways; terminatin
       executablePath: chrome.executablePath,
       env: { ...process.env, ...chrome.env },
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+      args: [...HEADLESS_ARGS],
       timeout: 30000,
     });
     const page = context.pages()[0] ?? await context.newPage();
