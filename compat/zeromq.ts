@@ -20,12 +20,27 @@
  * @module
  */
 import { curveKeyPair as omqCurveKeyPair } from "../mod.ts";
+import { Context as ContextClass } from "./context.ts";
+import { Observer as ObserverClass } from "./events.ts";
+import { nativeClass } from "./native-class.ts";
+import { Proxy as ProxyClass } from "./proxy.ts";
+import { Socket as SocketClass } from "./socket.ts";
 import { hasDrafts } from "./socket-types.ts";
 
-export { Context, context } from "./context.ts";
-export { Observer } from "./events.ts";
-export { Proxy } from "./proxy.ts";
-export { Socket } from "./socket.ts";
+export { context } from "./context.ts";
+
+/** A ZeroMQ context: sockets made with it share its options (zeromq.js's `Context`). */
+export const Context: typeof ContextClass = nativeClass(ContextClass);
+export type Context = ContextClass;
+/** Events of a socket, as zeromq.js's `Observer` (`socket.events`). */
+export const Observer: typeof ObserverClass = nativeClass(ObserverClass);
+export type Observer = ObserverClass;
+/** A proxy between a front-end and a back-end socket (zeromq.js's `Proxy`). */
+export const Proxy: typeof ProxyClass = nativeClass(ProxyClass);
+export type Proxy<F extends SocketClass = SocketClass, B extends SocketClass = SocketClass> = ProxyClass<F, B>;
+/** Any socket, made from a type number (zeromq.js's `Socket`); the classes below are its kinds. */
+export const Socket: typeof SocketClass = nativeClass(SocketClass);
+export type Socket = SocketClass;
 export {
   Dealer,
   Pair,

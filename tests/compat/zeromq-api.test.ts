@@ -123,6 +123,32 @@ test("omq/zeromq and omq share the default context: inproc reaches across the tw
   pull.close();
 });
 
+test("Context, Socket, Proxy and Observer called without new throw N-API's TypeError; new, extends and instanceof still work", () => {
+  for (const cls of [zmq.Context, zmq.Socket, zmq.Proxy, zmq.Observer]) {
+    assert.throws(() => (cls as unknown as () => void)(), {
+      name: "TypeError",
+      message: "Class constructors cannot be invoked without 'new'",
+    });
+  }
+  // The socket kinds are JavaScript classes in zeromq.js too: the runtime's own text (it names the class).
+  assert.throws(() => (zmq.Dealer as unknown as () => void)(), (err) => err instanceof TypeError && /Dealer/.test(err.message));
+  const context = new zmq.Context({ blocky: false });
+  class Tagged extends zmq.Context {
+    get tag(): string {
+      return "mine";
+    }
+  }
+  const tagged = new Tagged();
+  const dealer = new zmq.Dealer({ context });
+  try {
+    assert.ok(context instanceof zmq.Context && tagged instanceof zmq.Context && tagged.tag === "mine");
+    assert.ok(dealer instanceof zmq.Socket);
+    assert.ok(dealer.events instanceof zmq.Observer);
+  } finally {
+    dealer.close();
+  }
+});
+
 test("new Socket(type) makes a socket of libzmq's type number; an unknown number is EINVAL", () => {
   class MySocket extends zmq.Socket {
     constructor() {
