@@ -8,6 +8,7 @@
  * @module
  */
 import { Context as OmqContext, context as omqContext } from "../mod.ts";
+import { sharedRecord } from "../src/threads/shared-record.ts";
 import { errnoError } from "./errors.ts";
 import {
   assignOptions,
@@ -87,6 +88,10 @@ export class Context {
     }
     this.#inner = arguments[1] === SHARED ? omqContext : new OmqContext();
     for (const def of CONTEXT_OPTIONS) if (def.fallback !== undefined) this.#local[def.name] = def.fallback;
+    // One default context per process, as libzmq's: a worker reads what the main thread set.
+    if (arguments[1] === SHARED) {
+      this.#local = sharedRecord("omq.zeromq.context", this.#local as Record<string, number | boolean>);
+    }
     const inner = this.#inner as unknown as Record<string, unknown>;
     const local = this.#local;
     registerOptionHost(this, {

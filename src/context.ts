@@ -6,7 +6,7 @@
  * @module
  */
 import { ZmqError } from "./errors.ts";
-import { defineOptions, initialOptions, optionValues } from "./options.ts";
+import { defineOptions, initialOptions, optionValues, shareOptions } from "./options.ts";
 import { runtime as detectedRuntime } from "#omq/runtime";
 import type { Runtime } from "../transports/runtime/types.ts";
 
@@ -138,5 +138,10 @@ defineOptions(Context, {
   holdsProcess: { kind: "bool", default: true },
 });
 
-/** The process-wide default context. */
+/**
+ * The process-wide default context. Its options are the process's, as libzmq's one context
+ * is: a value set in one thread is what every thread reads, and the workers it starts after
+ * that (where the runtime shares memory between them: not Deno's Web Workers, nor browsers).
+ */
 export const context: Context = new Context();
+shareOptions(context, "omq.context");

@@ -6,6 +6,7 @@
  * @module
  */
 import { keyText } from "./curve-keys.ts";
+import { sharedRecord } from "./threads/shared-record.ts";
 
 /**
  * How one option is checked and what it starts as. `unsupported` marks an option libzmq has and no
@@ -69,6 +70,15 @@ export function watchOptions(target: object, changed: (name: string) => void): v
 /** The option values of a socket or context, by name (for omq's own modules). */
 export function optionValues(target: object): Record<string, unknown> {
   return (target as OptionHolder)[VALUES];
+}
+
+/**
+ * Keeps `target`'s option values (numbers and booleans only) in a record every thread of the
+ * process shares under `name`, starting from the values it has now: the default context's.
+ */
+export function shareOptions(target: object, name: string): void {
+  const holder = target as OptionHolder;
+  holder[VALUES] = sharedRecord(name, holder[VALUES] as Record<string, number | boolean>);
 }
 
 /** Installs validating accessors for `specs` on a class's prototype. */

@@ -131,7 +131,10 @@ test("Context, Socket, Proxy and Observer called without new throw N-API's TypeE
     });
   }
   // The socket kinds are JavaScript classes in zeromq.js too: the runtime's own text (it names the class).
-  assert.throws(() => (zmq.Dealer as unknown as () => void)(), (err) => err instanceof TypeError && /Dealer/.test(err.message));
+  assert.throws(
+    () => (zmq.Dealer as unknown as () => void)(),
+    (err) => err instanceof TypeError && /Dealer/.test(err.message),
+  );
   const context = new zmq.Context({ blocky: false });
   class Tagged extends zmq.Context {
     get tag(): string {

@@ -9,6 +9,7 @@
 import { denoThreads } from "./threads-deno.ts";
 import { type LockManagerLike, lockThreads } from "./threads-locks.ts";
 import { type NodeProcessLike, nodeThreads } from "./threads-node.ts";
+import { environmentShared } from "./threads-shared.ts";
 
 /** A thread's view of the other threads of its process. */
 export interface ThreadsRuntime {
@@ -45,6 +46,12 @@ export interface ThreadsRuntime {
    * `ref()`/`unref()` (Node's and Bun's have them): Deno's own switch.
    */
   refChannel?(channel: object, ref: boolean): void;
+  /**
+   * Memory shared with the other threads of the process, by name: the block this thread was
+   * started with, or a new one that the threads it starts from now on will find. Undefined
+   * where threads share no memory this way (browsers, Deno's Web Workers).
+   */
+  processShared?(name: string, byteLength: number): SharedArrayBuffer | undefined;
 }
 
 const g = globalThis as {
@@ -55,8 +62,13 @@ const g = globalThis as {
 
 function pick(): ThreadsRuntime {
   const locks = g.navigator?.locks;
-  if (locks) return g.Deno !== undefined ? denoThreads(locks) : lockThreads(locks, false);
-  if (typeof g.process?.getBuiltinModule === "function") return nodeThreads(g.process);
+  const process = typeof g.process?.getBuiltinModule === "function" ? g.process : undefined;
+  const processShared = process && environmentShared(process);
+  if (locks) {
+    const picked = g.Deno !== undefined ? denoThreads(locks) : lockThreads(locks, false);
+    return { ...picked, processShared };
+  }
+  if (process) return { ...nodeThreads(process), processShared };
   // No way to learn that a thread ended: links to it are only lost when it closes them.
   return lockThreads(null, false);
 }
