@@ -41,6 +41,8 @@ export class Peer {
   userId: Uint8Array | null = null;
   /** The properties the peer's READY (or INITIATE) carried, names in lowercase; null for inproc. */
   metadata: ReadonlyMap<string, Uint8Array> | null = null;
+  /** The properties the ZAP handler's reply gave the connection (names in lowercase), if any. */
+  zapMetadata: ReadonlyMap<string, Uint8Array> | null = null;
 
   constructor(outbound: Pipe, inbound: Pipe, endpoint: string) {
     this.outbound = outbound;

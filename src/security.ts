@@ -10,6 +10,7 @@ import type { Context } from "./context.ts";
 import { keyBytes } from "./curve-keys.ts";
 import { ZAP_ENDPOINT, zapAddress, type ZapAsk, zapFor } from "./zap.ts";
 import type { Mechanism } from "./zmtp/mechanism.ts";
+import type { Metadata } from "./zmtp/command.ts";
 import { NullMechanism } from "./zmtp/mechanisms/null.ts";
 import { PlainClient, PlainServer } from "./zmtp/mechanisms/plain.ts";
 import { CurveClient, CurveServer } from "./zmtp/mechanisms/curve.ts";
@@ -31,6 +32,8 @@ export interface Security {
 /** What ZAP said of a connection's peer. */
 export interface Authenticated {
   userId: Uint8Array | null;
+  /** The properties the handler's reply gave the connection; null when it gave none. */
+  metadata: Metadata | null;
 }
 
 /**
@@ -66,6 +69,7 @@ export function securityOf(o: Record<string, unknown>, socketType: SocketType, c
     return (mechanism, credentials) =>
       ask(mechanism, credentials).then((outcome) => {
         if (outcome.ok && outcome.userId.byteLength > 0) auth.userId = outcome.userId;
+        if (outcome.ok && outcome.metadata.size > 0) auth.metadata = outcome.metadata;
         return outcome;
       });
   };

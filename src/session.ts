@@ -22,7 +22,7 @@ import { inprocOf } from "./inproc.ts";
 import type { SocketCounters } from "./observe/counters.ts";
 import type { Peer } from "./peer.ts";
 import { PeerSet } from "./peer-set.ts";
-import { securityOf } from "./security.ts";
+import { type Authenticated, securityOf } from "./security.ts";
 import { type AnyListener, dialerFor, listenOn, type OpenContext, transportError } from "./transport-open.ts";
 import type { SocketRules } from "./socket-rules.ts";
 import type { Metadata } from "./zmtp/command.ts";
@@ -320,7 +320,7 @@ export class Session {
     // Aborted when the connection ends: a ZAP request still waiting for its handler is forgotten.
     const gone = new AbortController();
     const security = this.#security();
-    const auth = { userId: null as Uint8Array | null };
+    const auth: Authenticated = { userId: null, metadata: null };
     const mechanism = security.create(conn.remoteAddress, gone.signal, auth);
     const dialer = record?.dialer ?? null;
     const options = {
@@ -343,6 +343,7 @@ export class Session {
           peer.remoteAddress = conn.remoteAddress || null;
           peer.mechanism = security.name;
           peer.userId = auth.userId;
+          peer.zapMetadata = auth.metadata;
           peer.metadata = metadata;
           peer.connectedAt = Date.now();
           dialer?.established();

@@ -23,7 +23,7 @@ import type { Context } from "./context.ts";
 import { inprocOf, type InprocSocket } from "./inproc.ts";
 import type { Peer } from "./peer.ts";
 import type { Message } from "./message.ts";
-import { CommandError, decodeMetadata } from "./zmtp/command.ts";
+import { CommandError, decodeMetadata, type Metadata } from "./zmtp/command.ts";
 import { type HandshakeStep, protocolError, type ProtocolErrorCode, refusal } from "./zmtp/mechanism.ts";
 
 /** The inproc name ZAP handlers bind (RFC 27). */
@@ -35,7 +35,12 @@ const VERSION = "1.0";
 
 /** What a server mechanism learns from the handler. */
 export type ZapOutcome =
-  | { readonly ok: true; readonly userId: Uint8Array }
+  | {
+    readonly ok: true;
+    readonly userId: Uint8Array;
+    /** The reply's metadata frame: properties the handler gives the connection (names in lowercase). */
+    readonly metadata: Metadata;
+  }
   /** Refused (300, 400, 500), or a reply that breaks RFC 27; `error` is the handshake failure to report. */
   | { readonly ok: false; readonly statusCode: string | null; readonly error: NonNullable<HandshakeStep["error"]> };
 
@@ -214,15 +219,16 @@ function outcomeOf(frames: Message, id: string): ZapOutcome {
   if (!/^[2-5]00$/.test(status)) {
     return protocol("ERR_ZAP_INVALID_STATUS_CODE", `ZAP reply has an invalid status code "${status}"`);
   }
+  let metadata: Metadata;
   try {
-    decodeMetadata(frames[6]);
+    metadata = decodeMetadata(frames[6]);
   } catch (err) {
     if (err instanceof CommandError) {
       return protocol("ERR_ZAP_INVALID_METADATA", `ZAP reply has invalid metadata: ${err.message}`);
     }
     throw err;
   }
-  if (status === "200") return { ok: true, userId: frames[5].slice() };
+  if (status === "200") return { ok: true, userId: frames[5].slice(), metadata };
   const text = decoder.decode(frames[4]);
   return {
     ok: false,

@@ -1,8 +1,8 @@
 /**
  * Message properties, as libzmq's `zmq_msg_gets` reads them: what the peer a
  * message came from announced in its handshake (Socket-Type, Identity, the
- * application's X- properties), what the ZAP handler said of it (User-Id), and
- * where it connected from (Peer-Address).
+ * application's X- properties), what the ZAP handler said of it (User-Id and
+ * the metadata of its reply), and where it connected from (Peer-Address).
  *
  * @module
  */
@@ -37,6 +37,8 @@ export class MessageProperties {
       values.set("routing-id", identity);
       values.set("identity", identity);
     }
+    // libzmq's precedence: Peer-Address, then what ZAP said (User-Id, the reply's metadata), then the peer's READY.
+    if (peer.zapMetadata) { for (const [name, value] of peer.zapMetadata) values.set(name, value); }
     if (peer.userId !== null) values.set("user-id", peer.userId);
     const address = peerAddress(peer);
     if (address !== null) values.set("peer-address", encode(address));

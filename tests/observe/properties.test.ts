@@ -2,6 +2,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Context, Dealer, Pull, Push, Router, Subscriber, XPublisher } from "../../mod.ts";
+import { encodeMetadata } from "../../src/zmtp/command.ts";
 import { type Libzmq, startLibzmq } from "../support/libzmq.ts";
 import { text, withTimeout } from "../support/util.ts";
 
@@ -127,6 +128,49 @@ test("User-Id: the id a ZAP handler gave a PLAIN client, on its messages and in 
   const [peer] = pull.peers;
   assert.deepEqual([peer.userId, peer.mechanism], ["user:alice", "PLAIN"]);
   assert.deepEqual([push.peers[0].userId, push.peers[0].mechanism], [null, "PLAIN"]);
+  await context.close();
+});
+
+test("ZAP reply metadata become properties, ahead of the peer's own READY ones (libzmq's order); libzmq as the client", async () => {
+  const context = new Context();
+  const zap = new Router({ context, linger: 0 });
+  await zap.bind("inproc://zeromq.zap.01");
+  (async () => {
+    for await (const [id, delimiter, version, requestId, , , , , user] of zap) {
+      const metadata = encodeMetadata([["X-Role", "admin"], ["X-Granted-By", "zap"]]);
+      await zap.send([id, delimiter, version, requestId, "200", "", text(user), metadata]);
+    }
+  })().catch(() => {});
+  const pull = new Pull({ context, linger: 0, plainServer: true, receiveProperties: true });
+  await pull.bind(TCP);
+  // omq's client announces an X-Role of its own: ZAP's wins, as in libzmq.
+  const push = new Push({
+    context,
+    linger: 0,
+    plainUsername: "alice",
+    plainPassword: "s",
+    metadata: { "X-Role": "guest" },
+  });
+  push.connect(pull.lastEndpoint!);
+  await push.send("from omq");
+  const fromOmq = await withTimeout(pull.receive(), 5000, "receive from omq");
+  const props = pull.propertiesOf(fromOmq)!;
+  assert.deepEqual(
+    [props.get("X-Role"), props.get("X-Granted-By"), props.get("User-Id"), props.get("Socket-Type")],
+    ["admin", "zap", "alice", "PUSH"],
+  );
+  const libzmqPush = await zmq.socket("push", { plainUsername: "bob", plainPassword: "s", linger: 0 });
+  await libzmqPush.connect(pull.lastEndpoint!);
+  await libzmqPush.send(["from libzmq"]);
+  const fromLibzmq = await withTimeout(pull.receive(), 5000, "receive from libzmq");
+  assert.equal(text(fromLibzmq[0]), "from libzmq");
+  const theirs = pull.propertiesOf(fromLibzmq)!;
+  assert.deepEqual([theirs.get("X-Role"), theirs.get("User-Id"), theirs.get("Peer-Address")], [
+    "admin",
+    "bob",
+    "127.0.0.1",
+  ]);
+  await libzmqPush.close();
   await context.close();
 });
 

@@ -80,7 +80,7 @@ test("a malformed command or malformed metadata is a protocol error, not an exce
 });
 
 test("with ZAP, READY goes out only once ZAP accepts; ZAP is asked about NULL with no credentials", async () => {
-  const ask = zap({ ok: true, userId: bytes("") });
+  const ask = zap({ ok: true, userId: bytes(""), metadata: new Map() });
   const step = new NullMechanism(ROUTER, ask).start();
   assert.ok(step instanceof Promise, "the first step waits for ZAP");
   assert.deepEqual((await step).send, [encodeCommand("READY", encodeMetadata(ROUTER))]);

@@ -23,7 +23,7 @@ function zap(outcome: ZapOutcome): ZapAsk & { asked: [string, string[]][] } {
     return Promise.resolve(outcome);
   }, { asked });
 }
-const accept = (): ZapOutcome => ({ ok: true, userId: bytes("admin") });
+const accept = (): ZapOutcome => ({ ok: true, userId: bytes("admin"), metadata: new Map() });
 const refuse = (status: "300" | "400" | "500"): ZapOutcome => ({
   ok: false,
   statusCode: status,

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Context, Router } from "../../mod.ts";
 import { zapAddress, type ZapConnection, zapFor, type ZapOutcome } from "../../src/zap.ts";
+import { encodeMetadata } from "../../src/zmtp/command.ts";
 import { bytes, text, withTimeout } from "../support/util.ts";
 
 const CONNECTION: ZapConnection = { domain: bytes("global"), address: "10.0.0.1", routingId: bytes("server") };
@@ -72,6 +73,18 @@ test("200 accepts, with the user id from the reply", async () => {
   const outcome = await outcomeOf(good("200", "alice"));
   assert.equal(outcome.ok, true);
   assert.equal(outcome.ok && text(outcome.userId), "alice");
+});
+
+test("200 carries the reply's metadata frame, names in lowercase (libzmq's ZAP properties)", async () => {
+  const metadata = encodeMetadata([["X-Role", "admin"], ["Tenant", "7"]]);
+  const outcome = await outcomeOf(good("200", "alice", metadata));
+  assert.ok(outcome.ok);
+  assert.deepEqual([...outcome.metadata].map(([name, value]) => [name, text(value)]), [["x-role", "admin"], [
+    "tenant",
+    "7",
+  ]]);
+  const none = await outcomeOf(good("200", "alice"));
+  assert.equal(none.ok && none.metadata.size, 0);
 });
 
 test("300, 400 and 500 refuse: auth failures carrying the status code and the reply's text", async () => {
