@@ -45,4 +45,6 @@ export interface SocketRules {
 export interface SocketCore {
   /** Retries waiting receives after the rules' own state changed (XPUB queued a subscription). */
   wakeReceivers(): void;
+  /** Counts messages the rules discarded (`socket.stats.messagesDropped`). */
+  dropped(count: number): void;
 }

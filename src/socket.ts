@@ -80,8 +80,6 @@ export let canReceive: (socket: Socket) => boolean;
 export let canSend: (socket: Socket) => boolean;
 /** @internal How many `send()` calls wait for room, and how many `receive()` calls for a message. */
 export let pendingCalls: (socket: Socket) => { readonly sends: number; readonly receives: number };
-/** @internal A socket type's rules discarded `count` messages (PUB at a full queue, ROUTER unroutable). */
-export let countDropped: (socket: Socket, count: number) => void;
 
 /**
  * Every socket's option properties ({@linkcode SocketOptionFields}), merged into the class: they
@@ -135,7 +133,11 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
 
   static {
     useRules = (socket, make) => {
-      const rules = make({ wakeReceivers: () => socket.#deliver() });
+      const counters = socket.#counters;
+      const rules = make({
+        wakeReceivers: () => socket.#deliver(),
+        dropped: (count) => counters.messagesDropped += count,
+      });
       socket.#rules = rules;
       if (rules.send) socket.#send = rules.send.bind(rules);
       if (rules.receive) socket.#receive = rules.receive.bind(rules);
@@ -162,9 +164,6 @@ export abstract class Socket implements AsyncIterable<Message>, AsyncDisposable 
       return rules.canSend ? rules.canSend() : socketTypeInfo(socket.socketType).sends;
     };
     pendingCalls = (socket) => ({ sends: socket.#senders.length, receives: socket.#receivers.length });
-    countDropped = (socket, count) => {
-      socket.#counters.messagesDropped += count;
-    };
   }
 
   /** Socket types call this with their ZMTP type name, then install their routing rules. */

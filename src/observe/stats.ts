@@ -24,7 +24,10 @@ export interface SocketStats {
   /**
    * Messages the socket discarded: a copy PUB/XPUB/RADIO could not queue to a subscriber at its
    * high-water mark, a ROUTER message for an unknown or full peer (without `mandatory`), a message
-   * replaced under `conflate`, messages still queued to or from a peer when it was let go.
+   * replaced under `conflate`, messages still queued to or from a peer when it was let go, a
+   * REQ's replies that do not answer its pending request, a DISH's messages for groups it has
+   * not joined, a multipart message that reached a draft type (CLIENT, SERVER, GATHER, PEER,
+   * CHANNEL).
    */
   readonly messagesDropped: number;
   /** Peers with a live connection (handshake done) or inproc link now. */

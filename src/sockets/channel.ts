@@ -9,7 +9,7 @@
 import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { Socket, type SocketOptions, useRules } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 import { checkSinglePart } from "./draft-socket.ts";
 
 /**
@@ -29,15 +29,20 @@ export class Channel extends Socket {
   /** Creates a Channel; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions) {
     super("CHANNEL", options);
-    useRules(this, () => new ChannelRules());
+    useRules(this, (core) => new ChannelRules(core));
   }
 }
 
 /** Channel's routing rules (see `SocketRules`); PAIR's, for single-part messages. */
 class ChannelRules implements SocketRules {
+  readonly #core: SocketCore;
   #peer: Peer | null = null;
   /** A peer that went away while it still had messages for us. */
   #draining: Peer | null = null;
+
+  constructor(core: SocketCore) {
+    this.#core = core;
+  }
 
   attach(peer: Peer): boolean {
     if (this.#peer) return false;
@@ -65,7 +70,7 @@ class ChannelRules implements SocketRules {
 
   receive(): Message | undefined {
     let message: Message | undefined;
-    while ((message = this.#next()) !== undefined && message.length !== 1);
+    while ((message = this.#next()) !== undefined && message.length !== 1) this.#core.dropped(1);
     return message;
   }
 

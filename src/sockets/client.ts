@@ -10,7 +10,7 @@ import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
 import { offerPeerMessages, type PeerMessageOptions, Socket, type SocketOptions, useRules } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 import { checkSinglePart, receiveSinglePart } from "./draft-socket.ts";
 
 /**
@@ -33,14 +33,19 @@ export class Client extends Socket {
   /** Creates a Client; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions & Pick<PeerMessageOptions, "helloMessage" | "hiccupMessage">) {
     super("CLIENT", options);
-    useRules(this, () => new ClientRules());
+    useRules(this, (core) => new ClientRules(core));
   }
 }
 
 /** Client's routing rules (see `SocketRules`). */
 class ClientRules implements SocketRules {
+  readonly #core: SocketCore;
   #out = new LoadBalancer();
   #in = new FairQueue();
+
+  constructor(core: SocketCore) {
+    this.#core = core;
+  }
 
   attach(peer: Peer): boolean {
     this.#out.add(peer);
@@ -62,7 +67,7 @@ class ClientRules implements SocketRules {
   }
 
   receive(): Message | undefined {
-    return receiveSinglePart(this.#in);
+    return receiveSinglePart(this.#in, this.#core);
   }
 }
 offerPeerMessages(Client, ["helloMessage", "hiccupMessage"]);

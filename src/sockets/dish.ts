@@ -11,7 +11,7 @@ import type { Peer } from "../peer.ts";
 import { ZmqError } from "../errors.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import type { SocketOptions } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 import { groupKey, membership } from "../zmtp/group.ts";
 import { DraftSocket, useDraftRules } from "./draft-socket.ts";
 import { type GroupLike, toGroup } from "./groups.ts";
@@ -40,7 +40,7 @@ export class Dish extends DraftSocket<DishGroupOptions, never> {
   constructor(options?: SocketOptions) {
     // libzmq's dish sets ZMQ_LINGER to 0: pending joins are not worth waiting for at close.
     super("DISH", options?.linger === undefined ? { ...options, linger: 0 } : options);
-    this.#rules = useDraftRules(this, () => new DishRules());
+    this.#rules = useDraftRules(this, (core) => new DishRules(core));
   }
 
   /**
@@ -71,12 +71,17 @@ export class Dish extends DraftSocket<DishGroupOptions, never> {
 
 /** Dish's routing rules (see `SocketRules`). */
 class DishRules implements SocketRules {
+  readonly #core: SocketCore;
   #in = new FairQueue();
   #peers = new Set<Peer>();
   /** Joined groups by key, with their bytes. */
   #groups = new Map<string, Uint8Array>();
   /** Peers that have completed a handshake (a connected endpoint's peer is attached before its first). */
   #handshaken = new WeakSet<Peer>();
+
+  constructor(core: SocketCore) {
+    this.#core = core;
+  }
 
   attach(peer: Peer): boolean {
     this.#in.add(peer);
@@ -120,7 +125,10 @@ class DishRules implements SocketRules {
     let message: Message | undefined;
     while ((message = this.#in.receive()) !== undefined) {
       // `[group, body]`; anything else, or a group not joined (left meanwhile), is dropped.
-      if (message.length !== 2 || !this.#groups.has(groupKey(message[0]))) continue;
+      if (message.length !== 2 || !this.#groups.has(groupKey(message[0]))) {
+        this.#core.dropped(1);
+        continue;
+      }
       const received: [Frame, DishGroupOptions] = [message[1], { group: message[0] }];
       return received as unknown as Message;
     }

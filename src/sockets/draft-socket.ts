@@ -111,9 +111,12 @@ export function checkSinglePart(message: Message, type: SocketType): void {
   if (message.length !== 1) throw multipartError(type, message.length);
 }
 
-/** The next single-part message of `queue`; multipart ones are dropped, as libzmq's draft types do. */
-export function receiveSinglePart(queue: FairQueue): Message | undefined {
+/**
+ * The next single-part message of `queue`; multipart ones are dropped, as libzmq's draft types
+ * do, and counted (`core.dropped`).
+ */
+export function receiveSinglePart(queue: FairQueue, core: SocketCore): Message | undefined {
   let message: Message | undefined;
-  while ((message = queue.receive()) !== undefined && message.length !== 1);
+  while ((message = queue.receive()) !== undefined && message.length !== 1) core.dropped(1);
   return message;
 }

@@ -9,7 +9,7 @@ import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { type ConflateOptions, offerConflate, Socket, type SocketOptions, useRules } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 import { receiveSinglePart } from "./draft-socket.ts";
 
 /**
@@ -29,13 +29,18 @@ export class Gather extends Socket {
   /** Creates a Gather; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions & ConflateOptions) {
     super("GATHER", options);
-    useRules(this, () => new GatherRules());
+    useRules(this, (core) => new GatherRules(core));
   }
 }
 
 /** Gather's routing rules (see `SocketRules`). */
 class GatherRules implements SocketRules {
+  readonly #core: SocketCore;
   #in = new FairQueue();
+
+  constructor(core: SocketCore) {
+    this.#core = core;
+  }
 
   attach(peer: Peer): boolean {
     this.#in.add(peer);
@@ -47,7 +52,7 @@ class GatherRules implements SocketRules {
   }
 
   receive(): Message | undefined {
-    return receiveSinglePart(this.#in);
+    return receiveSinglePart(this.#in, this.#core);
   }
 }
 

@@ -25,7 +25,7 @@ export class Publisher extends PublishingSocket {
   /** Creates a Publisher; every option can also be set later as a property of the same name. */
   constructor(options?: PublishingOptions & ConflateOptions) {
     super("PUB", options);
-    useRules(this, () => new PublishingRules(this));
+    useRules(this, (core) => new PublishingRules(this, core));
   }
 }
 

@@ -11,8 +11,8 @@ import type { Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { Distributor } from "../routing/distributor.ts";
 import { type RemovedSubscription, SubscriptionTrie } from "../routing/trie.ts";
-import { countDropped, Socket, type SocketOptions } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import { Socket, type SocketOptions } from "../socket.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 import { offerPgm, type PgmOptions } from "../pgm/socket-options.ts";
 
 const EVERYTHING = new Uint8Array(0);
@@ -82,9 +82,11 @@ export class PublishingRules implements SocketRules {
   /** Every attached peer. */
   readonly out: Distributor = new Distributor();
   protected readonly socket: PublishingSocket;
+  protected readonly core: SocketCore;
 
-  constructor(socket: PublishingSocket) {
+  constructor(socket: PublishingSocket, core: SocketCore) {
     this.socket = socket;
+    this.core = core;
     rulesOf.set(socket, this);
   }
 
@@ -187,7 +189,7 @@ export class PublishingRules implements SocketRules {
     this.#matching = true;
     const sent = this.out.send(message, targets);
     this.#matching = outer;
-    if (sent < targets.length) countDropped(this.socket, targets.length - sent);
+    if (sent < targets.length) this.core.dropped(targets.length - sent);
     return true;
   }
 }

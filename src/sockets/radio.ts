@@ -17,7 +17,7 @@ import type { FrameLike, Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { Distributor } from "../routing/distributor.ts";
 import type { SocketOptions } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 import { type MulticastOptions, offerMulticast } from "../multicast-options.ts";
 import { groupKey } from "../zmtp/group.ts";
 import { DraftSocket, onlyFrame, pairWritable, sendRouted, useDraftRules } from "./draft-socket.ts";
@@ -52,7 +52,7 @@ export class Radio extends DraftSocket<never, RadioGroupOptions> {
   /** Creates a Radio; every option can also be set later as a property of the same name. */
   constructor(options?: SocketOptions & MulticastOptions) {
     super("RADIO", options);
-    useDraftRules(this, () => new RadioRules());
+    useDraftRules(this, (core) => new RadioRules(core));
   }
 
   /**
@@ -93,6 +93,7 @@ export class Radio extends DraftSocket<never, RadioGroupOptions> {
 
 /** Radio's routing rules (see `SocketRules`): `[group, body]` to the peers that joined the group. */
 class RadioRules implements SocketRules {
+  readonly #core: SocketCore;
   #out = new Distributor();
   #members = new Map<string, Set<Peer>>();
   /** udp endpoints: every message goes to them (libzmq's `udp_pipes`). */
@@ -100,6 +101,10 @@ class RadioRules implements SocketRules {
   /** The last group frame routed and its key: `Radio` hands the same bytes for the same group. */
   #lastGroup: Uint8Array | null = null;
   #lastKey = "";
+
+  constructor(core: SocketCore) {
+    this.#core = core;
+  }
 
   attach(peer: Peer): boolean {
     if (peer.endpoint.startsWith("udp://")) this.#all.add(peer);
@@ -137,9 +142,13 @@ class RadioRules implements SocketRules {
       this.#lastKey = groupKey(group);
     }
     const peers = this.#members.get(this.#lastKey);
-    if (peers !== undefined) this.#out.send(message, peers);
+    let missed = peers === undefined ? 0 : peers.size - this.#out.send(message, peers);
     // Not through the distributor, which would encode the message for ZMTP once more.
-    for (const peer of this.#all) if (!peer.detached && !peer.outbound.full) peer.outbound.write(message);
+    for (const peer of this.#all) {
+      if (peer.detached || peer.outbound.full) missed++;
+      else peer.outbound.write(message);
+    }
+    if (missed > 0) this.#core.dropped(missed);
     return true;
   }
 }

@@ -11,7 +11,7 @@ import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { LoadBalancer } from "../routing/load-balancer.ts";
 import { Socket, type SocketOptions, useRules } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Request`. */
 export interface RequestOptions extends SocketOptions {
@@ -47,13 +47,14 @@ export class Request extends Socket {
   /** Creates a Request; every option can also be set later as a property of the same name. */
   constructor(options?: RequestOptions) {
     super("REQ", options);
-    useRules(this, () => new RequestRules(this));
+    useRules(this, (core) => new RequestRules(this, core));
   }
 }
 
 /** Request's routing rules (see `SocketRules`). */
 class RequestRules implements SocketRules {
   readonly #socket: Request;
+  readonly #core: SocketCore;
   #out = new LoadBalancer();
   #in = new FairQueue();
   /** True between a request and its reply. */
@@ -62,8 +63,9 @@ class RequestRules implements SocketRules {
   #replyPeer: Peer | null = null;
   #requestId = (Math.random() * 0x1_0000_0000) >>> 0;
 
-  constructor(socket: Request) {
+  constructor(socket: Request, core: SocketCore) {
     this.#socket = socket;
+    this.#core = core;
   }
 
   attach(peer: Peer): boolean {
@@ -102,7 +104,7 @@ class RequestRules implements SocketRules {
     this.#replyPeer = this.#out.lastPeer;
     // libzmq eats every message already received when a request goes out, so that in relaxed mode a late
     // reply to an earlier request (from this same peer) cannot pass for the new one.
-    while (this.#in.receive() !== undefined);
+    while (this.#in.receive() !== undefined) this.#core.dropped(1);
     return true;
   }
 
@@ -111,20 +113,34 @@ class RequestRules implements SocketRules {
     for (;;) {
       const message = this.#in.receive();
       if (message === undefined) return undefined;
-      // Replies from other peers (to requests given up in relaxed mode) and malformed ones are dropped, as in libzmq.
-      if (this.#replyPeer && this.#in.lastPeer !== this.#replyPeer) continue;
-      let at = 0;
-      if (this.#socket.correlate) {
-        const id = message[0];
-        if (id.byteLength !== 4 || new DataView(id.buffer, id.byteOffset, 4).getUint32(0) !== this.#requestId) continue;
-        at = 1;
+      const body = this.#replyBody(message);
+      if (body === null) {
+        this.#core.dropped(1);
+        continue;
       }
-      // The delimiter must be empty and followed by at least one frame (libzmq checks its MORE flag).
-      if (message.length < at + 2 || message[at].byteLength !== 0) continue;
       this.#receivingReply = false;
       this.#replyPeer = null;
-      return message.slice(at + 1);
+      return body;
     }
+  }
+
+  /**
+   * The body of `message` if it is the reply to the pending request; null for a reply from
+   * another peer (to a request given up in relaxed mode) or a malformed one, dropped as in libzmq.
+   */
+  #replyBody(message: Message): Message | null {
+    if (this.#replyPeer && this.#in.lastPeer !== this.#replyPeer) return null;
+    let at = 0;
+    if (this.#socket.correlate) {
+      const id = message[0];
+      if (id.byteLength !== 4 || new DataView(id.buffer, id.byteOffset, 4).getUint32(0) !== this.#requestId) {
+        return null;
+      }
+      at = 1;
+    }
+    // The delimiter must be empty and followed by at least one frame (libzmq checks its MORE flag).
+    if (message.length < at + 2 || message[at].byteLength !== 0) return null;
+    return message.slice(at + 1);
   }
 }
 

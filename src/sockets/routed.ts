@@ -12,7 +12,7 @@ import type { Frame, FrameLike, Message } from "../message.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import type { SocketOptions } from "../socket.ts";
-import type { SocketRules } from "../socket-rules.ts";
+import type { SocketCore, SocketRules } from "../socket-rules.ts";
 import { DraftSocket, onlyFrame, pairWritable, receiveSinglePart, sendRouted, useDraftRules } from "./draft-socket.ts";
 
 /** The routing id a message came from, or is sent to: a non-zero 32-bit number. */
@@ -45,7 +45,7 @@ export abstract class RoutedSocket extends DraftSocket<RoutingIdOptions, Routing
   /** Server and Peer call this with their ZMTP type name. */
   protected constructor(type: "SERVER" | "PEER", options?: SocketOptions) {
     super(type, options);
-    rulesOf.set(this, useDraftRules(this, () => new RoutingIdRules(type)));
+    rulesOf.set(this, useDraftRules(this, (core) => new RoutingIdRules(type, core)));
   }
 
   /**
@@ -82,6 +82,7 @@ export abstract class RoutedSocket extends DraftSocket<RoutingIdOptions, Routing
 /** The routing rules of SERVER and PEER (see `SocketRules`). */
 export class RoutingIdRules implements SocketRules {
   readonly #type: "SERVER" | "PEER";
+  readonly #core: SocketCore;
   #in = new FairQueue();
   #byId = new Map<number, Peer>();
   /** Every id ever given, kept after a peer leaves: what it sent is still received with its id. */
@@ -91,8 +92,9 @@ export class RoutingIdRules implements SocketRules {
   attached = 0;
   lastId = 0;
 
-  constructor(type: "SERVER" | "PEER") {
+  constructor(type: "SERVER" | "PEER", core: SocketCore) {
     this.#type = type;
+    this.#core = core;
   }
 
   attach(peer: Peer): boolean {
@@ -135,7 +137,7 @@ export class RoutingIdRules implements SocketRules {
   }
 
   receive(): Message | undefined {
-    const message = receiveSinglePart(this.#in);
+    const message = receiveSinglePart(this.#in, this.#core);
     if (message === undefined) return undefined;
     const reply: [Frame, RoutingIdOptions] = [message[0], { routingId: this.#ids.get(this.#in.lastPeer!)! }];
     return reply as unknown as Message;

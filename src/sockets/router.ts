@@ -11,14 +11,7 @@ import { defineOptions } from "../options.ts";
 import type { Peer } from "../peer.ts";
 import { FairQueue } from "../routing/fair-queue.ts";
 import { RoutingTable } from "../routing/routing-table.ts";
-import {
-  countDropped,
-  offerPeerMessages,
-  type PeerMessageOptions,
-  Socket,
-  type SocketOptions,
-  useRules,
-} from "../socket.ts";
+import { offerPeerMessages, type PeerMessageOptions, Socket, type SocketOptions, useRules } from "../socket.ts";
 import type { SocketCore, SocketRules } from "../socket-rules.ts";
 
 /** Options of a `Router`. */
@@ -123,7 +116,7 @@ class RouterRules implements SocketRules {
   send(message: Message): boolean {
     // libzmq silently drops a message that is only a routing id, mandatory or not.
     if (message.length < 2) {
-      countDropped(this.#socket, 1);
+      this.#core.dropped(1);
       return true;
     }
     const peer = this.#table.lookup(message[0]);
@@ -131,12 +124,12 @@ class RouterRules implements SocketRules {
       if (this.#socket.mandatory) {
         throw new ZmqError("EHOSTUNREACH", `Router.send: no peer with routing id ${hex(message[0])}`);
       }
-      countDropped(this.#socket, 1);
+      this.#core.dropped(1);
       return true; // libzmq drops messages for unknown peers silently
     }
     if (peer.outbound.full) {
       if (this.#socket.mandatory) return false; // libzmq's EAGAIN: wait for room
-      countDropped(this.#socket, 1);
+      this.#core.dropped(1);
       return true;
     }
     peer.outbound.write(message.slice(1));

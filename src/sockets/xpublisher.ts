@@ -128,7 +128,6 @@ export class XPublisher extends PublishingSocket {
 /** XPUB's routing rules: PUB's, plus passing subscriptions and upstream messages to the application. */
 class XPublisherRules extends PublishingRules {
   declare protected readonly socket: XPublisher;
-  #core: SocketCore;
   #pending: Pending[] = [];
   /** What each peer asked for in manual mode, so that its cancels can be passed up when it leaves. */
   #requested = new SubscriptionTrie();
@@ -136,8 +135,7 @@ class XPublisherRules extends PublishingRules {
   #lastPeer: Peer | null = null;
 
   constructor(socket: XPublisher, core: SocketCore) {
-    super(socket);
-    this.#core = core;
+    super(socket, core);
   }
 
   /** libzmq's `_manual`: ZMQ_XPUB_MANUAL_LAST_VALUE turns it on too. */
@@ -178,7 +176,7 @@ class XPublisherRules extends PublishingRules {
 
   #passUpAll(removed: { prefix: Uint8Array }[]): void {
     for (const { prefix } of removed) this.#pending.push({ message: [subscription(prefix, false)], peer: null });
-    if (removed.length > 0) this.#core.wakeReceivers();
+    if (removed.length > 0) this.core.wakeReceivers();
   }
 
   protected override subscriptionReceived(peer: Peer, prefix: Uint8Array, subscribe: boolean): boolean {
@@ -212,7 +210,7 @@ class XPublisherRules extends PublishingRules {
     // libzmq's XPUB passes messages coming upstream (from an XSUB) to the application, and the
     // subscriptions it reports; manual mode applies to the peer of the last one received.
     this.#pending.push(subscriptions ? { message, peer } : { message });
-    this.#core.wakeReceivers();
+    this.core.wakeReceivers();
   }
 
   receive(): Message | undefined {

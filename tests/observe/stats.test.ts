@@ -4,15 +4,18 @@ import assert from "node:assert/strict";
 import {
   Context,
   contextStats,
+  Dish,
   Publisher,
   Pull,
   Push,
+  Radio,
+  Request,
   Router,
   type Socket,
   type SocketEvent,
   Subscriber,
 } from "../../mod.ts";
-import { eventually, tempIpcPath, withTimeout } from "../support/util.ts";
+import { eventually, tempIpcPath, text, withTimeout } from "../support/util.ts";
 
 const TCP = "tcp://127.0.0.1:*";
 
@@ -90,6 +93,57 @@ test("a router counts messages for unknown peers as dropped (mandatory off)", as
   assert.equal(router.stats.messagesDropped, 2);
   assert.equal(router.stats.messagesSent, 0);
   await router.close();
+});
+
+test("a radio counts the copies a full dish could not take; a dish, the messages of groups it left", async () => {
+  const context = new Context();
+  const radio = new Radio({ context, linger: 0, sendHighWaterMark: 2 });
+  await radio.bind("inproc://radio-drops");
+  const dish = new Dish({ context, linger: 0, receiveHighWaterMark: 2 });
+  dish.connect("inproc://radio-drops");
+  dish.join("a");
+  await eventually(async () => {
+    await radio.send("probe", { group: "a" });
+    return dish.stats.queuedIn > 0;
+  });
+  while (dish.stats.queuedIn > 0) await dish.receive();
+  const before = radio.stats.messagesDropped;
+  for (let i = 0; i < 50; i++) await radio.send("m", { group: "a" });
+  const queued = dish.stats.queuedIn;
+  assert.ok(queued > 0 && queued < 50, `queued ${queued}`);
+  assert.equal(radio.stats.messagesDropped - before, 50 - queued);
+  // Left while one is queued: it is dropped when the dish reads past it.
+  while (dish.stats.queuedIn > 0) await dish.receive();
+  await radio.send("for a", { group: "a" });
+  await eventually(() => dish.stats.queuedIn === 1);
+  dish.leave("a");
+  dish.join("b");
+  await eventually(async () => {
+    await radio.send("for b", { group: "b" });
+    return dish.stats.queuedIn > 1;
+  });
+  const [body, { group }] = await withTimeout(dish.receive(), 5000, "the message for b");
+  assert.deepEqual([text(body), text(group)], ["for b", "b"]);
+  assert.equal(dish.stats.messagesDropped, 1);
+  await context.close();
+});
+
+test("a relaxed REQ counts the replies to requests it gave up as dropped", async () => {
+  const context = new Context();
+  const router = new Router({ context, linger: 0 });
+  await router.bind("inproc://req-drops");
+  const req = new Request({ context, linger: 0, relaxed: true, correlate: true });
+  req.connect("inproc://req-drops");
+  await req.send("one");
+  const first = await withTimeout(router.receive(), 5000, "request one");
+  await req.send("two");
+  const second = await withTimeout(router.receive(), 5000, "request two");
+  await router.send([...first.slice(0, -1), "reply to one"]);
+  await router.send([...second.slice(0, -1), "reply to two"]);
+  const [reply] = await withTimeout(req.receive(), 5000, "reply to two");
+  assert.equal(text(reply), "reply to two");
+  assert.equal(req.stats.messagesDropped, 1);
+  await context.close();
 });
 
 test("conflate: each replaced message counts as dropped by the receiver", async () => {

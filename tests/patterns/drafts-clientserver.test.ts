@@ -117,6 +117,7 @@ test("Server drops a multipart message from a peer, as libzmq does (RFC 41: sing
   raw.on("error", () => {});
   const [frame] = await withTimeout(server.receive(), 5000, "the single-part message");
   assert.equal(text(frame), "single");
+  assert.equal(server.stats.messagesDropped, 1);
   raw.destroy();
   await closeAll(server);
 });
