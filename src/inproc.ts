@@ -22,6 +22,7 @@ import { ZmqError } from "./errors.ts";
 import type { SocketEvent } from "./events.ts";
 import { Peer } from "./peer.ts";
 import { Pipe } from "./pipe.ts";
+import { boosted, DEFAULT_HWM, forgetMarks, setMark } from "./inproc-marks.ts";
 import { Bridge, type BridgeHost } from "./threads/bridge.ts";
 import { LinkPipe } from "./threads/link-pipe.ts";
 import { Directory, type DirectoryHost, type LinkRequest } from "./threads/directory.ts";
@@ -93,53 +94,6 @@ const LINK_PATIENCE = 5000;
 
 /** Whether a session refused the peer or let go of it: its pipes are ended then. */
 const ended = (peer: Peer) => peer.detached || peer.outbound.ended;
-
-/**
- * libzmq's `pipe_t::set_hwms` for one direction: the writer's mark plus its pipe's boost (the
- * reading socket's receive HWM when the link was made); 0, no limit, when either is 0.
- */
-function boosted(hwm: number, boost: number): number {
-  return hwm <= 0 || boost === 0 ? 0 : hwm + Math.max(boost, 0);
-}
-
-/**
- * libzmq's default HWM (`options_t`): before its binder is known, a connect's pipe is boosted by
- * the marks of a socket with default options, so raising SNDHWM then adds 1000.
- */
-const DEFAULT_HWM = 1000;
-
-/**
- * The boost of each pipe of a link in this thread, by the pipe its writer writes (libzmq's
- * `_out_hwm_boost`). A link to another thread has none: its bridge owns its marks.
- */
-const boosts = new WeakMap<Pipe, number>();
-
-function setMark(pipe: Pipe, hwm: number, boost: number): void {
-  boosts.set(pipe, boost);
-  if (pipe instanceof LinkPipe) pipe.setLimit(hwm);
-  else pipe.hwm = hwm;
-}
-
-/**
- * A socket's high-water marks changed: an end of an inproc link in this thread takes them as
- * libzmq 4.3's `update_pipe_options` sets them. Its own pipe gets its send HWM plus the boost,
- * and the other socket's pipe gets this socket's receive HWM plus that pipe's boost (libzmq's
- * `send_hwms_to_peer`, which the other socket applies when it next processes commands; here at
- * once). False for a peer that is not such an end (a link to another thread, conflation).
- *
- * @example
- * ```ts ignore
- * inprocMarksChanged(peer, options.sendHighWaterMark, options.receiveHighWaterMark);
- * ```
- */
-export function inprocMarksChanged(peer: Peer, send: number, receive: number): boolean {
-  const out = boosts.get(peer.outbound);
-  const into = boosts.get(peer.inbound);
-  if (out === undefined || into === undefined) return false;
-  setMark(peer.outbound, boosted(send, out), out);
-  setMark(peer.inbound, boosted(receive, into), into);
-  return true;
-}
 
 function endInfo(socket: InprocSocket): EndInfo {
   const o = socket.inprocOptions();
@@ -470,8 +424,7 @@ export class InprocRegistry {
     this.#unwait(c);
     c.state = "linking";
     // The bridge sets the marks of a link between threads (and no change reaches them later).
-    boosts.delete(c.peer.outbound);
-    boosts.delete(c.peer.inbound);
+    forgetMarks(c.peer);
     const bridge = Bridge.connect(
       linkId(),
       thread,

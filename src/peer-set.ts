@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { inprocMarksChanged } from "./inproc.ts";
+import { inprocMarksChanged } from "./inproc-marks.ts";
 import { retire } from "./observe/counters.ts";
 import { Peer } from "./peer.ts";
 import type { SessionOwner } from "./session.ts";
