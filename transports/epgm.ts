@@ -60,6 +60,8 @@ export interface EpgmOptions {
   readonly maxTpdu: number;
   readonly multicastHops: number;
   readonly multicastLoop: boolean;
+  /** The socket lets the process exit (its `holdsProcess` is false). */
+  readonly unref?: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export function epgmOptions(values: Record<string, unknown>): EpgmOptions {
     maxTpdu: (values.multicastMaxTpdu as number | undefined) ?? 1500,
     multicastHops: (values.multicastHops as number | undefined) ?? 1,
     multicastLoop: (values.multicastLoop as boolean | undefined) ?? true,
+    unref: values.holdsProcess === false,
   };
 }
 
@@ -196,6 +199,7 @@ export async function openEpgm(
       throw err;
     }
   }
+  if (options.unref) socket.unref?.();
   return new EpgmConnection(socket, endpoint, address, nla, options);
 }
 
