@@ -52,7 +52,8 @@ test(
   "omq/zeromq: idle sockets with inproc endpoints of the default context (bound, linked, waiting) let the process end",
   {
     skip: (globalThis as { Deno?: unknown }).Deno
-      ? "on Deno the default context's threads directory holds a Web Lock while it has endpoints, which keeps the process alive"
+      ? "on Deno the default context's threads directory holds a Web Lock (this thread's liveness token) while it " +
+        "has endpoints, and a held Web Lock keeps Deno's event loop alive, with no way to unreference it"
       : false,
   },
   async () => {
