@@ -123,10 +123,13 @@ export class InprocRegistry {
   #bridged = new Map<Bridge, Connect>();
   /** Where control messages can be lost (Deno): asks again while connects wait (see `#nudged`). */
   #nudge: ReturnType<typeof setTimeout> | undefined;
+  /** The runtime's, to let the nudge timer end the thread while no waiting connect holds the process. */
+  #unrefTimer: ((timer: ReturnType<typeof setTimeout>) => void) | undefined;
 
   constructor(context: Context, processWide: boolean) {
     this.#directory = processWide ? new Directory(this.#directoryHost()) : null;
     this.#bridgeHost = processWide ? this.#makeBridgeHost(context) : null;
+    this.#unrefTimer = processWide ? runtimeOf(context).unrefTimer : undefined;
   }
 
   /** Registers `socket` at `inproc://name`; throws `EADDRINUSE` if taken. Links connectors that came first. */
@@ -335,6 +338,15 @@ export class InprocRegistry {
   #scheduleNudge(): void {
     if (this.#nudge !== undefined || !this.#directory?.lossy) return;
     this.#nudge = setTimeout(() => this.#nudged(), NUDGE_INTERVAL);
+    // Asking again serves the connects still waiting or linking: it holds the thread only for theirs that do.
+    if (!this.#nudgeHolds()) this.#unrefTimer?.(this.#nudge);
+  }
+
+  /** Whether a connect the nudge serves (waiting, or linking to another thread) holds the process. */
+  #nudgeHolds(): boolean {
+    for (const list of this.#waiting.values()) if (list.some((c) => c.wanting && c.holds)) return true;
+    for (const c of this.#bridged.values()) if (c.state === "linking" && c.holds) return true;
+    return false;
   }
 
   /**

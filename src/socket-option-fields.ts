@@ -79,9 +79,13 @@ export interface SocketOptionFields {
   ipv6: boolean;
   /**
    * Whether the socket's endpoints keep the process (or worker) alive (default true, as a node:net
-   * server does): its listeners, connections and reconnect, handshake and heartbeat timers. False:
-   * they are unreferenced, so an idle socket lets the process end, as zeromq.js's do (`omq/zeromq`
-   * sets it). Read when an endpoint is bound or connected; the Context's `holdsProcess` is the default.
+   * server does): its listeners, connections and reconnect, handshake and heartbeat timers, on every
+   * transport (tcp, ipc, ws and wss with their upgrade deadlines, udp, epgm with its SPM and NAK
+   * timers, inproc). False: they are unreferenced, so an idle socket lets the process end, as
+   * zeromq.js's do (`omq/zeromq` sets it). One exception, on Deno only: inproc endpoints of the
+   * default Context still hold the thread, through the Web Lock that tells other threads it is alive
+   * (a held Web Lock keeps Deno's event loop running, and cannot be unreferenced). Read when an
+   * endpoint is bound or connected; the Context's `holdsProcess` is the default.
    */
   holdsProcess: boolean;
   /**

@@ -60,6 +60,8 @@ export interface EpgmOptions {
   readonly maxTpdu: number;
   readonly multicastHops: number;
   readonly multicastLoop: boolean;
+  /** The socket lets the process exit (its `holdsProcess` is false). */
+  readonly unref?: boolean;
 }
 
 /**
@@ -77,6 +79,7 @@ export function epgmOptions(values: Record<string, unknown>): EpgmOptions {
     maxTpdu: (values.multicastMaxTpdu as number | undefined) ?? 1500,
     multicastHops: (values.multicastHops as number | undefined) ?? 1,
     multicastLoop: (values.multicastLoop as boolean | undefined) ?? true,
+    unref: values.holdsProcess === false,
   };
 }
 
@@ -164,7 +167,7 @@ export async function openEpgm(
   if (sends) {
     // At the interface's address: receivers' NAKs are unicast there, and it wins them over a
     // socket bound to the wildcard on the same port.
-    socket = await udp.bind({ host: nla, port: address.port, family, reuseAddress: true });
+    socket = await udp.bind({ host: nla, port: address.port, family, reuseAddress: true, unref: options.unref });
     try {
       apply(
         "send multicast from the interface",
@@ -183,8 +186,11 @@ export async function openEpgm(
     }
   } else {
     // At the group: only its datagrams arrive, none of the unicast meant for a source on this host.
-    socket = await udp.bind({ host: address.group, port: address.port, family, reuseAddress: true })
-      .catch(() => udp.bind({ host: family === 6 ? "::" : "0.0.0.0", port: address.port, family, reuseAddress: true }));
+    const unref = options.unref;
+    socket = await udp.bind({ host: address.group, port: address.port, family, reuseAddress: true, unref })
+      .catch(() =>
+        udp.bind({ host: family === 6 ? "::" : "0.0.0.0", port: address.port, family, reuseAddress: true, unref })
+      );
     try {
       apply(
         `join the multicast group ${address.group}`,

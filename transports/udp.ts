@@ -242,8 +242,13 @@ export async function bindUdp(address: UdpAddress, options: UdpOptions, endpoint
     bindHost = address.multicast ? anyHost(family) : resolved.host;
   }
   const iface = address.multicast ? resolveInterface(address.iface, family, endpoint) : undefined;
-  const socket = await udp.bind({ host: bindHost, port: address.port, family, reuseAddress: address.multicast });
-  if (options.unref) socket.unref?.();
+  const socket = await udp.bind({
+    host: bindHost,
+    port: address.port,
+    family,
+    reuseAddress: address.multicast,
+    unref: options.unref,
+  });
   await orClose(socket, () => {
     if (address.multicast) {
       apply(`join the multicast group ${address.host}`, endpoint, () => socket.addMembership(address.host, iface));
@@ -274,8 +279,7 @@ export async function bindUdp(address: UdpAddress, options: UdpOptions, endpoint
 export async function connectUdp(address: UdpAddress, options: UdpOptions, endpoint: string): Promise<UdpConnection> {
   const target = await resolveHost(address.host, options.ipv6, endpoint);
   const iface = address.multicast ? resolveInterface(address.iface, target.family, endpoint) : undefined;
-  const socket = await udp.bind({ host: anyHost(target.family), port: 0, family: target.family });
-  if (options.unref) socket.unref?.();
+  const socket = await udp.bind({ host: anyHost(target.family), port: 0, family: target.family, unref: options.unref });
   await orClose(socket, () => {
     if (address.multicast) multicastSender(socket, iface, options, endpoint);
   });

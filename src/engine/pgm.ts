@@ -159,6 +159,12 @@ export class PgmEngine extends EngineBase {
   #socketBlocked = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Infinity;
+  /**
+   * Set when the socket does not hold the process: the SPM, NAK and window timer lets it end. The
+   * rate limit's retry timer and the graceful close's stay referenced, as a write in flight does:
+   * they run only while data waits to go out.
+   */
+  readonly #unrefTimer: EngineOptions["unrefTimer"];
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #ending = false;
   #onTimer = (): void => this.#tick();
@@ -173,6 +179,7 @@ export class PgmEngine extends EngineBase {
     this.#conn = conn;
     this.#socket = conn.socket;
     this.#maxMessageSize = options.maxMessageSize;
+    this.#unrefTimer = options.unrefTimer;
     const info = socketTypeInfo(options.socketType);
     const now = performance.now();
     // The publishing side (PUB, XPUB: it takes subscriptions) is the PGM source.
@@ -315,6 +322,7 @@ export class PgmEngine extends EngineBase {
     this.#timerAt = at;
     if (at === Infinity) return;
     this.#timer = setTimeout(this.#onTimer, Math.max(0, at - performance.now()));
+    this.#unrefTimer?.(this.#timer);
   }
 
   #tick(): void {

@@ -7,16 +7,24 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Router } from "../../mod.ts";
 import { startThread } from "../support/threads.ts";
+import { netnsUnavailable } from "../support/two-hosts.ts";
 import { runtimeCommand, texts, withTimeout } from "../support/util.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url).href);
 
+type Run = { code: number; stdout: string; stderr: string; ms: number };
+
 /** Runs a fixture on this runtime; its exit code, output and how long it ran (ms). */
-function run(name: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const [command, ...rest] = runtimeCommand(fixture(name));
+function run(name: string, ...args: string[]): Promise<Run> {
+  return runIn([], name, ...args);
+}
+
+/** As `run`, the fixture started through `prefix` (a command that ends by running its arguments). */
+function runIn(prefix: string[], name: string, ...args: string[]): Promise<Run> {
+  const [command, ...rest] = [...prefix, ...runtimeCommand(fixture(name)), ...args];
   const start = Date.now();
   return new Promise((resolve) => {
-    execFile(command, [...rest, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(command, rest, { timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr, ms: Date.now() - start });
     });
@@ -27,9 +35,7 @@ function run(name: string, ...args: string[]): Promise<{ code: number; stdout: s
 const QUICK = 8000;
 
 test("omq/zeromq: bound, connected, heartbeating and reconnecting sockets let the process end once idle", async () => {
-  // udp:// too, except on Deno, whose node:dgram sockets cannot be unreferenced.
-  const udp = (globalThis as { Deno?: unknown }).Deno ? [] : ["udp"];
-  const { code, stdout, stderr, ms } = await run("compat-endpoints-exit.ts", ...udp);
+  const { code, stdout, stderr, ms } = await run("compat-endpoints-exit.ts", "udp");
   assert.equal(code, 0, stderr);
   assert.equal(stdout.trim(), "done pong");
   assert.ok(ms < QUICK, `took ${ms} ms`);
@@ -46,7 +52,8 @@ test(
   "omq/zeromq: idle sockets with inproc endpoints of the default context (bound, linked, waiting) let the process end",
   {
     skip: (globalThis as { Deno?: unknown }).Deno
-      ? "on Deno the default context's threads directory holds a Web Lock while it has endpoints, which keeps the process alive"
+      ? "on Deno the default context's threads directory holds a Web Lock (this thread's liveness token) while it " +
+        "has endpoints, and a held Web Lock keeps Deno's event loop alive, with no way to unreference it"
       : false,
   },
   async () => {
@@ -67,6 +74,50 @@ test("omq: an open endpoint keeps the process alive; holdsProcess false (Context
     assert.equal(free.stdout.trim(), "received one", mode);
     assert.ok(free.ms < QUICK, `${mode}: took ${free.ms} ms`);
   }
+});
+
+/**
+ * The fixture's "hold" and "free" modes on one transport, at once: held, the process is still
+ * running when the fixture's unreferenced 1.5 s timer fires; free, it ends before, by itself.
+ */
+async function holdsAndFrees(transport: string, prefix: string[] = []): Promise<void> {
+  const [hold, free] = await Promise.all([
+    runIn(prefix, "holds-process.ts", "hold", transport),
+    runIn(prefix, "holds-process.ts", "free", transport),
+  ]);
+  assert.equal(hold.code, 0, hold.stderr);
+  assert.equal(hold.stdout.trim(), "received one\nstill alive", `${transport}, held: ${hold.stderr}`);
+  assert.equal(free.code, 0, free.stderr);
+  assert.equal(free.stdout.trim(), "received one", `${transport}, free: ${free.stderr}`);
+  assert.ok(free.ms < QUICK, `${transport}, free: took ${free.ms} ms`);
+}
+
+test("omq: ws endpoints (listener, connections, an upgrade under way, reconnects) follow holdsProcess", async () => {
+  await holdsAndFrees("ws");
+});
+
+test("omq: wss endpoints (listener, connections, an upgrade under way, reconnects) follow holdsProcess", async () => {
+  await holdsAndFrees("wss");
+});
+
+test("omq: udp endpoints (a bound Dish, a connected Radio) follow holdsProcess", async () => {
+  await holdsAndFrees("udp");
+});
+
+// Multicast on lo needs a network namespace of its own (root).
+const EPGM_NETNS = [
+  "unshare",
+  "-n",
+  "sh",
+  "-c",
+  'ip link set lo up && ip link set lo multicast on && ip route add 239.0.0.0/8 dev lo && exec "$@"',
+  "sh",
+];
+
+test("omq: epgm endpoints (a Publisher's SPMs, a Subscriber's receiver) follow holdsProcess", {
+  skip: netnsUnavailable() ?? false,
+}, async () => {
+  await holdsAndFrees("epgm", EPGM_NETNS);
 });
 
 test("omq/zeromq: a worker whose connected Dealer's work is done ends by itself", {

@@ -1,9 +1,10 @@
 /**
- * The Bun adapter: `Bun.listen` / `Bun.connect` for tcp and unix sockets.
+ * The Bun adapter: `Bun.listen` / `Bun.connect` for tcp and unix sockets (and TLS, for wss://).
  *
  * @module
  */
-import type { ByteConnection, ConnectionHandlers, Listener, Runtime, SocketAddress } from "./types.ts";
+import { rootCertificates } from "node:tls";
+import type { ByteConnection, ConnectionHandlers, DialOptions, Listener, Runtime, SocketAddress } from "./types.ts";
 import { withErrno } from "./errors.ts";
 import { WriteQueue } from "./batch.ts";
 import { nodeRuntime, nodeSocketFiles } from "./node.ts";
@@ -213,12 +214,23 @@ class BunConnection implements ByteConnection {
   }
 }
 
-function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => void, unref = false): BunHandlers {
+/**
+ * Bun's socket handlers for connections to or from `address`. `onHandshake`, for a TLS client:
+ * called with null when its handshake succeeded, else with why it failed or the socket closed first.
+ */
+function handlersFor(
+  address: SocketAddress,
+  onOpen: (conn: BunConnection) => void,
+  unref = false,
+  onHandshake?: (error: Error | null) => void,
+): BunHandlers {
   return {
     open(s) {
       if (unref) s.unref?.();
-      // No data before start(); a pause in `open` holds even bytes that came with the accept.
-      s.pause();
+      // No data before start(); a pause in `open` holds even bytes that came with the accept. Not
+      // for a TLS client: paused, its handshake stalls (measured), and it is started only after
+      // it; what comes meanwhile waits in the connection's `#held`.
+      if (!onHandshake) s.pause();
       if (address.kind === "tcp") s.setNoDelay?.(true);
       const host = s.remoteAddress ?? (address.kind === "tcp" ? address.host : "");
       const remote = address.kind === "ipc" ? address.path : hostPort(host, s.remotePort ?? address.port);
@@ -233,13 +245,26 @@ function handlersFor(address: SocketAddress, onOpen: (conn: BunConnection) => vo
     // The peer sent FIN. ZMTP has no half-close, so the connection is over: close now
     // (Bun then fires `close`). Unflushed bytes are dropped; the peer is not reading them.
     end: (s) => s.end(),
-    close: (s, error) => s.data?.onClose(error),
+    close: (s, error) => {
+      onHandshake?.(error ?? new Error("the connection closed before its TLS handshake"));
+      s.data?.onClose(error);
+    },
     // With a handshake handler, a TLS listener's `open` comes at the TCP accept (measured: without
     // one, only once the TLS handshake ends), so a client that never starts TLS can be timed out.
-    // A failed handshake closes the socket; nothing to do here.
-    handshake: () => {},
+    // A failed handshake closes the socket (a client's too: Bun checks the server's certificate).
+    handshake: (_s, success, authorizationError) => {
+      onHandshake?.(success ? null : authorizationError ?? new Error("TLS handshake failed"));
+    },
     error: (s, error) => s.data?.onError(error),
   };
+}
+
+/** Bun.connect's `tls` for `DialOptions.tls`: as in node:tls, `ca` replaces the roots, so they go along unless left out. */
+function bunClientTls(tls: NonNullable<DialOptions["tls"]>): Record<string, unknown> {
+  const ca = tls.caCerts.length === 0 ? {} : {
+    ca: tls.trustSystem === false ? [...tls.caCerts] : [...rootCertificates, ...tls.caCerts],
+  };
+  return { serverName: tls.hostname, ...ca };
 }
 
 function where(address: SocketAddress): Record<string, unknown> {
@@ -304,11 +329,22 @@ export const bunRuntime: Runtime = {
     // Bun.connect cannot bind a source address; node:net on Bun can (measured), so that one goes there.
     if (dial?.source) return await nodeRuntime.connect(address, dial);
     let opened: BunConnection | undefined;
+    // A TLS connection is handed over once its handshake (and Bun's check of the certificate) is done.
+    let handshake: ((error: Error | null) => void) | undefined;
+    const secured = dial?.tls && new Promise<void>((resolve, reject) => {
+      handshake = (error) => {
+        handshake = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+    });
     try {
       const socket = await bun().connect({
         ...where(address),
-        socket: handlersFor(address, (c) => (opened = c), dial?.unref),
+        socket: handlersFor(address, (c) => (opened = c), dial?.unref, secured && ((error) => handshake?.(error))),
+        ...(dial?.tls ? { tls: bunClientTls(dial.tls) } : {}),
       });
+      await secured;
       return opened ?? socket.data!;
     } catch (err) {
       throw withErrno(err);

@@ -93,10 +93,12 @@ export interface DialOptions {
   /** The local address (port 0: any) to connect from, as libzmq's `tcp://source;destination`. */
   readonly source?: { readonly host: string; readonly port: number };
   /**
-   * TCP only: speak TLS, checking the server's certificate against `hostname`, trusting the
-   * runtime's roots and `caCerts` (PEM text). The Deno adapter (for wss:// there).
+   * TCP only: speak TLS, checking the server's certificate against `hostname`, trusting
+   * `caCerts` (PEM text) and, unless `trustSystem` is false, the runtime's roots. The Deno adapter
+   * (for wss:// there; its roots cannot be left out) and the Bun adapter (for an unreferenced
+   * wss:// client: Bun's WebSocket cannot be unreferenced).
    */
-  readonly tls?: { readonly hostname: string; readonly caCerts: readonly string[] };
+  readonly tls?: { readonly hostname: string; readonly caCerts: readonly string[]; readonly trustSystem?: boolean };
   /** The connection lets the process exit (`unref`) once it is connected. */
   readonly unref?: boolean;
 }

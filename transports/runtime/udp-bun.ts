@@ -85,6 +85,7 @@ class BunUdpSocket implements UdpSocket {
     if (options.reuseAddress) bunOptions.flags = LISTEN_REUSE_ADDR;
     const socket = await Bun.udpSocket(bunOptions);
     this.#socket = socket as unknown as BunUdp;
+    if (options.unref) this.#socket.unref?.();
     return this;
   }
 
@@ -114,10 +115,6 @@ class BunUdpSocket implements UdpSocket {
 
   setMulticastHops(hops: number): void {
     this.#call(() => this.#socket.setMulticastTTL(hops));
-  }
-
-  unref(): void {
-    this.#socket.unref?.();
   }
 
   setMulticastLoop(loop: boolean): void {

@@ -11,6 +11,10 @@
  * One send at a time: Deno (2.9, node:dgram and `Deno.listenDatagram` alike) sends datagrams
  * that are in flight together in reverse order, so each waits for the one before.
  *
+ * Unreferenced (`holdsProcess` false) before the bind: Deno's node:dgram socket starts receiving
+ * when bound, and an `unref()` after that leaves it holding the process (measured on 2.9;
+ * `bindDgram` does it first).
+ *
  * @module
  */
 import type { UdpRuntime } from "./udp-types.ts";

@@ -105,10 +105,6 @@ class DgramSocket implements UdpSocket {
     this.#call(() => this.#socket.setMulticastTTL(hops));
   }
 
-  unref(): void {
-    this.#socket.unref();
-  }
-
   setMulticastLoop(loop: boolean): void {
     this.#call(() => this.#socket.setMulticastLoopback(loop));
   }
@@ -158,6 +154,9 @@ export function bindDgram(options: UdpBindOptions, oneAtATime: boolean): Promise
       type: options.family === 6 ? "udp6" : "udp4",
       reuseAddr: options.reuseAddress === true,
     });
+    // Before the bind: Deno's node:dgram starts receiving at the bind, and an unref() after that
+    // is ignored (measured on Deno 2.9); Node takes it either way.
+    if (options.unref) socket.unref();
     const failed = (error: Error) => {
       socket.close();
       reject(withErrno(error));

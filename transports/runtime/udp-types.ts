@@ -30,6 +30,12 @@ export interface UdpBindOptions {
    * that receives (so several DISH sockets on a host can take one multicast group's port).
    */
   readonly reuseAddress?: boolean;
+  /**
+   * The socket lets the process exit while it is open (a socket whose `holdsProcess` is false).
+   * An option of the bind, not a call after it: Deno's node:dgram takes `unref()` only before
+   * its bind completes, and ignores it once it receives (measured on Deno 2.9).
+   */
+  readonly unref?: boolean;
 }
 
 /** What a UDP socket tells its owner. Each is called on the runtime's event loop. */
@@ -74,8 +80,6 @@ export interface UdpSocket {
   addMembership(group: string, iface?: string): void;
   /** Leaves a group joined with `addMembership` (same arguments). */
   dropMembership(group: string, iface?: string): void;
-  /** Lets the process exit while the socket is open (a socket whose `holdsProcess` is false). */
-  unref?(): void;
   /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS for what this socket sends (libzmq's ZMQ_MULTICAST_HOPS). */
   setMulticastHops(hops: number): void;
   /** IP_MULTICAST_LOOP: whether this host's own sockets receive what this one multicasts. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { ZmqError } from "../../src/errors.ts";
-import type { MessageConnection, WsAddress, WsClientTls, WsListener, WsRuntime } from "./types.ts";
+import type { MessageConnection, WsAddress, WsClientTls, WsDialOptions, WsListener, WsRuntime } from "./types.ts";
 import { customTrust } from "./tls.ts";
 import { openWebSocket, type WebSocketConstructor, wsUrl } from "./web.ts";
 
@@ -16,7 +16,9 @@ export const browserWs: WsRuntime = {
       new ZmqError("EPROTONOSUPPORT", `cannot bind ${wsUrl(address)}: a web page cannot accept connections`),
     );
   },
-  connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
+  // A page's connections hold nothing to unreference: `dial.unref` has nothing to do here.
+  connect(address: WsAddress, protocols: readonly string[], dial?: WsDialOptions): Promise<MessageConnection> {
+    const tls = dial?.tls;
     if (address.secure && tls) {
       try {
         browserWs.checkClientTls!(address, tls);

@@ -1,14 +1,15 @@
 /**
  * ZWS on Bun: omq's own WebSocket server over `Bun.listen` (tls for `wss://`, through the runtime
  * adapter), so that the time to the upgrade is bounded; the global `WebSocket` as the client, whose
- * `tls` option takes the certificate a `wss://` connect trusts.
+ * `tls` option takes the certificate a `wss://` connect trusts, except for a socket that does not
+ * hold the process: that one connects with omq's own client over `Bun.connect`.
  *
  * @module
  */
 import { bunRuntime } from "../runtime/bun.ts";
-import { listenStreamWs } from "./stream-socket.ts";
+import { connectOwnWs, listenStreamWs } from "./stream-socket.ts";
 import { checkClientTls, customTrust } from "./tls.ts";
-import type { MessageConnection, WsAddress, WsClientTls, WsRuntime, WsServerOptions } from "./types.ts";
+import type { MessageConnection, WsAddress, WsDialOptions, WsRuntime, WsServerOptions } from "./types.ts";
 import { openWebSocket, type StandardWebSocket, wsUrl } from "./web.ts";
 
 /** Bun's WebSocket constructor with its options object (Bun's extension of the standard one). */
@@ -23,10 +24,14 @@ export const bunWs: WsRuntime = {
     return listenStreamWs(bunRuntime, address, options, onConnection);
   },
 
-  async connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
+  async connect(address: WsAddress, protocols: readonly string[], dial?: WsDialOptions): Promise<MessageConnection> {
+    const tls = dial?.tls;
+    if (address.secure && customTrust(tls)) checkClientTls(wsUrl(address), tls);
+    // Bun's WebSocket has no unref(), and an open one keeps the process alive (Bun 1.4, measured):
+    // an unreferenced connect is omq's own client over Bun.connect, whose sockets have unref().
+    if (dial?.unref) return await connectOwnWs(bunRuntime, address, protocols, dial);
     const Ctor = (globalThis as unknown as { WebSocket: BunWebSocketConstructor }).WebSocket;
     if (!address.secure || !customTrust(tls)) return await openWebSocket(Ctor, address, protocols);
-    checkClientTls(wsUrl(address), tls);
     const options: Record<string, unknown> = {};
     if (tls.hostname !== null) options.servername = tls.hostname;
     if (tls.trustPem !== null) {

@@ -9,10 +9,9 @@
 import { ZmqError } from "../../src/errors.ts";
 import { denoRuntime } from "../runtime/deno.ts";
 import { nodeRuntime } from "../runtime/node.ts";
-import { connectStreamWs, listenStreamWs } from "./stream-socket.ts";
+import { connectOwnWs, listenStreamWs } from "./stream-socket.ts";
 import { checkClientTls, customTrust } from "./tls.ts";
-import type { MessageConnection, WsAddress, WsClientTls, WsRuntime, WsServerOptions } from "./types.ts";
-import { tokenProtocols } from "./protocol.ts";
+import type { MessageConnection, WsAddress, WsClientTls, WsDialOptions, WsRuntime, WsServerOptions } from "./types.ts";
 import { wsUrl } from "./web.ts";
 
 /** Deno's ws transport. */
@@ -23,25 +22,16 @@ export const denoWs: WsRuntime = {
     return listenStreamWs(options.tls ? nodeRuntime : denoRuntime, address, options, onConnection);
   },
 
-  async connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
+  connect(address: WsAddress, protocols: readonly string[], dial?: WsDialOptions): Promise<MessageConnection> {
+    const tls = dial?.tls;
     if (address.secure && customTrust(tls)) {
       checkClientTls(wsUrl(address), tls);
       denoWs.checkClientTls!(address, tls);
     }
-    // omq's own client over Deno.connect (TCP_NODELAY set), not Deno's WebSocket: with that one a
-    // lockstep exchange (REQ/REP) took 45 ms a round trip, Nagle's delay against delayed ACKs
-    // (measured on Deno 2.9; 0.1 ms on Node and Bun).
-    try {
-      return await connectStreamWs(denoRuntime, address, protocols, tls);
-    } catch (err) {
-      // Servers that hold subprotocols to RFC 7230 tokens (the `ws` package under JSZMQ) answer
-      // "ZWS2.0/NULL" with 400: offer bare "ZWS2.0" again, as a browser's WebSocket would.
-      const tokens = tokenProtocols(protocols);
-      if (!/HTTP 400$/.test((err as Error).message) || tokens.length === 0 || tokens.length === protocols.length) {
-        throw err;
-      }
-      return await connectStreamWs(denoRuntime, address, tokens, tls);
-    }
+    // omq's own client over Deno.connect (TCP_NODELAY set; unreferenced with `dial.unref`), not
+    // Deno's WebSocket: with that one a lockstep exchange (REQ/REP) took 45 ms a round trip,
+    // Nagle's delay against delayed ACKs (measured on Deno 2.9; 0.1 ms on Node and Bun).
+    return connectOwnWs(denoRuntime, address, protocols, dial);
   },
 
   checkClientTls(address: WsAddress, tls: WsClientTls): void {

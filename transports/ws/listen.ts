@@ -11,7 +11,8 @@ import { wsUrl } from "./web.ts";
 import { checkClientTls } from "./tls.ts";
 
 /**
- * Serves ZWS 2.0 at `address`, speaking the mechanism `mechanism()` names. A wildcard host
+ * Serves ZWS 2.0 at `address`, speaking the mechanism `mechanism()` names; unreferenced (the
+ * listener, its connections, their upgrade deadlines) when the socket's `holdsProcess` is false. A wildcard host
  * ("::") falls back to 0.0.0.0 where IPv6 is missing. A `wss://` address needs the options
  * `wssCertPem` and `wssKeyPem`: without them, EINVAL naming what is missing.
  *
@@ -32,6 +33,7 @@ export async function listenWs(
     handshakeInterval: () => o.handshakeInterval as number,
     maxMessage: () => (o.maxMessageSize as number) < 0 ? -1 : (o.maxMessageSize as number) + 1,
     tls: address.secure ? serverTls(address, o) : undefined,
+    unref: o.holdsProcess === false,
   };
   try {
     return await wsRuntime.listen(address, options, onConnection);
@@ -43,7 +45,8 @@ export async function listenWs(
 
 /**
  * Opens a ZWS 2.0 connection offering the subprotocols for `mechanism` (libzmq: "ZWS2.0/NULL,ZWS2.0");
- * for `wss://`, trusting what the socket's `wssTrustPem`, `wssHostname` and `wssTrustSystem` say.
+ * for `wss://`, trusting what the socket's `wssTrustPem`, `wssHostname` and `wssTrustSystem` say;
+ * unreferenced when the socket's `holdsProcess` is false.
  *
  * @example
  * ```ts ignore
@@ -55,7 +58,10 @@ export function connectWs(
   mechanism: string,
   o: Record<string, unknown>,
 ): Promise<MessageConnection> {
-  return wsRuntime.connect(address, offeredProtocols(mechanism), address.secure ? clientTls(o) : undefined);
+  return wsRuntime.connect(address, offeredProtocols(mechanism), {
+    tls: address.secure ? clientTls(o) : undefined,
+    unref: o.holdsProcess === false,
+  });
 }
 
 /**

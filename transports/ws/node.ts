@@ -7,7 +7,15 @@
  */
 import { WsConnection } from "./connection.ts";
 import { chooseProtocol, mechanismOf } from "./protocol.ts";
-import type { MessageConnection, WsAddress, WsClientTls, WsListener, WsRuntime, WsServerOptions } from "./types.ts";
+import type {
+  MessageConnection,
+  WsAddress,
+  WsClientTls,
+  WsDialOptions,
+  WsListener,
+  WsRuntime,
+  WsServerOptions,
+} from "./types.ts";
 import { checkClientTls } from "./tls.ts";
 import { offering, wsUrl } from "./web.ts";
 import { hostPort } from "../address.ts";
@@ -102,6 +110,28 @@ async function nodeTlsOptions(url: string, tls: WsClientTls): Promise<Record<str
   return out;
 }
 
+/**
+ * `ws`'s client socket, unreferenced from the start (`ws` hands its options to http.request,
+ * whose `createConnection` makes the socket): what `ws` itself does, plus `unref()`.
+ */
+async function unreferencedConnection(secure: boolean): Promise<(options: Record<string, unknown>) => unknown> {
+  const net = await import("node:net");
+  const tls = await import("node:tls");
+  return (options) => {
+    // As `ws`'s own tlsConnect: the host is the name checked unless it is an address.
+    const socket = secure
+      ? tls.connect(
+        {
+          ...options,
+          path: undefined,
+          servername: options.servername ?? (net.isIP(options.host as string) ? "" : options.host),
+        } as import("node:tls").ConnectionOptions,
+      )
+      : net.connect({ ...options, path: options.socketPath } as import("node:net").NetConnectOpts);
+    return socket.unref();
+  };
+}
+
 const header = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
@@ -135,10 +165,14 @@ export const nodeWs: WsRuntime = {
     // libzmq's ws engine counts the upgrade as part of the handshake: a connection that has not
     // upgraded within handshakeInterval of its accept (of its TLS handshake for wss) is closed.
     const upgrading = new Map<unknown, ReturnType<typeof setTimeout>>();
+    // Each accepted TCP socket (under TLS too: "connection" comes at the accept) lets the process exit.
+    if (options.unref) http.on("connection", (socket: import("node:net").Socket) => socket.unref());
     http.on(tls ? "secureConnection" : "connection", (socket: import("node:net").Socket) => {
       const limit = options.handshakeInterval();
       if (limit <= 0) return;
-      upgrading.set(socket, setTimeout(() => socket.destroy(), limit));
+      const timer = setTimeout(() => socket.destroy(), limit);
+      if (options.unref) timer.unref();
+      upgrading.set(socket, timer);
       socket.once("close", () => {
         clearTimeout(upgrading.get(socket));
         upgrading.delete(socket);
@@ -181,6 +215,7 @@ export const nodeWs: WsRuntime = {
     http.on("error", () => {
       // After listening, errors belong to single connections, which report them themselves.
     });
+    if (options.unref) http.unref();
     const bound = http.address();
     const port = typeof bound === "object" && bound ? bound.port : address.port;
     const listener: WsListener = {
@@ -200,10 +235,15 @@ export const nodeWs: WsRuntime = {
     return listener;
   },
 
-  async connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection> {
+  async connect(address: WsAddress, protocols: readonly string[], dial?: WsDialOptions): Promise<MessageConnection> {
     const { WebSocket } = await loadWs();
     const url = wsUrl(address);
-    const options = address.secure && tls ? { ...WS_OPTIONS, ...await nodeTlsOptions(url, tls) } : WS_OPTIONS;
+    const tls = dial?.tls;
+    const options = {
+      ...WS_OPTIONS,
+      ...address.secure && tls ? await nodeTlsOptions(url, tls) : {},
+      ...dial?.unref ? { createConnection: await unreferencedConnection(address.secure) } : {},
+    };
     const ws = offering(url, protocols, (offer) => new WebSocket(url, offer, options));
     // A failed attempt may report more than one error; none of them may go unhandled.
     ws.on("error", () => {});

@@ -10,8 +10,15 @@ import type { ByteConnection, ConnectionHandlers, Runtime, SocketAddress } from 
 import { WsConnection } from "./connection.ts";
 import { applyMask, closePayload, frameHeader, FrameReader, OPCODE } from "./frames.ts";
 import { acceptKey, type HttpHead, lists, newKey, readHead, requestBytes, responseBytes } from "./http-upgrade.ts";
-import { chooseProtocol, mechanismOf } from "./protocol.ts";
-import type { MessageConnection, MessageSocket, WsAddress, WsClientTls, WsListener, WsServerOptions } from "./types.ts";
+import { chooseProtocol, mechanismOf, tokenProtocols } from "./protocol.ts";
+import type {
+  MessageConnection,
+  MessageSocket,
+  WsAddress,
+  WsDialOptions,
+  WsListener,
+  WsServerOptions,
+} from "./types.ts";
 import { hostPort } from "../address.ts";
 
 /** Reported as `bufferedAmount` while the byte connection asks us to wait for its drain. */
@@ -160,9 +167,11 @@ export async function listenStreamWs(
   const tls = options.tls &&
     { cert: options.tls.certPem, key: options.tls.keyPem, handshakeTimeout: options.handshakeInterval() };
   const open = new Set<ByteConnection>();
-  const listener = await runtime.listen(tcp, (conn) => serveUpgrade(conn, address, options, onConnection, open), () => {
+  const unrefTimer = options.unref ? runtime.unrefTimer : undefined;
+  const serve = (conn: ByteConnection) => serveUpgrade(conn, address, options, onConnection, open, unrefTimer);
+  const listener = await runtime.listen(tcp, serve, () => {
     // A failed accept costs that one connection; the listener keeps going.
-  }, { tls });
+  }, { tls, unref: options.unref });
   const bound = listener.address;
   return {
     address: { ...address, port: bound.kind === "tcp" ? bound.port : address.port },
@@ -175,19 +184,24 @@ export async function listenStreamWs(
   };
 }
 
-/** Reads one upgrade request from `conn` and answers it; `pending` holds it until upgraded or gone. */
+/**
+ * Reads one upgrade request from `conn` and answers it; `pending` holds it until upgraded or gone.
+ * `unrefTimer` is the runtime's, when the listener lets the process exit: so does the deadline.
+ */
 function serveUpgrade(
   conn: ByteConnection,
   address: WsAddress,
   options: WsServerOptions,
   onConnection: (conn: MessageConnection) => void,
   pending: Set<ByteConnection>,
+  unrefTimer: ((timer: ReturnType<typeof setTimeout>) => void) | undefined,
 ): void {
   pending.add(conn);
   const limit = options.handshakeInterval();
   // libzmq's ws engine counts the upgrade as part of the handshake: a peer that sends nothing, or
   // a byte now and then, loses its connection when the interval is up.
   const timer = limit > 0 ? setTimeout(() => conn.destroy(), limit) : undefined;
+  if (timer !== undefined) unrefTimer?.(timer);
   let received: Uint8Array = new Uint8Array(0);
   /** Bytes that came after the head while the accept key was being computed. */
   let early: Uint8Array[] | null = null;
@@ -282,27 +296,37 @@ function checkRequest(
 }
 
 /**
- * Opens a WebSocket to `address` over a byte connection of `runtime` (TLS checked as `tls` says),
- * offering `protocols`; resolves once the upgrade is answered.
+ * Opens a WebSocket to `address` over a byte connection of `runtime` (TLS checked as `dial.tls`
+ * says; unreferenced with `dial.unref`), offering `protocols`; resolves once the upgrade is answered.
  *
  * @example
  * ```ts ignore
- * const conn = await connectStreamWs(denoRuntime, address, ["ZWS2.0/NULL", "ZWS2.0"], tls);
+ * const conn = await connectStreamWs(denoRuntime, address, ["ZWS2.0/NULL", "ZWS2.0"], { tls });
  * ```
  */
 export async function connectStreamWs(
   runtime: Runtime,
   address: WsAddress,
   protocols: readonly string[],
-  tls: WsClientTls | undefined,
+  dial?: WsDialOptions,
 ): Promise<MessageConnection> {
   const url = `${address.secure ? "wss" : "ws"}://${hostPort(address.host, address.port)}${address.path}`;
-  const dial = address.secure
-    ? { tls: { hostname: tls?.hostname ?? address.host, caCerts: tls?.trustPem ? [tls.trustPem] : [] } }
-    : undefined;
+  const tls = dial?.tls;
+  const secure = address.secure
+    ? {
+      tls: {
+        hostname: tls?.hostname ?? address.host,
+        caCerts: tls?.trustPem ? [tls.trustPem] : [],
+        trustSystem: tls?.trustSystem ?? true,
+      },
+    }
+    : {};
   let conn: ByteConnection;
   try {
-    conn = await runtime.connect({ kind: "tcp", host: address.host, port: address.port }, dial);
+    conn = await runtime.connect({ kind: "tcp", host: address.host, port: address.port }, {
+      ...secure,
+      unref: dial?.unref === true,
+    });
   } catch (err) {
     throw Object.assign(new Error(`cannot open a WebSocket to ${url}: ${(err as Error).message}`), {
       code: (err as { code?: string }).code ?? "ECONNREFUSED",
@@ -347,6 +371,34 @@ export async function connectStreamWs(
     });
     conn.write([requestBytes(hostPort(address.host, address.port), address.path, key, protocols)]);
   });
+}
+
+/**
+ * `connectStreamWs` offering `protocols` as libzmq does ("ZWS2.0/NULL,ZWS2.0"), and once more
+ * with the token ones alone ("ZWS2.0") when the server answers that offer with 400.
+ *
+ * @example
+ * ```ts ignore
+ * const conn = await connectOwnWs(denoRuntime, address, ["ZWS2.0/NULL", "ZWS2.0"], { unref: true });
+ * ```
+ */
+export async function connectOwnWs(
+  runtime: Runtime,
+  address: WsAddress,
+  protocols: readonly string[],
+  dial?: WsDialOptions,
+): Promise<MessageConnection> {
+  try {
+    return await connectStreamWs(runtime, address, protocols, dial);
+  } catch (err) {
+    // Servers that hold subprotocols to RFC 7230 tokens (the `ws` package under JSZMQ) answer
+    // "ZWS2.0/NULL" with 400: offer bare "ZWS2.0" again, as a browser's WebSocket would.
+    const tokens = tokenProtocols(protocols);
+    if (!/HTTP 400$/.test((err as Error).message) || tokens.length === 0 || tokens.length === protocols.length) {
+      throw err;
+    }
+    return await connectStreamWs(runtime, address, tokens, dial);
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -131,6 +131,19 @@ export interface WsServerOptions {
   maxMessage(): number;
   /** For `wss://`: what the server presents. */
   readonly tls?: WsServerTls;
+  /**
+   * The listener, each connection it accepts and its upgrade deadline let the process exit
+   * (a socket whose `holdsProcess` is false): an idle socket holds nothing.
+   */
+  readonly unref?: boolean;
+}
+
+/** How a client connects, beyond its address and subprotocols. */
+export interface WsDialOptions {
+  /** For `wss://`: which certificates the client trusts. */
+  readonly tls?: WsClientTls;
+  /** The connection lets the process exit, from its first byte on (a socket whose `holdsProcess` is false). */
+  readonly unref?: boolean;
 }
 
 /** A runtime's WebSocket client and server, as the ws transport needs them. */
@@ -146,9 +159,9 @@ export interface WsRuntime {
   ): Promise<WsListener>;
   /**
    * Opens a WebSocket offering `protocols`; resolves once open with the message connection.
-   * `tls` applies to `wss://` only.
+   * `dial.tls` applies to `wss://` only.
    */
-  connect(address: WsAddress, protocols: readonly string[], tls?: WsClientTls): Promise<MessageConnection>;
+  connect(address: WsAddress, protocols: readonly string[], dial?: WsDialOptions): Promise<MessageConnection>;
   /** Throws (EPROTONOSUPPORT) for `wss://` trust settings this runtime's client cannot apply; absent: all apply. */
   checkClientTls?(address: WsAddress, tls: WsClientTls): void;
 }
