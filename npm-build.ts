@@ -130,6 +130,9 @@ await build({
   platform: "node",
   target: "node20",
   packages: "external",
+  // Stack traces can point at esm/'s modules (with --enable-source-maps on Node), which ship too.
+  sourcemap: "linked",
+  sourcesContent: false,
   logLevel: "warning",
 });
 chmodSync(join(out, "node/cli/omq.js"), 0o755);
