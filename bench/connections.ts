@@ -47,8 +47,13 @@ interface Growth {
   seconds: number;
 }
 
-/** Dealers connected at a time: well under the listen backlog, so no SYN is dropped and retried. */
-const BATCH = 250;
+/**
+ * Dealers connected at a time: under the listen backlog, so no SYN is dropped and retried a second
+ * later. omq applies libzmq's default ZMQ_BACKLOG (100) on Node, and when the Router shares the
+ * process with the Dealers, nothing is accepted until a batch has been started: batches of 250
+ * cost omq about 1.2 s each in SYN retries (10,000 pairs took 45 s to connect, 6 s without them).
+ */
+const BATCH = 90;
 /** Pairs connected and closed before the baseline, so compiled code and process-wide buffers are not counted. */
 const WARM_UP = 20;
 
