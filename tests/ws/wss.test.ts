@@ -3,9 +3,11 @@
 // trusts another CA, or checks another name, never gets a connection.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as net from "node:net";
+import * as tls from "node:tls";
 import { Pull, Push, Reply, Request, type Socket, type SocketEvent, type ZmqError } from "../../mod.ts";
 import { testCertificates } from "../support/tls-cert.ts";
-import { texts, withTimeout } from "../support/util.ts";
+import { sleep, texts, withTimeout } from "../support/util.ts";
 
 async function closeAll(...sockets: Socket[]): Promise<void> {
   for (const s of sockets) s.linger = 0;
@@ -154,5 +156,30 @@ test("wss: wssTrustSystem off trusts wssTrustPem alone (Node, Bun); Deno, which 
     assert.deepEqual(texts(await withTimeout(pull.receive(), 10_000, "message")), ["trusted alone"]);
   } finally {
     await closeAll(push, pull);
+  }
+});
+
+test("wss: handshakeInterval counts from the accept, the TLS handshake included, not once for TLS and again for the upgrade", async () => {
+  const { certPem, keyPem } = await testCertificates();
+  const pull = new Pull({ wssCertPem: certPem, wssKeyPem: keyPem, handshakeInterval: 1500, linger: 0 });
+  await pull.bind("wss://127.0.0.1:*/slow-tls");
+  const port = Number(/:(\d+)\//.exec(pull.lastEndpoint!)![1]);
+  const raw = net.connect({ host: "127.0.0.1", port });
+  raw.on("error", () => {});
+  try {
+    await new Promise<void>((resolve) => raw.once("connect", () => resolve()));
+    const connectedAt = performance.now();
+    // A slow client: its TLS handshake starts 1 s after the accept, then it never asks for the upgrade.
+    await sleep(1000);
+    const secure = tls.connect({ socket: raw, servername: "localhost", rejectUnauthorized: false });
+    secure.on("error", () => {});
+    await withTimeout(new Promise<void>((resolve) => secure.once("secureConnect", () => resolve())), 5000, "TLS");
+    await withTimeout(new Promise<void>((resolve) => secure.once("close", () => resolve())), 5000, "the close");
+    const closedAfter = performance.now() - connectedAt;
+    // From the accept: ~1.5 s. Timed from the end of the TLS handshake, it would be ~2.5 s.
+    assert.ok(closedAfter < 2100, `closed ${closedAfter.toFixed(0)} ms after the accept`);
+  } finally {
+    raw.destroy();
+    await pull.close();
   }
 });

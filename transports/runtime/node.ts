@@ -22,6 +22,7 @@ import type {
 import { interfaceAddressOf, lookupHost } from "./udp-node.ts";
 import { hostPort } from "../address.ts";
 import { clearStaleSocketFile, type SocketFiles } from "./stale-socket.ts";
+import { Accepted } from "./accepted.ts";
 
 /** Unwritten bytes above which `write` asks the engine to wait for `drain`. */
 const WRITE_HIGH_WATER = 1024 * 1024;
@@ -99,6 +100,7 @@ function adoptAccepted(accepted: net.Socket, reader: NodeReader): net.Socket {
 
 class NodeConnection implements ByteConnection {
   readonly remoteAddress: string;
+  acceptedAt?: number;
   #socket: net.Socket;
   #reader: NodeReader | null;
   #closed = false;
@@ -239,6 +241,7 @@ function listenOnce(
   const backlog = options?.backlog;
   const secure = options?.tls;
   const unref = options?.unref === true;
+  const acceptTimes = new Accepted<number>();
   return new Promise((resolve, reject) => {
     const server = secure
       // TLS connections come once their handshake is done, within handshakeTimeout (Node's default 120 s).
@@ -250,7 +253,9 @@ function listenOnce(
       }, (socket) => {
         socket.setNoDelay(true);
         if (unref) socket.unref();
-        onConnection(new NodeConnection(socket, remoteOf(socket, address), null));
+        const conn = new NodeConnection(socket, remoteOf(socket, address), null);
+        conn.acceptedAt = acceptTimes.take(socket);
+        onConnection(conn);
       })
       : net.createServer({ allowHalfOpen: false, pauseOnConnect: true }, (accepted) => {
         const reader = new NodeReader();
@@ -262,6 +267,8 @@ function listenOnce(
     // A client that fails its TLS handshake (or times out) loses its connection: node:tls reports
     // it and leaves the socket open (measured on Node 20, Deno and Bun).
     if (secure) server.on("tlsClientError", (_err: Error, socket: tls.TLSSocket) => socket.destroy());
+    // The accept's time goes with the connection, handed over after its handshake.
+    if (secure) server.on("connection", (raw: net.Socket) => acceptTimes.set(raw, performance.now()));
     server.once("error", reject);
     const ready = () => {
       server.off("error", reject);

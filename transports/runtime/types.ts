@@ -60,6 +60,12 @@ export interface ByteConnection {
   allocate?(size: number): Uint8Array;
   /** "host:port" for TCP, the path for Unix sockets; used in events and ZAP. */
   readonly remoteAddress: string;
+  /**
+   * When the listener accepted it (`performance.now()`), where the adapter hands it over later
+   * than that: after its TLS handshake. A deadline that counts from the accept (the ws upgrade's)
+   * takes the handshake's time off its own.
+   */
+  readonly acceptedAt?: number;
 }
 
 /** A listening TCP or Unix socket. */

@@ -19,6 +19,7 @@ import type {
 import { checkClientTls } from "./tls.ts";
 import { offering, wsUrl } from "./web.ts";
 import { hostPort } from "../address.ts";
+import { Accepted } from "../runtime/accepted.ts";
 
 /** The slice of the `ws` package's WebSocket used here. */
 interface NodeWs {
@@ -155,7 +156,8 @@ export const nodeWs: WsRuntime = {
       ? (await import("node:https")).createServer({
         cert: tls.certPem,
         key: tls.keyPem,
-        // The TLS handshake's share of handshakeInterval (read at bind); the upgrade's is timed below.
+        // node:tls's own bound on the handshake (read at bind); the deadline below, from the accept
+        // to the upgrade, covers the handshake too.
         handshakeTimeout: options.handshakeInterval() || 120_000,
       }, notWebSocket)
       : (await import("node:http")).createServer(notWebSocket);
@@ -163,24 +165,21 @@ export const nodeWs: WsRuntime = {
     // it and leaves the socket open.
     if (tls) http.on("tlsClientError", (_err: Error, socket: import("node:tls").TLSSocket) => socket.destroy());
     // libzmq's ws engine counts the upgrade as part of the handshake: a connection that has not
-    // upgraded within handshakeInterval of its accept (of its TLS handshake for wss) is closed.
-    const upgrading = new Map<unknown, ReturnType<typeof setTimeout>>();
-    // Each accepted TCP socket (under TLS too: "connection" comes at the accept) lets the process exit.
-    if (options.unref) http.on("connection", (socket: import("node:net").Socket) => socket.unref());
-    http.on(tls ? "secureConnection" : "connection", (socket: import("node:net").Socket) => {
+    // upgraded within handshakeInterval of its accept (TLS handshake included, for wss) is closed.
+    // Timed from the TCP socket's accept; the upgrade comes on the TLS socket for wss, found again
+    // by the peer's address and port.
+    const upgrading = new Accepted<{ socket: import("node:net").Socket; timer?: ReturnType<typeof setTimeout> }>();
+    http.on("connection", (socket: import("node:net").Socket) => {
+      // Each accepted TCP socket (under TLS too: "connection" comes at the accept) lets the process exit.
+      if (options.unref) socket.unref();
       const limit = options.handshakeInterval();
-      if (limit <= 0) return;
-      const timer = setTimeout(() => socket.destroy(), limit);
-      if (options.unref) timer.unref();
-      upgrading.set(socket, timer);
-      socket.once("close", () => {
-        clearTimeout(upgrading.get(socket));
-        upgrading.delete(socket);
-      });
+      const timer = limit > 0 ? setTimeout(() => socket.destroy(), limit) : undefined;
+      if (options.unref) timer?.unref();
+      upgrading.set(socket, { socket, timer });
+      socket.once("close", () => clearTimeout(timer));
     });
     http.on("upgrade", (req, socket, head) => {
-      clearTimeout(upgrading.get(socket));
-      upgrading.delete(socket);
+      clearTimeout(upgrading.take(socket as import("node:net").Socket)?.timer);
       socket.on("error", () => socket.destroy());
       const path = new URL(req.url ?? "/", "http://host").pathname;
       const chosen = path === address.path
@@ -224,11 +223,10 @@ export const nodeWs: WsRuntime = {
         // Stops listening at once; upgraded connections stay (as a tcp listener's do), those
         // still before their upgrade go.
         http.close();
-        for (const [socket, timer] of upgrading) {
+        for (const { socket, timer } of upgrading.drain()) {
           clearTimeout(timer);
-          (socket as { destroy(): void }).destroy();
+          socket.destroy();
         }
-        upgrading.clear();
         return Promise.resolve();
       },
     };

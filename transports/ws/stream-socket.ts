@@ -163,7 +163,8 @@ export async function listenStreamWs(
   onConnection: (conn: MessageConnection) => void,
 ): Promise<WsListener> {
   const tcp: SocketAddress = { kind: "tcp", host: address.host, port: address.port };
-  // The TLS handshake's bound where the adapter hands over connections after it (read at bind).
+  // The TLS handshake's bound where the adapter hands over connections after it (read at bind); the
+  // upgrade then has what is left of handshakeInterval (`acceptedAt`).
   const tls = options.tls &&
     { cert: options.tls.certPem, key: options.tls.keyPem, handshakeTimeout: options.handshakeInterval() };
   const open = new Set<ByteConnection>();
@@ -199,8 +200,10 @@ function serveUpgrade(
   pending.add(conn);
   const limit = options.handshakeInterval();
   // libzmq's ws engine counts the upgrade as part of the handshake: a peer that sends nothing, or
-  // a byte now and then, loses its connection when the interval is up.
-  const timer = limit > 0 ? setTimeout(() => conn.destroy(), limit) : undefined;
+  // a byte now and then, loses its connection when the interval is up. The interval counts from
+  // the accept, so a TLS handshake done before the handover (node:tls) takes its time off it.
+  const spent = conn.acceptedAt === undefined ? 0 : performance.now() - conn.acceptedAt;
+  const timer = limit > 0 ? setTimeout(() => conn.destroy(), Math.max(0, limit - spent)) : undefined;
   if (timer !== undefined) unrefTimer?.(timer);
   let received: Uint8Array = new Uint8Array(0);
   /** Bytes that came after the head while the accept key was being computed. */
