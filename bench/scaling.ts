@@ -1,9 +1,11 @@
 /**
- * Publish/subscribe where the work grows, omq against zeromq.js (libzmq 4.3) on
- * Node over tcp, publisher and subscribers in one process: a Subscriber holding
- * 1, 1,000 and 10,000 prefixes (`topic-NNNNNN.`), and one Publisher fanning out
- * to 50 and to 500 Subscribers. Each library runs in a process of its own per
- * run; medians of the runs, ratios from the same invocation.
+ * Where the work grows, omq against zeromq.js (libzmq 4.3) on Node over tcp, all
+ * sockets in one process: a Subscriber holding 1, 1,000 and 10,000 prefixes
+ * (`topic-NNNNNN.`), one Publisher fanning out to 50 and to 500 Subscribers, and
+ * a Router answering one Dealer's requests while 0 or 5,000 other Dealers
+ * (over inproc, so no descriptors) stay connected and silent. Each library runs
+ * in a process of its own per run; medians of the runs, ratios from the same
+ * invocation.
  *
  *   node --import tsx bench/scaling.ts             # 3 runs (also part of `npm run bench`)
  *   node --import tsx bench/scaling.ts --runs=5
@@ -32,7 +34,12 @@ interface FanOutCase {
   subscribers: number;
   count: number;
 }
-type Case = SubscriptionCase | FanOutCase;
+interface IdlePeersCase {
+  kind: "idle-peers";
+  peers: number;
+  count: number;
+}
+type Case = SubscriptionCase | FanOutCase | IdlePeersCase;
 
 /** What both libraries' sockets offer, as used here. */
 interface AnySocket {
@@ -124,7 +131,62 @@ async function closeAll(all: AnySocket[]): Promise<void> {
   await Promise.all(all.map((s) => s.close()));
 }
 
+/** Round trips per second between one Dealer (tcp) and a Router that also has `c.peers` idle Dealers. */
+async function idlePeers(impl: Impl, c: IdlePeersCase): Promise<number> {
+  type Echo = {
+    bind(e: string): Promise<void>;
+    connect(e: string): void;
+    send(m: unknown): Promise<void>;
+    receive(): Promise<Uint8Array[]>;
+    close(): unknown;
+    linger: number;
+    lastEndpoint: string | null;
+  };
+  const lib = (impl === "omq" ? omq : await import("zeromq")) as unknown as Record<string, new (o?: object) => Echo>;
+  // libzmq's context holds 1,023 sockets unless told otherwise. A new options object each time:
+  // zeromq.js takes `context` out of the one it is given.
+  const context = impl === "omq" ? undefined : new lib.Context({ maxSockets: c.peers + 100 });
+  const options = () => context ? { context } : {};
+  const router = new lib.Router(options());
+  await router.bind("tcp://127.0.0.1:*");
+  const tcp = router.lastEndpoint!;
+  await router.bind(`inproc://idle-${c.peers}`);
+  const serving = (async () => {
+    for (;;) {
+      const [id, body] = await router.receive().catch(() => [] as Uint8Array[]);
+      if (!id) return;
+      await router.send([id, body]);
+    }
+  })();
+  const all: Echo[] = [router];
+  for (let i = 0; i < c.peers; i++) {
+    const idle = new lib.Dealer(options());
+    idle.connect(`inproc://idle-${c.peers}`);
+    all.push(idle);
+    // Each says hello once, so the Router knows it; then it stays silent.
+    await idle.send(MESSAGE_100);
+    await idle.receive();
+  }
+  const active = new lib.Dealer(options());
+  all.push(active);
+  active.connect(tcp);
+  await active.send(MESSAGE_100);
+  await active.receive();
+  const t0 = performance.now();
+  for (let i = 0; i < c.count; i++) {
+    await active.send(MESSAGE_100);
+    await active.receive();
+  }
+  const rate = c.count / ((performance.now() - t0) / 1000);
+  for (const s of all) s.linger = 0;
+  await Promise.all(all.map((s) => s.close()));
+  await serving;
+  return rate;
+}
+const MESSAGE_100 = new Uint8Array(SIZE);
+
 async function runCase(impl: Impl, c: Case): Promise<number> {
+  if (c.kind === "idle-peers") return await idlePeers(impl, c);
   const f = await sockets(impl);
   const pub = f.pub();
   await pub.bind("tcp://127.0.0.1:*");
@@ -171,6 +233,8 @@ const cases: Case[] = [
   ...[1, 1000, 10_000].map((prefixes): Case => ({ kind: "subscriptions", prefixes, count: count(200_000) })),
   { kind: "fan-out", subscribers: 50, count: count(5000) },
   { kind: "fan-out", subscribers: 500, count: count(1000) },
+  { kind: "idle-peers", peers: 0, count: count(20_000) },
+  { kind: "idle-peers", peers: 5000, count: count(20_000) },
 ];
 
 function runWorker(impl: Impl): Promise<number[]> {
@@ -208,7 +272,9 @@ const rows = [["case (tcp, 100 B, Node, 1 process)", "zeromq.js", "omq", "omq/ze
 cases.forEach((c, i) => {
   const name = c.kind === "subscriptions"
     ? `pub→sub, subscriber holds ${c.prefixes.toLocaleString("en")} prefix${c.prefixes > 1 ? "es" : ""}`
-    : `fan-out to ${c.subscribers} subscribers (deliveries)`;
+    : c.kind === "fan-out"
+    ? `fan-out to ${c.subscribers} subscribers (deliveries)`
+    : `router↔dealer round trips, ${c.peers.toLocaleString("en")} idle peers`;
   rows.push([name, cell(i, "zeromq.js"), cell(i, "omq"), `${(value(i, "omq") / value(i, "zeromq.js")).toFixed(2)}×`]);
 });
 const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));

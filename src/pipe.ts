@@ -21,6 +21,11 @@ export class Pipe {
   onReadable: (() => void) | null = null;
   /** Called when a full pipe has drained to its low-water mark. */
   onWritable: (() => void) | null = null;
+  /**
+   * Called when an empty pipe gets a message, or ends: the fair queue reading it takes it back
+   * among the pipes it reads (libzmq's `activated`), so it never scans idle ones.
+   */
+  onActive: (() => void) | null = null;
   #items: Message[] = [];
   #head = 0;
   #hwm = 0;
@@ -91,11 +96,13 @@ export class Pipe {
     // A frame is a Uint8Array, whose length is its size: cheaper to read than byteLength (measured, inproc).
     for (let i = 0; i < message.length; i++) bytes += message[i].length;
     this.bytes += bytes;
-    if (this.conflate && this.#items.length > this.#head) {
+    const wasEmpty = this.#items.length === this.#head;
+    if (this.conflate && !wasEmpty) {
       this.dropped += this.#items.length - this.#head;
       this.#items = [message];
       this.#head = 0;
     } else this.#items.push(message);
+    if (wasEmpty) this.onActive?.();
     this.onReadable?.();
   }
 
@@ -135,6 +142,7 @@ export class Pipe {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.onActive?.();
     this.onReadable?.();
   }
 }

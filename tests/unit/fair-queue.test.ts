@@ -88,3 +88,29 @@ test("removing a peer drops it from the turn at once, with what it had queued", 
   fq.remove(a);
   assert.deepEqual(drain(fq), ["b1", "c1", "b2", "c2"]);
 });
+
+test("a receive reads only peers that may have messages: idle peers cost nothing once found empty", () => {
+  const fq = new FairQueue();
+  const peers = Array.from({ length: 1000 }, (_, i) => peer(`p${i}`));
+  let reads = 0;
+  for (const p of peers) {
+    fq.add(p);
+    const read = p.inbound.read.bind(p.inbound);
+    p.inbound.read = () => {
+      reads++;
+      return read();
+    };
+  }
+  // Every new peer may hold messages, so the first receive finds each empty once.
+  assert.equal(fq.receive(), undefined);
+  assert.equal(reads, 1000);
+  reads = 0;
+  put(peers[500], "x");
+  put(peers[7], "y");
+  assert.deepEqual(drain(fq), ["x", "y"]);
+  // Two messages and the two reads that found their peers empty again: no other peer was read.
+  assert.equal(reads, 4);
+  reads = 0;
+  assert.equal(fq.receive(), undefined);
+  assert.equal(reads, 0);
+});
