@@ -7,25 +7,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { type BrowserPage, openChromiumPage } from "../support/browser-page.ts";
 import { runtimeCommand, withTimeout } from "../support/util.ts";
-import { findChromium, HEADLESS_ARGS } from "../../scripts/chromium.ts";
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 const here = g.Bun ? "bun" : g.Deno ? "deno" : "node";
 
 test(`browser: Chromium shows live weather and a reply from omq on ${here} over ws://`, async () => {
-  const chrome = await findChromium();
   const script = fileURLToPath(new URL("../../examples/browser/server.ts", import.meta.url).href);
   const [cmd, ...args] = runtimeCommand(script);
   const server = spawn(cmd, [...args, "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const profile = mkdtempSync(join(tmpdir(), "omq-chromium-"));
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let browser: BrowserPage | undefined;
   try {
     const url = await withTimeout(
       new Promise<string>((resolve, reject) => {
@@ -40,18 +36,8 @@ test(`browser: Chromium shows live weather and a reply from omq on ${here} over 
       30000,
       "example server start",
     );
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: chrome.executablePath,
-      env: { ...process.env, ...chrome.env },
-      headless: true,
-      args: [...HEADLESS_ARGS],
-      viewport: { width: 900, height: 760 },
-      timeout: 30000,
-    });
-    browser = context as unknown as typeof browser;
-    const page = context.pages()[0] ?? await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (err) => errors.push(String(err)));
+    browser = await openChromiumPage({ viewport: { width: 900, height: 760 } });
+    const { page, errors } = browser;
     await page.goto(url, { timeout: 20000 });
     // Live updates: at least 5 weather lines, and the request answered by this runtime.
     await page.waitForFunction('document.querySelectorAll("#weather li").length >= 5', undefined, {
@@ -76,8 +62,7 @@ test(`browser: Chromium shows live weather and a reply from omq on ${here} over 
     await page.screenshot({ path: process.env.OMQ_SCREENSHOT ?? join(tmpdir(), `omq-browser-${here}.png`) });
     assert.deepEqual(errors, []);
   } finally {
-    await (browser as { close(): Promise<void> } | undefined)?.close().catch(() => {});
+    await browser?.close();
     server.kill("SIGTERM");
-    rmSync(profile, { recursive: true, force: true });
   }
 });
