@@ -10,6 +10,7 @@
  * @module
  */
 import { montgomery } from "@noble/curves/abstract/montgomery.js";
+import { pow } from "@noble/curves/abstract/modular.js";
 import { hsalsa, salsa20, xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
 import { poly1305 } from "@noble/ciphers/_poly1305.js";
 import type { BoxCipher } from "./box-cipher.ts";
@@ -18,21 +19,10 @@ import { putCounter } from "./nonce.ts";
 /** 2^255 - 19, Curve25519's field prime (RFC 7748, section 4.1). */
 const P = (1n << 255n) - 19n;
 
-/** x^(P-2) mod P: the inverse of x (Fermat), by square-and-multiply. */
-function invert(x: bigint): bigint {
-  let result = 1n;
-  let base = x % P;
-  for (let e = P - 2n; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * base) % P;
-    base = (base * base) % P;
-  }
-  return result;
-}
-
 const x25519 = montgomery({
   P,
   type: "x25519",
-  powPminus2: invert,
+  powPminus2: (x: bigint) => pow(x, P - 2n, P),
   // RFC 7748, section 5: clear the three low bits and the top bit, set the second-highest bit.
   adjustScalarBytes(bytes: Uint8Array): Uint8Array {
     bytes[0] &= 248;
