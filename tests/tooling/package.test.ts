@@ -52,7 +52,17 @@ await rep.send("pong:" + question.toString());
 const [answer] = await req.receive();
 
 push.close(); rep.close(); pull.close(); req.close();
-console.log(JSON.stringify({ version, got, answer: new TextDecoder().decode(answer) }));
+// omq and omq/zeromq are separate entry points of one bundle: they share the default context's inproc names.
+const { Push: CompatPush } = await import("omq/zeromq");
+const stuck = setTimeout(() => { console.error("inproc message not received across the entry points"); process.exit(1); }, 10000);
+const inproc = new Pull({ linger: 0 });
+await inproc.bind("inproc://package-check");
+const compatPush = new CompatPush();
+compatPush.connect("inproc://package-check");
+await compatPush.send("across the entry points");
+const [across] = await inproc.receive();
+compatPush.close(); inproc.close(); clearTimeout(stuck);
+console.log(JSON.stringify({ version, got, answer: new TextDecoder().decode(answer), across: new TextDecoder().decode(across) }));
 `;
 
 const TYPES_CHECK = `
@@ -102,7 +112,12 @@ test("npm: the packed tarball installs in an empty project; it talks to libzmq, 
 
     writeFileSync(join(project, "check.mjs"), NODE_CHECK);
     const out = JSON.parse((await run(nodeBinary(), ["check.mjs"], project)).trim());
-    assert.deepEqual(out, { version: VERSION, got: ["from", "libzmq"], answer: "pong:ping" });
+    assert.deepEqual(out, {
+      version: VERSION,
+      got: ["from", "libzmq"],
+      answer: "pong:ping",
+      across: "across the entry points",
+    });
 
     writeFileSync(join(project, "check.ts"), TYPES_CHECK);
     writeFileSync(
